@@ -1,0 +1,117 @@
+// swift-tools-version:6.2
+// Switchboard: an IVR / AI call-bot service. Targets follow ../shared/DESIGN.md; arrows point down the table
+// (Audio, SIP, RTP, Flows, ModelClient, CallLog, Tools, CallEngine, Bridges, Replay, Server, switchboard).
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "switchboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // System libraries (pkg-config; Debian packages installed by deploy/setup.sh).
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
+        .systemLibrary(name: "CEspeakNG", providers: [.apt(["libespeak-ng-dev"])]),
+
+        // Pure cores.
+        .target(name: "Audio", dependencies: ["COpus", "CSpeexDSP"], swiftSettings: swiftSettings),
+        .target(name: "SIP", swiftSettings: swiftSettings),
+        .target(name: "RTP", dependencies: ["Audio"], swiftSettings: swiftSettings),
+        .target(
+            name: "Flows",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Adapters and wiring.
+        .target(
+            name: "ModelClient",
+            dependencies: [
+                "Audio",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CallLog",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "switchboard",
+            dependencies: [
+                "Server", "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests: one target per module; integration tests against real peers live in IntegrationTests.
+        .target(
+            name: "SwitchboardTestKit",
+            dependencies: ["Audio"],
+            path: "Tests/SwitchboardTestKit",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AudioTests",
+            dependencies: ["Audio", "SwitchboardTestKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SIPTests", dependencies: ["SIP"], resources: [.copy("rfc4475")], swiftSettings: swiftSettings),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "Audio"], swiftSettings: swiftSettings),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ModelClientTests",
+            dependencies: [
+                "ModelClient", "SwitchboardTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CallLogTests", dependencies: ["CallLog"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,1 @@
+// Audio: placeholder until its first type lands.

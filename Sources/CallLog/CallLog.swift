@@ -1,0 +1,1 @@
+// CallLog: placeholder until its first type lands.

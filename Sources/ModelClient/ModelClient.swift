@@ -1,0 +1,1 @@
+// ModelClient: placeholder until its first type lands.

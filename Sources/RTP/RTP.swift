@@ -1,0 +1,1 @@
+// RTP: placeholder until its first type lands.

@@ -1,0 +1,1 @@
+// SIP: placeholder until its first type lands.

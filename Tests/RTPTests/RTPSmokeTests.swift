@@ -1,0 +1,8 @@
+import Testing
+@testable import RTP
+
+@Suite struct RTPSmokeTests {
+    @Test func moduleLoads() {
+        #expect(Bool(true))
+    }
+}
