@@ -1,0 +1,126 @@
+/// Identifies one `.play`; echoed back in `.playbackFinished`.
+public typealias PromptID = Int
+
+/// A prompt to play.
+public struct Prompt: Sendable, Equatable {
+    public enum Content: Sendable, Equatable {
+        /// Text to synthesize (templates already rendered).
+        case text(String)
+        /// A prompt audio file, path as written in the flow (relative to the flow file).
+        case audio(String)
+        /// A short beep (before `record`).
+        case beep
+    }
+    public var id: PromptID
+    public var content: Content
+    /// Whether caller speech or DTMF may cut it (barge-in).
+    public var interruptible: Bool
+    public var voice: String?
+    public var language: String?
+    /// `espeak` or `model` (flow `defaults.tts`).
+    public var tts: String
+}
+
+/// What the engine should listen for.
+public struct ListenConfig: Sendable, Equatable {
+    public struct DTMF: Sendable, Equatable {
+        public var maxDigits: Int
+        public var terminator: Character?
+    }
+    public var dtmf: DTMF?
+    public var speech: Bool
+}
+
+/// A timer the interpreter asked for; `generation` makes stale timers harmless.
+public struct FlowTimerID: Sendable, Equatable, Hashable {
+    public enum Kind: String, Sendable, Equatable, Hashable {
+        case noInput = "no_input", interDigit = "inter_digit", silence
+    }
+    public var kind: Kind
+    public var generation: Int
+    public init(kind: Kind, generation: Int) {
+        self.kind = kind
+        self.generation = generation
+    }
+}
+
+/// What the model is asked to do now.
+public enum ModelTrigger: Sendable, Equatable {
+    /// The agent step began and has no greeting: the model speaks first.
+    case start
+    /// The caller finished a turn (`transcript` when known; otherwise the engine sends the turn's audio).
+    case callerTurn(transcript: String?)
+    /// Results of the tool calls of the model's last reply, in call order.
+    case toolResults([ToolResult])
+    /// The caller stayed silent for the step's silence timeout (the model may ask if they are still there).
+    case callerSilent
+}
+
+/// An `.askModel` request: the agent step's configuration plus what triggered it.
+/// The engine keeps the conversation history of one agent step (keyed by `step`, reset when `turn` is 0 and
+/// the trigger is `.start`/first caller turn of a newly entered step — see `isNewConversation`).
+public struct ModelRequest: Sendable, Equatable {
+    public var step: String
+    public var instructions: String
+    public var voice: String?
+    public var model: String?
+    public var language: String?
+    /// Declarations of the tools the model may call here (JSON Schema in `parameters`).
+    public var tools: [ToolDeclaration]
+    public var trigger: ModelTrigger
+    /// Model replies so far in this step.
+    public var turn: Int
+    /// True for the first request after entering the step: start a fresh history.
+    public var isNewConversation: Bool
+}
+
+/// A structured log line for the call log.
+public struct FlowLogEvent: Sendable, Equatable {
+    public var kind: String
+    public var step: String?
+    public var detail: String
+    public init(kind: String, step: String?, detail: String) {
+        self.kind = kind
+        self.step = step
+        self.detail = detail
+    }
+}
+
+/// Recording parameters for `.record`.
+public struct RecordConfig: Sendable, Equatable {
+    public var maxSeconds: Int
+    public var silenceTimeoutMs: Int
+    public var terminator: Character?
+}
+
+/// How the flow ended.
+public enum FlowOutcome: Sendable, Equatable {
+    case hungUp(reason: String)
+    case transferred(uri: String)
+    case callerHungUp
+    case failed(reason: String)
+}
+
+/// What the engine must do, returned by `FlowInterpreter.handle(_:at:)`, in order.
+public enum FlowAction: Sendable, Equatable {
+    case play(Prompt)
+    /// Stop the current prompt (e.g. a digit arrived during an interruptible prompt).
+    case stopPlayback
+    /// Start (or change) listening; replaces any previous listen config.
+    case listen(ListenConfig)
+    case stopListening
+    case startTimer(FlowTimerID, deadline: FlowInstant)
+    case cancelTimer(FlowTimerID)
+    case askModel(ModelRequest)
+    /// Cancel a model request in flight (the step was left).
+    case cancelModel
+    case callTool(ToolCall)
+    /// Transfer the call (SIP REFER or the bridge's transfer); answer with `.transferResult`.
+    case transfer(uri: String, route: String?)
+    case hangUp(reason: String)
+    case record(RecordConfig)
+    case setVariable(name: String, value: JSONValue)
+    case log(FlowLogEvent)
+    /// The flow is over; no further actions will come. Always the last action.
+    case endOfFlow(FlowOutcome)
+}
