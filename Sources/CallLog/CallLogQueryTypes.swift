@@ -1,0 +1,125 @@
+// The JSON-encodable results of call-log queries (`calls list`, `calls show`, `GET /calls`, `GET /calls/{id}`).
+// Dates encode as ISO 8601 UTC with milliseconds via `CallLogStore.jsonEncoder()`.
+public import Foundation
+
+public struct CallListFilter: Sendable, Hashable {
+    public var since: Date?
+    public var flow: String?
+    /// An end reason (`completed`, `transferred`, …) or `live` for calls still open.
+    public var outcome: String?
+    public var limit: Int
+
+    public init(since: Date? = nil, flow: String? = nil, outcome: String? = nil, limit: Int = 50) {
+        self.since = since
+        self.flow = flow
+        self.outcome = outcome
+        self.limit = limit
+    }
+}
+
+public struct CallTotals: Sendable, Hashable, Codable {
+    public var turns: Int
+    public var toolCalls: Int
+    public var modelRequests: Int
+    public var costUSD: Double
+    public var audioInMs: Int
+    public var audioOutMs: Int
+}
+
+public struct CallSummary: Sendable, Hashable, Codable {
+    public var id: String
+    public var startedAt: Date
+    public var answeredAt: Date?
+    public var endedAt: Date?
+    public var durationMs: Int?
+    public var caller: String
+    public var callee: String
+    public var bridge: String
+    public var flow: String
+    public var flowVersion: String
+    /// nil while the call is live.
+    public var endReason: String?
+    public var finalRoute: String?
+    public var recordAudio: Bool
+    public var recordingPath: String?
+    public var totals: CallTotals
+}
+
+public struct CallEventRow: Sendable, Hashable, Codable {
+    public var seq: Int
+    public var at: Date
+    public var kind: String
+    public var data: CallLogJSON
+}
+
+public struct TurnRow: Sendable, Hashable, Codable {
+    public var seq: Int
+    public var role: String
+    public var transcript: String
+    public var audioMs: Int
+    public var startedAt: Date
+    public var latencyMs: Int?
+}
+
+public struct ToolCallRow: Sendable, Hashable, Codable {
+    public var seq: Int
+    public var tool: String
+    public var arguments: CallLogJSON
+    public var result: CallLogJSON?
+    public var error: String?
+    public var durationMs: Int
+    public var startedAt: Date
+}
+
+public struct ModelRequestRow: Sendable, Hashable, Codable {
+    public var seq: Int
+    public var startedAt: Date
+    public var provider: String
+    public var model: String
+    public var status: String
+    public var ttfbMs: Int?
+    public var ttfaMs: Int?
+    public var durationMs: Int
+    public var textInTokens: Int
+    public var textOutTokens: Int
+    public var audioInTokens: Int
+    public var audioOutTokens: Int
+    public var costUSD: Double?
+    public var error: String?
+}
+
+/// count / min / median / max / mean of a list of milliseconds.
+public struct LatencyStats: Sendable, Hashable, Codable {
+    public var count: Int
+    public var minMs: Int
+    public var p50Ms: Int
+    public var maxMs: Int
+    public var meanMs: Double
+
+    public init?(_ values: [Int]) {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        count = sorted.count
+        minMs = sorted[0]
+        p50Ms = sorted[(sorted.count - 1) / 2]
+        maxMs = sorted[sorted.count - 1]
+        meanMs = Double(sorted.reduce(0, +)) / Double(sorted.count)
+    }
+}
+
+public struct CallLatency: Sendable, Hashable, Codable {
+    /// Bot turns: caller's end of speech → first audio out.
+    public var turnLatency: LatencyStats?
+    public var modelTTFB: LatencyStats?
+    public var modelTTFA: LatencyStats?
+    public var modelDuration: LatencyStats?
+}
+
+public struct CallDetail: Sendable, Hashable, Codable {
+    public var call: CallSummary
+    public var events: [CallEventRow]
+    public var turns: [TurnRow]
+    public var toolCalls: [ToolCallRow]
+    public var modelRequests: [ModelRequestRow]
+    public var latency: CallLatency
+}

@@ -1,0 +1,169 @@
+// The value types every module hands to a `CallLogSink`. They carry plain values only; the writer assigns
+// per-call sequence numbers (one counter shared by events, turns, tool calls and model requests, so the whole
+// timeline of a call sorts by `seq`), redacts JSON and prices model requests.
+public import Foundation
+
+public enum CallLogRecord: Sendable {
+    case started(CallStarted)
+    case event(CallEvent)
+    case turn(TurnRecord)
+    case toolCall(ToolCallRecord)
+    case modelRequest(ModelRequestRecord)
+    case ended(CallEnded)
+
+    public var callID: UUID {
+        switch self {
+        case .started(let record): record.callID
+        case .event(let record): record.callID
+        case .turn(let record): record.callID
+        case .toolCall(let record): record.callID
+        case .modelRequest(let record): record.callID
+        case .ended(let record): record.callID
+        }
+    }
+}
+
+public struct CallStarted: Sendable, Hashable {
+    public var callID: UUID
+    public var at: Date
+    public var caller: String
+    public var callee: String
+    /// Which transport carried the call: `sip`, `audiosocket`, `websocket`, `replay`, …
+    public var bridge: String
+    public var flow: String
+    public var flowVersion: String
+    /// Caller audio recording is opt-in (per flow); the path can also be set later in `CallEnded`.
+    public var recordCallerAudio: Bool
+    public var recordingPath: String?
+
+    public init(
+        callID: UUID = UUID(), at: Date, caller: String, callee: String, bridge: String, flow: String,
+        flowVersion: String = "", recordCallerAudio: Bool = false, recordingPath: String? = nil
+    ) {
+        self.callID = callID
+        self.at = at
+        self.caller = caller
+        self.callee = callee
+        self.bridge = bridge
+        self.flow = flow
+        self.flowVersion = flowVersion
+        self.recordCallerAudio = recordCallerAudio
+        self.recordingPath = recordingPath
+    }
+}
+
+public struct CallEvent: Sendable, Hashable {
+    public var callID: UUID
+    public var at: Date
+    public var kind: CallEventKind
+    /// Free-form details, e.g. `["step": "greeting"]`, `["digit": "5"]`. Redacted before writing.
+    public var data: CallLogJSON
+
+    public init(callID: UUID, at: Date, kind: CallEventKind, data: CallLogJSON = [:]) {
+        self.callID = callID
+        self.at = at
+        self.kind = kind
+        self.data = data
+    }
+}
+
+public struct TurnRecord: Sendable, Hashable {
+    public var callID: UUID
+    public var role: TurnRole
+    public var transcript: String
+    public var audioMs: Int
+    public var startedAt: Date
+    /// End of the caller's speech → first bot audio out (bot turns); nil when not measured.
+    public var latencyMs: Int?
+
+    public init(
+        callID: UUID, role: TurnRole, transcript: String, audioMs: Int, startedAt: Date, latencyMs: Int? = nil
+    ) {
+        self.callID = callID
+        self.role = role
+        self.transcript = transcript
+        self.audioMs = audioMs
+        self.startedAt = startedAt
+        self.latencyMs = latencyMs
+    }
+}
+
+public struct ToolCallRecord: Sendable, Hashable {
+    public var callID: UUID
+    public var tool: String
+    public var arguments: CallLogJSON
+    public var result: CallLogJSON?
+    public var error: String?
+    public var durationMs: Int
+    public var startedAt: Date
+
+    public init(
+        callID: UUID, tool: String, arguments: CallLogJSON, result: CallLogJSON?, error: String? = nil,
+        durationMs: Int, startedAt: Date
+    ) {
+        self.callID = callID
+        self.tool = tool
+        self.arguments = arguments
+        self.result = result
+        self.error = error
+        self.durationMs = durationMs
+        self.startedAt = startedAt
+    }
+}
+
+public struct ModelRequestRecord: Sendable, Hashable {
+    public var callID: UUID
+    public var provider: String
+    public var model: String
+    /// `ok`, `error`, `timeout`, `cancelled`, or an HTTP status such as `429`.
+    public var status: String
+    public var startedAt: Date
+    public var ttfbMs: Int?
+    public var ttfaMs: Int?
+    public var durationMs: Int
+    public var textInTokens: Int
+    public var textOutTokens: Int
+    public var audioInTokens: Int
+    public var audioOutTokens: Int
+    /// nil: the writer prices the request from its `PriceTable`.
+    public var costUSD: Double?
+    public var error: String?
+
+    public init(
+        callID: UUID, provider: String, model: String, status: String, startedAt: Date, ttfbMs: Int? = nil,
+        ttfaMs: Int? = nil, durationMs: Int, textInTokens: Int = 0, textOutTokens: Int = 0, audioInTokens: Int = 0,
+        audioOutTokens: Int = 0, costUSD: Double? = nil, error: String? = nil
+    ) {
+        self.callID = callID
+        self.provider = provider
+        self.model = model
+        self.status = status
+        self.startedAt = startedAt
+        self.ttfbMs = ttfbMs
+        self.ttfaMs = ttfaMs
+        self.durationMs = durationMs
+        self.textInTokens = textInTokens
+        self.textOutTokens = textOutTokens
+        self.audioInTokens = audioInTokens
+        self.audioOutTokens = audioOutTokens
+        self.costUSD = costUSD
+        self.error = error
+    }
+}
+
+public struct CallEnded: Sendable, Hashable {
+    public var callID: UUID
+    public var at: Date
+    public var reason: CallEndReason
+    /// Where the call went last: a route name (`billing`), a SIP URI, or nil.
+    public var finalRoute: String?
+    public var recordingPath: String?
+
+    public init(callID: UUID, at: Date, reason: CallEndReason, finalRoute: String? = nil, recordingPath: String? = nil) {
+        self.callID = callID
+        self.at = at
+        self.reason = reason
+        self.finalRoute = finalRoute
+        self.recordingPath = recordingPath
+    }
+}
