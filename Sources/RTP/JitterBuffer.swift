@@ -1,0 +1,175 @@
+/// An adaptive playout buffer for one inbound RTP stream with a fixed packet time (20 ms by default).
+///
+/// Packets go in keyed by extended sequence number (from `RTPReceiver`); the media clock pulls exactly one
+/// frame per tick and gets either the packet due or `.missing`, so the codec can conceal (Opus PLC, silence
+/// for G.711). Reordered packets are put back in order, duplicates and late packets dropped. The playout
+/// delay target follows the measured jitter (`adapt(jitterSeconds:)`) between `minDelay` and `maxDelay`;
+/// a buffer that grew past the target is trimmed one frame per tick. Payload storage is a ring of reused
+/// byte arrays, so steady-state inserts do not allocate.
+public struct JitterBuffer: Sendable {
+    public enum Output: Equatable, Sendable {
+        case packet(timestamp: UInt32, marker: Bool, payload: [UInt8])
+        /// Nothing to play this tick (loss, underrun, or still filling): conceal.
+        case missing
+    }
+
+    public enum InsertResult: Equatable, Sendable {
+        case stored, duplicate, late, resynced
+    }
+
+    public struct Statistics: Equatable, Sendable {
+        public var stored: UInt64 = 0
+        public var duplicates: UInt64 = 0
+        public var late: UInt64 = 0
+        public var played: UInt64 = 0
+        public var concealed: UInt64 = 0
+        public var underruns: UInt64 = 0
+        public var trimmed: UInt64 = 0
+        public var resyncs: UInt64 = 0
+    }
+
+    private struct Slot: Sendable {
+        var sequence: Int64 = -1
+        var timestamp: UInt32 = 0
+        var marker = false
+        var payload: [UInt8] = []
+    }
+
+    public let frameMilliseconds: Int
+    public let minFrames: Int
+    public let maxFrames: Int
+    public private(set) var targetFrames: Int
+    public private(set) var statistics = Statistics()
+
+    private var slots: [Slot]
+    private let mask: Int
+    private var playing = false
+    /// Next sequence to play (valid when `count > 0` or `playing`).
+    private var head: Int64 = 0
+    private var highest: Int64 = -1
+    private var lastPlayed: Int64 = -1
+    public private(set) var count = 0
+
+    /// - Parameters: frame length, delay bounds in milliseconds, payload bytes to reserve per slot.
+    public init(frameMilliseconds: Int = 20, minDelay: Int = 20, maxDelay: Int = 200, slotCapacity: Int = 320) {
+        self.frameMilliseconds = max(1, frameMilliseconds)
+        minFrames = max(1, minDelay / self.frameMilliseconds)
+        maxFrames = max(minFrames, maxDelay / self.frameMilliseconds)
+        targetFrames = minFrames
+        var size = 1
+        while size < maxFrames * 4 { size <<= 1 }
+        mask = size - 1
+        slots = (0..<size).map { _ in
+            var s = Slot()
+            s.payload.reserveCapacity(slotCapacity)
+            return s
+        }
+    }
+
+    /// Current playout delay target in milliseconds.
+    public var targetDelayMilliseconds: Int { targetFrames * frameMilliseconds }
+
+    /// Frames buffered from the play position to the newest packet.
+    public var depth: Int { count == 0 ? 0 : Int(highest - head + 1) }
+
+    /// Sets the delay target from measured jitter: one frame plus four times the jitter, rounded up to
+    /// whole frames, within the configured bounds.
+    public mutating func adapt(jitterSeconds: Double) {
+        let ms = Double(frameMilliseconds) + 4 * jitterSeconds * 1000
+        let frames = Int((ms / Double(frameMilliseconds)).rounded(.up))
+        targetFrames = min(maxFrames, max(minFrames, frames))
+    }
+
+    /// Stores one packet's payload.
+    @discardableResult
+    public mutating func insert(
+        sequence: Int64, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer
+    ) -> InsertResult {
+        if sequence <= lastPlayed && lastPlayed - sequence < Int64(slots.count) {
+            statistics.late += 1
+            return .late
+        }
+        var result = InsertResult.stored
+        if count > 0 || playing {
+            let low = min(head, sequence)
+            let high = max(highest, sequence)
+            if high - low >= Int64(slots.count) || sequence < lastPlayed {
+                // A jump the ring cannot span: start over from this packet.
+                reset()
+                statistics.resyncs += 1
+                result = .resynced
+            }
+        }
+        let index = Int(sequence & Int64(mask))
+        if slots[index].sequence == sequence {
+            statistics.duplicates += 1
+            return .duplicate
+        }
+        slots[index].sequence = sequence
+        slots[index].timestamp = timestamp
+        slots[index].marker = marker
+        slots[index].payload.removeAll(keepingCapacity: true)
+        slots[index].payload.append(contentsOf: payload)
+        if count == 0 && !playing {
+            head = sequence
+            highest = sequence
+        } else {
+            if sequence > highest { highest = sequence }
+            if !playing && sequence < head { head = sequence }
+        }
+        count += 1
+        statistics.stored += 1
+        return result
+    }
+
+    /// Convenience for arrays (tests, cold paths).
+    @discardableResult
+    public mutating func insert(sequence: Int64, timestamp: UInt32, marker: Bool, payload: [UInt8]) -> InsertResult {
+        payload.withUnsafeBytes { insert(sequence: sequence, timestamp: timestamp, marker: marker, payload: $0) }
+    }
+
+    /// Pulls the frame due on this tick.
+    public mutating func pull() -> Output {
+        if !playing {
+            guard count > 0, depth >= targetFrames else { return .missing }
+            playing = true
+        }
+        if count == 0 {
+            playing = false
+            statistics.underruns += 1
+            statistics.concealed += 1
+            return .missing
+        }
+        // Trim when the buffer holds well more than the target (delay crept up after a burst).
+        while depth > targetFrames + 2, count > 1 {
+            if take(head) != nil { statistics.trimmed += 1 }
+            head += 1
+        }
+        let seq = head
+        head += 1
+        lastPlayed = seq
+        if let slot = take(seq) {
+            statistics.played += 1
+            return .packet(timestamp: slot.timestamp, marker: slot.marker, payload: slot.payload)
+        }
+        statistics.concealed += 1
+        return .missing
+    }
+
+    /// Drops everything (e.g. on SSRC re-lock).
+    public mutating func reset() {
+        for i in slots.indices where slots[i].sequence >= 0 { slots[i].sequence = -1 }
+        count = 0
+        playing = false
+        highest = -1
+        lastPlayed = -1
+    }
+
+    private mutating func take(_ sequence: Int64) -> Slot? {
+        let index = Int(sequence & Int64(mask))
+        guard slots[index].sequence == sequence else { return nil }
+        slots[index].sequence = -1
+        count -= 1
+        return slots[index]
+    }
+}

@@ -1,0 +1,90 @@
+import Testing
+
+@testable import RTP
+
+@Suite struct JitterBufferTests {
+    static func payload(_ seq: Int64) -> [UInt8] { [UInt8(truncatingIfNeeded: seq), 0xAA] }
+
+    func drain(_ jb: inout JitterBuffer, ticks: Int) -> [Int64?] {
+        (0..<ticks).map { _ in
+            if case .packet(_, _, let p) = jb.pull() { return Int64(p[0]) }
+            return nil
+        }
+    }
+
+    @Test func reorderedPacketsPlayInOrder() {
+        var jb = JitterBuffer(minDelay: 60)
+        for seq: Int64 in [1, 0, 3, 2, 5, 4] {
+            jb.insert(sequence: seq, timestamp: UInt32(seq * 160), marker: false, payload: Self.payload(seq))
+        }
+        #expect(drain(&jb, ticks: 7) == [0, 1, 2, 3, 4, 5, nil])
+        #expect(jb.statistics.underruns == 1)
+    }
+
+    @Test func lossIsConcealedAndLateDropped() {
+        var jb = JitterBuffer(minDelay: 40)
+        for seq: Int64 in [0, 1, 3, 4] {
+            jb.insert(sequence: seq, timestamp: 0, marker: false, payload: Self.payload(seq))
+        }
+        #expect(drain(&jb, ticks: 3) == [0, 1, nil])
+        #expect(jb.insert(sequence: 2, timestamp: 0, marker: false, payload: Self.payload(2)) == .late)
+        #expect(drain(&jb, ticks: 2) == [3, 4])
+        #expect(jb.statistics.concealed == 1)
+        #expect(jb.statistics.late == 1)
+    }
+
+    @Test func duplicatesDropped() {
+        var jb = JitterBuffer()
+        #expect(jb.insert(sequence: 9, timestamp: 0, marker: true, payload: Self.payload(9)) == .stored)
+        #expect(jb.insert(sequence: 9, timestamp: 0, marker: true, payload: Self.payload(9)) == .duplicate)
+        #expect(jb.pull() == .packet(timestamp: 0, marker: true, payload: Self.payload(9)))
+    }
+
+    @Test func waitsForTargetDepthBeforePlaying() {
+        var jb = JitterBuffer(minDelay: 20, maxDelay: 200)
+        jb.adapt(jitterSeconds: 0.020)
+        #expect(jb.targetDelayMilliseconds == 100)
+        jb.adapt(jitterSeconds: 1)
+        #expect(jb.targetDelayMilliseconds == 200)
+        jb.adapt(jitterSeconds: 0)
+        #expect(jb.targetDelayMilliseconds == 20)
+        jb.adapt(jitterSeconds: 0.010)
+        var out: [Int64?] = []
+        for seq: Int64 in 0..<5 {
+            jb.insert(sequence: seq, timestamp: 0, marker: false, payload: Self.payload(seq))
+            out += drain(&jb, ticks: 1)
+        }
+        #expect(out == [nil, nil, 0, 1, 2])
+    }
+
+    @Test func bigJumpResyncsAndBurstIsTrimmed() {
+        var jb = JitterBuffer(minDelay: 20, maxDelay: 60)
+        jb.insert(sequence: 0, timestamp: 0, marker: false, payload: Self.payload(0))
+        #expect(drain(&jb, ticks: 1) == [0])
+        #expect(jb.insert(sequence: 10_000, timestamp: 0, marker: false, payload: Self.payload(10_000)) == .resynced)
+        for seq: Int64 in 10_001..<10_010 {
+            jb.insert(sequence: seq, timestamp: 0, marker: false, payload: Self.payload(seq))
+        }
+        let played = drain(&jb, ticks: 3).compactMap { $0 }
+        #expect(jb.statistics.trimmed > 0)
+        #expect(played.count == 3)
+        #expect(jb.depth <= jb.targetFrames + 2)
+    }
+
+    @Test func sequenceWrapAcrossExtendedNumbers() {
+        var rx = RTPReceiver(clockRate: 8000)
+        var jb = JitterBuffer(minDelay: 40)
+        var played: [UInt32] = []
+        let order: [UInt16] = [65534, 0, 65535, 1, 2, 3]
+        for (i, seq) in order.enumerated() {
+            let ts = UInt32(seq == 65534 ? 0 : seq == 65535 ? 1 : UInt32(seq) + 2) * 160
+            let h = RTPHeader(payloadType: 0, sequenceNumber: seq, timestamp: ts, ssrc: 1)
+            if case .accepted(let ext, _) = rx.received(h, arrivalNanos: UInt64(i) * 20_000_000) {
+                jb.insert(sequence: ext, timestamp: ts, marker: false, payload: [0])
+            }
+            if case .packet(let t, _, _) = jb.pull() { played.append(t / 160) }
+        }
+        for _ in 0..<3 { if case .packet(let t, _, _) = jb.pull() { played.append(t / 160) } }
+        #expect(played == [0, 1, 2, 3, 4, 5])
+    }
+}
