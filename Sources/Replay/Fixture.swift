@@ -1,0 +1,126 @@
+// Replay: recorded calls as tests. Owns the fixture and cassette formats (docs/fixtures.md), the cassette-backed
+// model, the replayer on a virtual clock and the expectations. May import CallEngine, ModelClient, Tools, Flows,
+// Audio and Yams; never a socket (model-server lives in Server).
+public import Foundation
+import Yams
+
+/// One recorded call: `fixture.yaml` and the files beside it.
+public struct Fixture: Sendable {
+    public struct Call: Codable, Sendable, Equatable {
+        public var caller: String
+        public var callee: String
+        public var startedAt: Date?
+        public var sampleRate: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case caller, callee
+            case startedAt = "started_at"
+            case sampleRate = "sample_rate"
+        }
+    }
+
+    public struct DTMFEvent: Codable, Sendable, Equatable {
+        public var atMs: Int
+        public var digit: String
+
+        enum CodingKeys: String, CodingKey {
+            case atMs = "at_ms"
+            case digit
+        }
+    }
+
+    public struct ToolSettings: Codable, Sendable, Equatable {
+        public enum Mode: String, Codable, Sendable { case live, recorded }
+        public var mode: Mode
+        public var accountsCSV: String?
+
+        enum CodingKeys: String, CodingKey {
+            case mode
+            case accountsCSV = "accounts_csv"
+        }
+    }
+
+    /// The document as written in `fixture.yaml`.
+    public struct Document: Codable, Sendable {
+        public var format: Int
+        public var name: String
+        public var description: String?
+        public var flow: String
+        public var call: Call
+        public var callerAudio: String?
+        public var dtmf: [DTMFEvent]?
+        public var hangupAtMs: Int?
+        public var tools: ToolSettings?
+        public var expect: FixtureExpectation?
+
+        enum CodingKeys: String, CodingKey {
+            case format, name, description, flow, call, dtmf, tools, expect
+            case callerAudio = "caller_audio"
+            case hangupAtMs = "hangup_at_ms"
+        }
+    }
+
+    /// The fixture's folder.
+    public var folder: URL
+    public var document: Document
+
+    public var name: String { document.name }
+    public var flowURL: URL { resolve(document.flow) }
+    public var callerAudioURL: URL { resolve(document.callerAudio ?? "caller.wav") }
+    public var cassetteURL: URL { folder.appendingPathComponent("cassette") }
+    public var toolsURL: URL { folder.appendingPathComponent("tools.jsonl") }
+    public var accountsCSVURL: URL? { document.tools?.accountsCSV.map(resolve) }
+
+    /// Loads `folder/fixture.yaml`.
+    public static func load(from folder: URL) throws(ReplayError) -> Fixture {
+        let file = folder.appendingPathComponent("fixture.yaml")
+        guard let data = try? Data(contentsOf: file), let text = String(data: data, encoding: .utf8) else {
+            throw ReplayError(.fixture, "\(file.path): cannot read fixture.yaml")
+        }
+        let document: Document
+        do {
+            document = try YAMLDecoder().decode(Document.self, from: text)
+        } catch {
+            throw ReplayError(.fixture, "\(file.path): \(error)")
+        }
+        guard document.format == 1 else {
+            throw ReplayError(.fixture, "\(file.path): format \(document.format) is not supported (this replayer reads 1)")
+        }
+        return Fixture(folder: folder, document: document)
+    }
+
+    /// Fixture folders under `paths`: a path holding `fixture.yaml` is one; any other folder is searched
+    /// (recursively), in name order so runs are reproducible.
+    public static func discover(_ paths: [URL]) throws(ReplayError) -> [URL] {
+        var found: [URL] = []
+        let fm = FileManager.default
+        for path in paths {
+            if fm.fileExists(atPath: path.appendingPathComponent("fixture.yaml").path) {
+                found.append(path)
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ReplayError(.fixture, "\(path.path): not a fixture folder (no fixture.yaml) nor a folder of them")
+            }
+            let children = ((try? fm.contentsOfDirectory(atPath: path.path)) ?? []).sorted()
+            let folders = children.map { path.appendingPathComponent($0) }.filter {
+                var dir: ObjCBool = false
+                return fm.fileExists(atPath: $0.path, isDirectory: &dir) && dir.boolValue
+            }
+            found += try discover(folders.filter { !$0.lastPathComponent.hasPrefix(".") && isFixtureTree($0) })
+        }
+        return found
+    }
+
+    private static func isFixtureTree(_ url: URL) -> Bool {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: url.appendingPathComponent("fixture.yaml").path) { return true }
+        guard let children = try? fm.contentsOfDirectory(atPath: url.path) else { return false }
+        return children.contains { isFixtureTree(url.appendingPathComponent($0)) }
+    }
+
+    private func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path).standardizedFileURL
+    }
+}
