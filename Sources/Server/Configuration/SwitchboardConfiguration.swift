@@ -1,0 +1,186 @@
+// Server: the one configuration file (YAML) plus SWITCHBOARD_* environment overrides. Every field has an
+// embedded default that runs on this machine alone: SIP on 127.0.0.1, flows from `flows/`, the call log in
+// `switchboard.db`, and — with no API key — the model answered from recorded cassettes.
+import Foundation
+import Yams
+
+/// Switchboard's settings. Secrets are never stored here, only the names of the variables that hold them.
+public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
+    public struct SIP: Codable, Sendable, Equatable {
+        /// host:port to bind (UDP).
+        public var listen: String = "127.0.0.1:5080"
+        /// The address put in Contact and SDP when it differs from `listen` (behind NAT).
+        public var publicAddress: String?
+        /// Even/odd RTP port range, "low-high".
+        public var rtpPorts: String = "20000-20999"
+        /// Codec preference, best first.
+        public var codecs: [String] = ["pcmu", "pcma", "opus"]
+
+        enum CodingKeys: String, CodingKey {
+            case listen, codecs
+            case publicAddress = "public_address"
+            case rtpPorts = "rtp_ports"
+        }
+    }
+
+    public struct FlowSettings: Codable, Sendable, Equatable {
+        public var dir: String = "flows"
+        /// Dialled user part (or number) → flow file name in `dir`; "*" matches any other number.
+        public var numbers: [String: String] = ["*": "support.yaml", "support": "support.yaml",
+            "appointments": "appointments.yaml", "after-hours": "after-hours.yaml"]
+    }
+
+    public struct Model: Codable, Sendable, Equatable {
+        /// Provider profile: openai, aimlapi or cometapi.
+        public var provider: String = "openai"
+        public var baseURL: String?
+        /// Overrides the profile's model (preview models are retired on the provider's schedule).
+        public var model: String?
+        /// With no API key, requests are answered from these recorded cassettes (a fixture's `cassette/`).
+        public var cassettes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case provider, model, cassettes
+            case baseURL = "base_url"
+        }
+    }
+
+    public struct CallLogSettings: Codable, Sendable, Equatable {
+        public var db: String = "switchboard.db"
+    }
+
+    public struct Admin: Codable, Sendable, Equatable {
+        /// host:port of the admin HTTP API; empty disables it.
+        public var listen: String = "127.0.0.1:8089"
+        /// The environment variable holding the bearer token (required when not bound to loopback).
+        public var tokenEnv: String = "SWITCHBOARD_ADMIN_TOKEN"
+
+        enum CodingKeys: String, CodingKey {
+            case listen
+            case tokenEnv = "token_env"
+        }
+    }
+
+    public struct ToolSettings: Codable, Sendable, Equatable {
+        /// SQLite file with the `accounts` table; seeded from `accounts_csv` when missing.
+        public var accountsDB: String = "accounts.db"
+        public var accountsCSV: String = "fixtures/accounts.csv"
+        /// Hosts webhook tools may call.
+        public var webhookAllow: [String] = []
+
+        enum CodingKeys: String, CodingKey {
+            case accountsDB = "accounts_db"
+            case accountsCSV = "accounts_csv"
+            case webhookAllow = "webhook_allow"
+        }
+    }
+
+    public var sip = SIP()
+    public var flows = FlowSettings()
+    public var model = Model()
+    public var callLog = CallLogSettings()
+    public var admin = Admin()
+    public var tools = ToolSettings()
+    /// Named transfer targets used by flows and `transfer_call` (route name → SIP URI).
+    public var routes: [String: String] = [
+        "billing": "sip:billing@127.0.0.1:5090", "support": "sip:support@127.0.0.1:5090",
+        "human": "sip:human@127.0.0.1:5090",
+    ]
+    /// When set, every call is written as a fixture folder here (docs/fixtures.md).
+    public var recordDir: String?
+
+    enum CodingKeys: String, CodingKey {
+        case sip, flows, model, admin, tools, routes
+        case callLog = "call_log"
+        case recordDir = "record_dir"
+    }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        // Every section and field is optional: what the file omits keeps its default.
+        let defaults = SwitchboardConfiguration()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sip = try c.decodeIfPresent(SIP.self, forKey: .sip) ?? defaults.sip
+        flows = try c.decodeIfPresent(FlowSettings.self, forKey: .flows) ?? defaults.flows
+        model = try c.decodeIfPresent(Model.self, forKey: .model) ?? defaults.model
+        callLog = try c.decodeIfPresent(CallLogSettings.self, forKey: .callLog) ?? defaults.callLog
+        admin = try c.decodeIfPresent(Admin.self, forKey: .admin) ?? defaults.admin
+        tools = try c.decodeIfPresent(ToolSettings.self, forKey: .tools) ?? defaults.tools
+        routes = try c.decodeIfPresent([String: String].self, forKey: .routes) ?? defaults.routes
+        recordDir = try c.decodeIfPresent(String.self, forKey: .recordDir)
+    }
+
+    /// Reads a YAML file (when given), then applies the environment's SWITCHBOARD_* overrides.
+    public static func load(file: String?, environment: [String: String]) throws(ConfigurationError) -> Self {
+        var config = SwitchboardConfiguration()
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file),
+                let text = String(data: data, encoding: .utf8)
+            else { throw ConfigurationError("\(file): cannot read the configuration file") }
+            do {
+                config = try YAMLDecoder().decode(SwitchboardConfiguration.self, from: text)
+            } catch {
+                throw ConfigurationError("\(file): \(error)")
+            }
+        }
+        config.apply(environment: environment)
+        return config
+    }
+
+    /// SWITCHBOARD_SIP_LISTEN, SWITCHBOARD_RTP_PORTS, SWITCHBOARD_FLOWS_DIR, SWITCHBOARD_DB,
+    /// SWITCHBOARD_ADMIN_LISTEN, SWITCHBOARD_PROVIDER, SWITCHBOARD_MODEL, SWITCHBOARD_BASE_URL,
+    /// SWITCHBOARD_CASSETTES, SWITCHBOARD_RECORD_DIR.
+    public mutating func apply(environment env: [String: String]) {
+        func value(_ name: String) -> String? {
+            env["SWITCHBOARD_" + name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        if let v = value("SIP_LISTEN") { sip.listen = v }
+        if let v = value("RTP_PORTS") { sip.rtpPorts = v }
+        if let v = value("FLOWS_DIR") { flows.dir = v }
+        if let v = value("DB") { callLog.db = v }
+        if let v = value("ADMIN_LISTEN") { admin.listen = v }
+        if let v = value("PROVIDER") { model.provider = v }
+        if let v = value("MODEL") { model.model = v }
+        if let v = value("BASE_URL") { model.baseURL = v }
+        if let v = value("CASSETTES") { model.cassettes = v }
+        if let v = value("RECORD_DIR") { recordDir = v }
+    }
+
+    /// The flow file for a dialled user part, or nil when no flow answers it.
+    public func flowFile(forDialled user: String) -> String? {
+        guard let name = flows.numbers[user] ?? flows.numbers["*"] else { return nil }
+        return name.hasPrefix("/") ? name : (flows.dir as NSString).appendingPathComponent(name)
+    }
+}
+
+/// A configuration file that cannot be used, with the reason.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// "host:port" split, IPv6 in brackets allowed ("[::1]:5080").
+public func splitHostPort(_ text: String, defaultPort: Int) -> (host: String, port: Int)? {
+    if text.hasPrefix("[") {
+        guard let close = text.firstIndex(of: "]") else { return nil }
+        let host = String(text[text.index(after: text.startIndex)..<close])
+        let rest = text[text.index(after: close)...]
+        if rest.isEmpty { return (host, defaultPort) }
+        guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (0...65535).contains(port) else { return nil }
+        return (host, port)
+    }
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    switch parts.count {
+    case 1: return (String(parts[0]), defaultPort)
+    case 2:
+        guard let port = Int(parts[1]), (0...65535).contains(port) else { return nil }
+        return (String(parts[0]), port)
+    default: return nil
+    }
+}
