@@ -1,0 +1,159 @@
+public import Audio
+
+/// Cuts caller audio into turns (pure: frames with timestamps in, events out). Built on `Audio`'s
+/// `VoiceActivityDetector`: an onset shorter than `bargeInSpeechMs` is ignored outright; speech that reaches
+/// `bargeInSpeechMs` while the bot is speaking an interruptible prompt raises `.bargeIn` at once (within 100 ms
+/// of the onset with the defaults); a turn opens once `minTurnSpeechMs` of voiced audio accumulated (so a cough
+/// or an "umm" neither starts nor ends a turn) and ends after `endSilenceMs` of silence or at `maxTurnMs`.
+public struct TurnDetector: Sendable {
+    public struct Configuration: Sendable, Equatable {
+        /// Silence that ends a turn.
+        public var endSilenceMs = 700
+        /// Voiced time before the caller counts as talking over the bot (barge-in); shorter onsets are noise.
+        public var bargeInSpeechMs = 80
+        /// Voiced time a burst needs to become a turn.
+        public var minTurnSpeechMs = 200
+        /// Longest turn; longer speech is cut into several turns.
+        public var maxTurnMs = 30_000
+        /// Audio kept from before the detected onset.
+        public var preRollMs = 200
+        /// Rate of the turn's WAV for the model; `nil` keeps the call rate.
+        public var modelSampleRate: Int? = 16_000
+
+        public init() {}
+    }
+
+    /// A finished caller turn.
+    public struct Turn: Sendable, Equatable {
+        public enum EndReason: String, Sendable, Equatable {
+            case silence
+            case maxLength = "max_length"
+            case flushed
+        }
+        /// Onset and end of the voiced part, ms on the call's timeline.
+        public var startMs: Int
+        public var endMs: Int
+        /// The turn's audio (with pre-roll and the trailing silence) at the call rate.
+        public var samples: [Int16]
+        public var sampleRate: Int
+        public var endedBy: EndReason
+        /// True when the turn began while the bot was speaking.
+        public var bargedIn: Bool
+
+        public var durationMs: Int { endMs - startMs }
+    }
+
+    public enum Event: Sendable, Equatable {
+        /// Caller speech over an interruptible bot prompt: stop playback, cancel the model request.
+        case bargeIn(atMs: Int)
+        /// A turn opened (the caller is really talking).
+        case speechStarted(atMs: Int)
+        case turnEnded(Turn)
+    }
+
+    public let configuration: Configuration
+    private var vad: VoiceActivityDetector
+    private var preRoll: [PCMFrame] = []
+    private var current: [PCMFrame] = []
+    private var onsetMs: Int?
+    private var voicedMs = 0
+    private var turnOpen = false
+    private var bargeInRaised = false
+    private var turnBargedIn = false
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        var vadConfiguration = VoiceActivityDetector.Configuration(endSilenceMs: configuration.endSilenceMs)
+        vadConfiguration.minSpeechMs = configuration.bargeInSpeechMs
+        vad = VoiceActivityDetector(configuration: vadConfiguration)
+    }
+
+    /// True while a turn is open.
+    public var isInTurn: Bool { turnOpen }
+
+    /// Feeds one caller frame. `botSpeaking`: bot audio is playing; `interruptible`: it may be cut.
+    public mutating func process(_ frame: PCMFrame, botSpeaking: Bool, interruptible: Bool) -> [Event] {
+        var events: [Event] = []
+        let vadEvents = vad.process(frame)
+        let frameMs = Int(frame.durationMs.rounded())
+        for event in vadEvents {
+            if case .speechStart(let ms) = event {
+                onsetMs = ms
+                voicedMs = 0
+                current = preRoll.filter { $0.timestampMs + frameMs > ms - configuration.preRollMs }
+            }
+        }
+        if onsetMs != nil {
+            current.append(frame)
+            if vad.lastFrameVoiced { voicedMs += frameMs }
+        } else {
+            preRoll.append(frame)
+            let keep = max(1, (configuration.preRollMs + configuration.bargeInSpeechMs + 100) / max(1, frameMs))
+            if preRoll.count > keep { preRoll.removeFirst(preRoll.count - keep) }
+        }
+        if let onset = onsetMs {
+            if botSpeaking, interruptible, !bargeInRaised {
+                bargeInRaised = true
+                turnBargedIn = true
+                events.append(.bargeIn(atMs: onset))
+            }
+            if !turnOpen, voicedMs >= configuration.minTurnSpeechMs {
+                turnOpen = true
+                events.append(.speechStarted(atMs: onset))
+            }
+        }
+        for event in vadEvents {
+            if case .speechEnd(let ms) = event {
+                if turnOpen { events.append(.turnEnded(finishTurn(endMs: ms, reason: .silence))) }
+                resetTurn()
+            }
+        }
+        if turnOpen, let onset = onsetMs, frame.timestampMs + frameMs - onset >= configuration.maxTurnMs {
+            let end = frame.timestampMs + frameMs
+            events.append(.turnEnded(finishTurn(endMs: end, reason: .maxLength)))
+            // The caller keeps talking: the next turn starts here.
+            onsetMs = end
+            voicedMs = 0
+            current = []
+            turnOpen = false
+        }
+        return events
+    }
+
+    /// Ends an open turn now (e.g. hang-up); drops a burst that never became a turn.
+    public mutating func flush(atMs: Int) -> Turn? {
+        defer { resetTurn() }
+        guard turnOpen else { return nil }
+        return finishTurn(endMs: atMs, reason: .flushed)
+    }
+
+    private func finishTurn(endMs: Int, reason: Turn.EndReason) -> Turn {
+        let sampleRate = current.first?.sampleRate ?? 8000
+        return Turn(
+            startMs: onsetMs ?? endMs, endMs: endMs, samples: current.flatMap(\.samples), sampleRate: sampleRate,
+            endedBy: reason, bargedIn: turnBargedIn
+        )
+    }
+
+    private mutating func resetTurn() {
+        onsetMs = nil
+        voicedMs = 0
+        turnOpen = false
+        bargeInRaised = false
+        turnBargedIn = false
+        current = []
+    }
+}
+
+extension TurnDetector.Turn {
+    /// The turn as WAV bytes (16-bit mono) at `sampleRate` (resampled once when it differs).
+    public func wav(sampleRate target: Int? = nil) -> [UInt8] {
+        let rate = target ?? sampleRate
+        var audio = samples
+        if rate != sampleRate, let resampled = try? Resampler.resample(samples, from: sampleRate, to: rate) {
+            audio = resampled
+            return WAVFile.serialize(WAVAudio(sampleRate: rate, samples: audio))
+        }
+        return WAVFile.serialize(WAVAudio(sampleRate: sampleRate, samples: audio))
+    }
+}
