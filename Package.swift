@@ -52,6 +52,7 @@ let package = Package(
                 "Audio",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -100,7 +101,12 @@ let package = Package(
         // Tests: one target per module; integration tests against real peers live in IntegrationTests.
         .target(
             name: "SwitchboardTestKit",
-            dependencies: ["Audio"],
+            dependencies: [
+                "Audio",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/SwitchboardTestKit",
             swiftSettings: swiftSettings
         ),

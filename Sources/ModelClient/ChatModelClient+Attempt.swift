@@ -1,0 +1,135 @@
+// ModelClient: one HTTP attempt: send, check the status, read the body (SSE or one JSON document) under the
+// watchdog's deadlines, and hand decoded events to the consumer as they arrive.
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+
+struct AttemptContext: Sendable {
+    var request: ChatRequest
+    var body: Data
+    var outputSampleRate: Int
+    var start: ContinuousClock.Instant
+    var attempt: Int
+    var progress: AttemptProgress
+    var continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation
+    var logger: Logger
+}
+
+extension ChatModelClient {
+    func attemptOnce(_ context: AttemptContext) async throws -> ModelReply {
+        let clock = ContinuousClock()
+        let watchdog = StreamWatchdog(
+            deadline: clock.now + options.connectTimeout + options.firstByteTimeout,
+            error: ModelClientError(
+                .firstByteTimeout,
+                "no reply from \(provider.profile.name) within \(options.firstByteTimeout) of sending the request",
+                retryable: true))
+        do {
+            return try await withThrowingTaskGroup(of: ModelReply?.self) { group in
+                group.addTask {
+                    try await watchdog.run()
+                    return nil
+                }
+                group.addTask { try await self.read(context, watchdog: watchdog) }
+                while let result = try await group.next() {
+                    if let reply = result {
+                        group.cancelAll()
+                        return reply
+                    }
+                }
+                throw CancellationError()
+            }
+        } catch let error as ModelClientError {
+            throw error
+        } catch {
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            throw Self.transportError(error)
+        }
+    }
+
+    private func read(_ context: AttemptContext, watchdog: StreamWatchdog) async throws -> ModelReply {
+        let clock = ContinuousClock()
+        var request = HTTPClientRequest(url: provider.chatCompletionsURL)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "accept", value: context.request.stream ? "text/event-stream" : "application/json")
+        if let key = provider.apiKey { request.headers.add(name: "authorization", value: "Bearer \(key)") }
+        for (name, value) in provider.profile.extraHeaders { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: context.body))
+
+        let response = try await http.execute(request, deadline: .distantFuture, logger: context.logger)
+        let status = Int(response.status.code)
+        context.progress.status(status)
+        let idle = ModelClientError(
+            .idleTimeout, "the reply stream from \(provider.profile.name) stalled for more than \(options.idleTimeout)",
+            retryable: true)
+        guard (200..<300).contains(status) else {
+            var bytes: [UInt8] = []
+            for try await buffer in response.body {
+                watchdog.arm(deadline: clock.now + options.idleTimeout, error: idle)
+                if bytes.count < 65_536 { bytes += buffer.readableBytesView.prefix(65_536 - bytes.count) }
+            }
+            throw Self.httpError(
+                status: status, header: { response.headers.first(name: $0) }, body: bytes,
+                model: context.request.model, provider: provider)
+        }
+
+        let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        let isEventStream = contentType.contains("event-stream") || (!contentType.contains("json") && context.request.stream)
+        let decoder = ReplyStreamDecoder(
+            providerSampleRate: provider.profile.audioSampleRate, outputSampleRate: context.outputSampleRate)
+        var document: [UInt8] = []
+        var reportedMalformed = 0
+        for try await buffer in response.body {
+            let now = clock.now
+            context.progress.received(bytes: buffer.readableBytes, at: context.start.duration(to: now))
+            watchdog.arm(deadline: now + options.idleTimeout, error: idle)
+            if isEventStream {
+                deliver(try decoder.consumeStream(buffer.readableBytesView), context)
+                if decoder.malformedChunks > reportedMalformed {
+                    reportedMalformed = decoder.malformedChunks
+                    context.logger.warning(
+                        "skipped a reply chunk that is not JSON",
+                        metadata: ["skipped": "\(reportedMalformed)", "sample": "\(decoder.malformedSamples.last ?? "")"])
+                }
+                if decoder.isDone { break }
+            } else {
+                guard document.count + buffer.readableBytes <= 256 << 20 else {
+                    throw ModelClientError(.malformedResponse, "the reply body exceeds 256 MB")
+                }
+                document += buffer.readableBytesView
+            }
+        }
+        try Task.checkCancellation()
+        deliver(
+            isEventStream ? try decoder.finishStream() : try decoder.consumeCompletion(Data(document)), context)
+        if !isEventStream, decoder.malformedChunks > 0 {
+            throw ModelClientError(
+                .malformedResponse,
+                "the reply from \(provider.profile.name) could not be read: \(decoder.malformedSamples.first ?? "")")
+        }
+        let progress = context.progress.snapshot
+        var metrics = RequestMetrics(
+            provider: provider.profile.name, model: context.request.model, attempts: context.attempt,
+            httpStatus: progress.status, timeToFirstByte: progress.timeToFirstByte,
+            timeToFirstAudio: progress.timeToFirstAudio, total: context.start.duration(to: clock.now),
+            usage: decoder.usage, malformedChunks: decoder.malformedChunks, responseBytes: progress.responseBytes,
+            replyAudioSeconds: Double(decoder.deliveredSamples) / Double(context.outputSampleRate))
+        metrics.cost = decoder.usage.map { provider.profile.prices.cost(of: $0) } ?? 0
+        return ModelReply(
+            finishReason: decoder.finishReason, usage: decoder.usage, transcript: decoder.transcript,
+            audioID: decoder.audioID, expiresAt: decoder.expiresAt, toolCalls: decoder.toolCalls,
+            audioSampleCount: decoder.deliveredSamples, outputSampleRate: context.outputSampleRate, metrics: metrics)
+    }
+
+    private func deliver(_ events: [ModelEvent], _ context: AttemptContext) {
+        guard !Task.isCancelled else { return }
+        for event in events {
+            if case .audio = event {
+                context.progress.deliveredAudio(at: context.start.duration(to: ContinuousClock().now))
+            }
+            context.continuation.yield(event)
+        }
+    }
+}

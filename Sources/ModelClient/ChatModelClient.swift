@@ -1,0 +1,130 @@
+// ModelClient: the streaming client. One `events(for:outputSampleRate:)` call is one model request: it
+// retries (bounded, jittered, honouring the server's hints) only until the first audio has been delivered,
+// enforces connect / first-byte / idle-gap timeouts, and aborts the HTTP request at once when the consumer
+// stops listening (barge-in, hang-up: cancel the task or drop the stream).
+public import AsyncHTTPClient
+public import Logging
+import NIOCore
+import Foundation
+
+/// An OpenAI-compatible audio chat client over AsyncHTTPClient. Call `shutdown()` when done.
+public final class ChatModelClient: Sendable {
+    public let provider: ProviderConfiguration
+    public let options: ModelClientOptions
+    let http: HTTPClient
+    let logger: Logger
+
+    public init(
+        provider: ProviderConfiguration, options: ModelClientOptions = ModelClientOptions(),
+        logger: Logger = Logger(label: "switchboard.model")
+    ) {
+        self.provider = provider
+        self.options = options
+        var logger = logger
+        logger[metadataKey: "provider"] = "\(provider.profile.name)"
+        self.logger = logger
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = HTTPClient.Configuration.Timeout(
+            connect: .nanoseconds(Int64(options.connectTimeout.totalNanoseconds)))
+        configuration.redirectConfiguration = .disallow
+        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// Closes pooled connections. Required before the client is released.
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    /// Sends `request` and streams the reply. Audio arrives resampled to `outputSampleRate`. The stream ends
+    /// with `.finished`, or throws a `ModelClientError`. Cancelling the consuming task (or dropping the
+    /// stream) aborts the HTTP request and ends the stream without further events.
+    public func events(for request: ChatRequest, outputSampleRate: Int) -> AsyncThrowingStream<ModelEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
+        let task = Task {
+            do {
+                try await self.run(request, outputSampleRate: outputSampleRate, continuation: continuation)
+                continuation.finish()
+            } catch is CancellationError {
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Sends `request`, hands every event to `onEvent`, and returns the reply summary.
+    public func reply(
+        to request: ChatRequest, outputSampleRate: Int, onEvent: (ModelEvent) -> Void = { _ in }
+    ) async throws -> ModelReply {
+        var reply: ModelReply?
+        for try await event in events(for: request, outputSampleRate: outputSampleRate) {
+            onEvent(event)
+            if case .finished(let value) = event { reply = value }
+        }
+        guard let reply else { throw CancellationError() }
+        return reply
+    }
+
+    private func run(
+        _ request: ChatRequest, outputSampleRate: Int, continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation
+    ) async throws {
+        guard outputSampleRate > 0 else {
+            throw ModelClientError(.configuration, "output sample rate must be positive, got \(outputSampleRate)")
+        }
+        let body: Data
+        do {
+            body = try request.jsonData()
+        } catch {
+            throw ModelClientError(.configuration, "the request could not be encoded: \(error)")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var attempt = 0
+        var logger = self.logger
+        logger[metadataKey: "model"] = "\(request.model)"
+        while true {
+            attempt += 1
+            let progress = AttemptProgress()
+            do {
+                let context = AttemptContext(
+                    request: request, body: body, outputSampleRate: outputSampleRate, start: start, attempt: attempt,
+                    progress: progress, continuation: continuation, logger: logger)
+                let reply = try await attemptOnce(context)
+                continuation.yield(.finished(reply))
+                logger.debug("model reply finished", metadata: ["total_ms": "\(reply.metrics.total.milliseconds)"])
+                return
+            } catch let error as ModelClientError {
+                let elapsed = start.duration(to: clock.now)
+                guard error.isRetryable, !progress.snapshot.audioDelivered, attempt <= options.retry.maxRetries,
+                    !Task.isCancelled,
+                    let delay = options.retry.delay(
+                        beforeRetry: attempt - 1, retryAfter: error.retryAfter, jitter: Double.random(in: 0..<1)),
+                    elapsed + delay <= options.retryBudget
+                else {
+                    logger.error("model request failed", metadata: ["error": "\(error)", "attempts": "\(attempt)"])
+                    throw error
+                }
+                logger.warning(
+                    "model request failed, retrying",
+                    metadata: ["error": "\(error)", "attempt": "\(attempt)", "delay_ms": "\(delay.milliseconds)"])
+                continuation.yield(.retrying(attempt: attempt, delay: delay, reason: error.message))
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+}
+
+extension Duration {
+    var totalNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    /// Whole milliseconds (rounded down).
+    var milliseconds: Int64 { totalNanoseconds / 1_000_000 }
+
+    /// Seconds as a Double.
+    var seconds: Double { Double(totalNanoseconds) / 1e9 }
+}

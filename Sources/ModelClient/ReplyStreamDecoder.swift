@@ -1,0 +1,139 @@
+// ModelClient: one reply's bytes to events: SSE parsing, chunk decoding, and resampling the reply audio ONCE
+// from the provider's rate to the call's rate (speexdsp, streaming, filter state kept across chunks).
+// Not Sendable (owns a resampler); one per attempt, used by one task.
+import Audio
+import Foundation
+
+/// Turns network reads of one response into `ModelEvent`s and keeps the reply's summary.
+final class ReplyStreamDecoder {
+    let outputSampleRate: Int
+    private var parser = SSEParser()
+    private var chunks: ChatChunkDecoder
+    private var resampler: Resampler?
+    private var resamplerInputRate = 0
+    private var inputSamples = 0
+    private(set) var deliveredSamples = 0
+    private(set) var transcript = ""
+    private(set) var audioID: String?
+    private(set) var expiresAt: Date?
+    private(set) var toolCalls: [ChatToolCall] = []
+    private(set) var finishReason: String?
+    private(set) var usage: ChatUsage?
+    private(set) var malformedChunks: Int = 0
+    private(set) var malformedSamples: [String] = []
+    private(set) var isDone = false
+
+    init(providerSampleRate: Int, outputSampleRate: Int) {
+        self.chunks = ChatChunkDecoder(pcmSampleRate: providerSampleRate)
+        self.outputSampleRate = outputSampleRate
+    }
+
+    /// Bytes held in parser buffers (for memory estimates).
+    var bufferedBytes: Int { parser.bufferedBytes }
+
+    /// One read of a streamed (SSE) body.
+    func consumeStream(_ bytes: some Collection<UInt8>) throws(ModelClientError) -> [ModelEvent] {
+        let events: [SSEEvent]
+        do {
+            events = try parser.parse(bytes)
+        } catch {
+            throw ModelClientError(.malformedResponse, "an SSE line exceeded \(error.limit) bytes")
+        }
+        var out: [ModelEvent] = []
+        for event in events {
+            try apply(chunkOutputs { decoder throws(ToolCallAssemblyError) in try decoder.decode(event) }, into: &out)
+        }
+        return out
+    }
+
+    /// The body ended: pending events, tool calls not released yet, the resampler's tail.
+    func finishStream() throws(ModelClientError) -> [ModelEvent] {
+        var out: [ModelEvent] = []
+        for event in parser.finish() {
+            try apply(chunkOutputs { decoder throws(ToolCallAssemblyError) in try decoder.decode(event) }, into: &out)
+        }
+        try apply(chunkOutputs { decoder throws(ToolCallAssemblyError) in try decoder.finish() }, into: &out)
+        flushResampler(into: &out)
+        return out
+    }
+
+    /// A whole non-streamed JSON body.
+    func consumeCompletion(_ body: Data) throws(ModelClientError) -> [ModelEvent] {
+        var out: [ModelEvent] = []
+        try apply(ChatChunkDecoder.decodeCompletion(body, pcmSampleRate: chunks.pcmSampleRate), into: &out)
+        flushResampler(into: &out)
+        isDone = true
+        return out
+    }
+
+    private func chunkOutputs(
+        _ body: (inout ChatChunkDecoder) throws(ToolCallAssemblyError) -> [ChatChunkDecoder.Output]
+    ) throws(ModelClientError) -> [ChatChunkDecoder.Output] {
+        do {
+            return try body(&chunks)
+        } catch {
+            throw ModelClientError(.toolCall, error.message)
+        }
+    }
+
+    private func apply(_ outputs: [ChatChunkDecoder.Output], into out: inout [ModelEvent]) throws(ModelClientError) {
+        for output in outputs {
+            switch output {
+            case .audio(let samples, let rate):
+                let resampled = resample(samples, from: rate)
+                if !resampled.isEmpty {
+                    deliveredSamples += resampled.count
+                    out.append(.audio(resampled))
+                }
+            case .transcriptDelta(let text):
+                transcript += text
+                out.append(.transcriptDelta(text))
+            case .audioID(let id):
+                audioID = id
+            case .audioExpiresAt(let seconds):
+                expiresAt = Date(timeIntervalSince1970: TimeInterval(seconds))
+            case .toolCalls(let calls):
+                toolCalls += calls
+                out += calls.map { .toolCall($0) }
+            case .finishReason(let reason):
+                finishReason = reason
+            case .usage(let value):
+                usage = value
+            case .error(let body):
+                throw ModelClientError(
+                    .streamError, "the provider reported an error mid-stream: \(body.message)", status: body.statusCode)
+            case .malformed(let sample):
+                malformedChunks += 1
+                if malformedSamples.count < 3 { malformedSamples.append(sample) }
+            case .done:
+                isDone = true
+            }
+        }
+    }
+
+    private func resample(_ samples: [Int16], from rate: Int) -> [Int16] {
+        inputSamples += samples.count
+        guard rate != outputSampleRate else { return samples }
+        if resampler == nil || resamplerInputRate != rate {
+            resampler = try? Resampler(from: rate, to: outputSampleRate, quality: 4)
+            resamplerInputRate = rate
+        }
+        guard let resampler else { return [] }
+        return resampler.process(samples)
+    }
+
+    /// Pushes zeros through the filter so the reply's last samples come out (up to the expected length).
+    private func flushResampler(into out: inout [ModelEvent]) {
+        guard let resampler, resamplerInputRate > 0 else { return }
+        let expected = inputSamples * outputSampleRate / resamplerInputRate
+        let missing = expected - deliveredSamples
+        guard missing > 0 else { return }
+        let pad = (missing + resampler.latencyOutputSamples) * resamplerInputRate / outputSampleRate + 2
+        var tail = resampler.process([Int16](repeating: 0, count: pad))
+        if tail.count > missing { tail.removeLast(tail.count - missing) }
+        if !tail.isEmpty {
+            deliveredSamples += tail.count
+            out.append(.audio(tail))
+        }
+    }
+}

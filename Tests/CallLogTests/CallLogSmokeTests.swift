@@ -1,8 +1,0 @@
-import Testing
-@testable import CallLog
-
-@Suite struct CallLogSmokeTests {
-    @Test func moduleLoads() {
-        #expect(Bool(true))
-    }
-}
