@@ -1,0 +1,45 @@
+/// Where a DTMF digit came from.
+public enum DTMFSource: String, Sendable {
+    /// RFC 4733 telephone-event RTP packets.
+    case rfc4733
+    /// SIP INFO `application/dtmf-relay`.
+    case sipInfo
+    /// In-band tones found by the Goertzel detector in the decoded audio.
+    case inBand
+}
+
+/// Why a call's media ended.
+public enum HangUpReason: String, Sendable {
+    /// The caller sent BYE (or CANCEL before answer).
+    case remoteHangUp
+    /// We hung up (handler, shutdown, transfer done).
+    case localHangUp
+    /// No ACK, media timeout or transport error.
+    case failure
+}
+
+/// The per-call logic that consumes inbound media (MediaIn) and produces outbound media (MediaOut).
+///
+/// Every method is called on the media event loop, in order, so an implementation may keep plain mutable
+/// state without locks. It must not block. `mediaReceived` runs once per 20 ms tick with the next inbound
+/// frame (silence or concealment when the packet was missing); the buffer is only valid during the call.
+/// Outbound audio goes through `session` (`enqueue`, `clear`, `sendDigits`, `transfer`, `hangUp`), which
+/// may be called directly here; from other threads use the Sendable `CallHandle`.
+public protocol CallMediaHandler: AnyObject {
+    func callStarted(_ session: CallMediaSession)
+    func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession)
+    func digitReceived(_ digit: Character, source: DTMFSource, session: CallMediaSession)
+    func callEnded(_ session: CallMediaSession, reason: HangUpReason)
+}
+
+extension CallMediaHandler {
+    public func callStarted(_ session: CallMediaSession) {}
+    public func digitReceived(_ digit: Character, source: DTMFSource, session: CallMediaSession) {}
+    public func callEnded(_ session: CallMediaSession, reason: HangUpReason) {}
+}
+
+/// Signalling actions a media session asks of its SIP dialog (implemented by the SIP bridge).
+protocol CallSignaling: AnyObject, Sendable {
+    func hangUp(callID: String)
+    func transfer(callID: String, to target: String)
+}

@@ -1,0 +1,321 @@
+public import Audio
+public import NIOCore
+import Logging
+import RTP
+
+/// One call's RTP media: sockets, receive path (SSRC lock, jitter buffer, decode, DTMF) and send path
+/// (outbound sample queue, encode, RFC 4733 events). Confined to the media event loop: every method below
+/// must run there (the `CallHandle` wrapper hops for callers elsewhere).
+public final class CallMediaSession: @unchecked Sendable {
+    public struct Statistics: Sendable, Equatable {
+        public var packetsReceived: UInt64 = 0
+        public var packetsSent: UInt64 = 0
+        public var badPackets: UInt64 = 0
+        public var unknownSource: UInt64 = 0
+        public var unknownPayloadType: UInt64 = 0
+        public var foreignSSRC: UInt64 = 0
+        public var rtcpReceived: UInt64 = 0
+        public var rtcpSent: UInt64 = 0
+        public var digits: UInt64 = 0
+        public var concealed: UInt64 = 0
+        public var jitterMilliseconds: Double = 0
+    }
+
+    public let callID: String
+    public let eventLoop: any EventLoop
+    public let localPort: Int
+    public private(set) var media: NegotiatedMedia?
+    public private(set) var statistics = Statistics()
+    /// Where media is sent: the latched source of inbound packets, else the SDP address.
+    public private(set) var remoteAddress: SocketAddress?
+
+    let rtpChannel: any Channel
+    let rtcpChannel: (any Channel)?
+    var handler: (any CallMediaHandler)?
+    weak var signaling: (any CallSignaling)?
+    private let logger: Logger
+    private var codec: MediaCodecState?
+    private var receiver = RTPReceiver(clockRate: 8000)
+    private var jitterBuffer: JitterBuffer
+    private var eventReceiver = TelephoneEventReceiver()
+    private var eventSender = TelephoneEventSender()
+    private var dtmfDetector: DTMFDetector?
+    private var sender: RTPSender
+    private var outbound = SampleQueue(capacity: 8000)
+    private var sendBuffer: ByteBuffer
+    private var sdpAddress: SocketAddress?
+    private var latched = false
+    private var lastInboundNanos: UInt64 = 0
+    private var rtcpRemote: SocketAddress?
+    private var nextRTCPNanos: UInt64 = 0
+    private var ticks = 0
+    private var inBandTimeMs = 0
+    private var badLog = RateLimitedLog()
+    public private(set) var isActive = false
+    public private(set) var isEnded = false
+    /// Send comfort silence when nothing is queued (keeps NAT bindings and peers' RTP timeouts happy).
+    public var sendsSilence = true
+
+    init(
+        callID: String, eventLoop: any EventLoop, rtpChannel: any Channel, rtcpChannel: (any Channel)?,
+        localPort: Int, jitter: (min: Int, max: Int), logger: Logger
+    ) {
+        self.callID = callID
+        self.eventLoop = eventLoop
+        self.rtpChannel = rtpChannel
+        self.rtcpChannel = rtcpChannel
+        self.localPort = localPort
+        self.logger = logger
+        jitterBuffer = JitterBuffer(minDelay: jitter.min, maxDelay: jitter.max)
+        var rng = SystemRandomNumberGenerator()
+        sender = RTPSender(using: &rng)
+        sendBuffer = rtpChannel.allocator.buffer(capacity: 1500)
+    }
+
+    /// Starts media once offer/answer is done (called by the bridge when the call is answered).
+    func activate(
+        media: NegotiatedMedia, remote: SocketAddress?, handler: any CallMediaHandler, nowNanos: UInt64
+    ) throws {
+        self.media = media
+        codec = try MediaCodecState(media: media)
+        receiver = RTPReceiver(clockRate: media.codec.clockRate)
+        eventSender = TelephoneEventSender(samplesPerTick: UInt16(media.codec.timestampIncrement))
+        dtmfDetector = media.pcmRate == 8000 ? DTMFDetector(sampleRate: 8000) : nil
+        sdpAddress = remote
+        remoteAddress = remote
+        if let remote, let port = remote.port {
+            rtcpRemote = try? SocketAddress(ipAddress: remote.ipAddress ?? "127.0.0.1", port: port + 1)
+        }
+        self.handler = handler
+        isActive = true
+        nextRTCPNanos = nowNanos + 5_000_000_000
+        handler.callStarted(self)
+    }
+
+    // MARK: MediaOut (call on the media loop)
+
+    /// Queues PCM samples at the call's `pcmRate`; they go out 20 ms per tick.
+    public func enqueue(_ samples: UnsafeBufferPointer<Int16>) {
+        outbound.append(samples)
+    }
+
+    public func enqueue(_ samples: [Int16]) {
+        samples.withUnsafeBufferPointer { outbound.append($0) }
+    }
+
+    /// Samples waiting to be sent.
+    public var queuedSamples: Int { outbound.count }
+
+    /// Drops queued audio (barge-in).
+    public func clear() { outbound.removeAll() }
+
+    /// Sends DTMF digits as RFC 4733 events (when negotiated).
+    public func sendDigits(_ digits: String) { eventSender.enqueue(digits) }
+
+    /// Blind transfer: the bridge sends REFER.
+    public func transfer(to target: String) { signaling?.transfer(callID: callID, to: target) }
+
+    /// Ends the call: the bridge sends BYE.
+    public func hangUp() { signaling?.hangUp(callID: callID) }
+
+    // MARK: Engine side
+
+    func end(reason: HangUpReason) {
+        guard !isEnded else { return }
+        isEnded = true
+        isActive = false
+        if let rtcpRemote, let rtcpChannel, media != nil,
+            let bytes = try? RTCPPacket.serializeCompound([
+                .receiverReport(.init(ssrc: sender.ssrc)), .bye(.init(sources: [sender.ssrc])),
+            ])
+        {
+            var buf = rtcpChannel.allocator.buffer(capacity: bytes.count)
+            buf.writeBytes(bytes)
+            rtcpChannel.writeAndFlush(AddressedEnvelope(remoteAddress: rtcpRemote, data: buf), promise: nil)
+        }
+        handler?.callEnded(self, reason: reason)
+        handler = nil
+        rtpChannel.close(promise: nil)
+        rtcpChannel?.close(promise: nil)
+    }
+
+    func receiveRTP(_ buffer: ByteBuffer, from source: SocketAddress, nowNanos: UInt64) {
+        guard isActive, let media else { return }
+        let parsed: RTPHeader? = buffer.withUnsafeReadableBytes { try? RTPHeader.parse($0) }
+        guard let header = parsed else {
+            statistics.badPackets += 1
+            if badLog.allow(nowNanos) { logger.warning("bad RTP datagram dropped", metadata: ["call": "\(callID)"]) }
+            return
+        }
+        if latched, let remote = remoteAddress, remote != source {
+            // Another source: ignore it unless the latched one went quiet for a second (re-INVITE, NAT rebind).
+            guard nowNanos &- lastInboundNanos > 1_000_000_000 else {
+                statistics.unknownSource += 1
+                if badLog.allow(nowNanos) {
+                    logger.warning("RTP from unknown source dropped", metadata: ["call": "\(callID)", "from": "\(source)"])
+                }
+                return
+            }
+        }
+        switch receiver.received(header, arrivalNanos: nowNanos) {
+        case .foreignSSRC:
+            statistics.foreignSSRC += 1
+            return
+        case .sequenceJump:
+            return
+        case .accepted(let ext, let relocked):
+            if !latched || remoteAddress != source {
+                latched = true
+                remoteAddress = source
+            }
+            lastInboundNanos = nowNanos
+            statistics.packetsReceived += 1
+            if relocked { jitterBuffer.reset() }
+            if header.payloadType == media.payloadType {
+                buffer.withUnsafeReadableBytes { raw in
+                    let payload = UnsafeRawBufferPointer(
+                        rebasing: raw[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
+                    jitterBuffer.insert(
+                        sequence: ext, timestamp: header.timestamp, marker: header.marker, payload: payload)
+                }
+            } else if let te = media.telephoneEventPayloadType, header.payloadType == te {
+                let event: TelephoneEvent? = buffer.withUnsafeReadableBytes { raw in
+                    try? TelephoneEvent(parsing: UnsafeRawBufferPointer(rebasing: raw[header.payloadOffset...]))
+                }
+                if let event, let digit = eventReceiver.received(event, timestamp: header.timestamp) {
+                    deliver(digit: digit, source: .rfc4733)
+                }
+            } else {
+                statistics.unknownPayloadType += 1
+            }
+        }
+    }
+
+    func receiveRTCP(_ buffer: ByteBuffer, from source: SocketAddress, nowNanos: UInt64) {
+        guard isActive else { return }
+        let bytes = Array(buffer.readableBytesView)
+        guard (try? RTCPPacket.parseCompound(bytes)) != nil else {
+            statistics.badPackets += 1
+            return
+        }
+        statistics.rtcpReceived += 1
+        rtcpRemote = source
+    }
+
+    func deliver(digit: Character, source: DTMFSource) {
+        statistics.digits += 1
+        handler?.digitReceived(digit, source: source, session: self)
+    }
+
+    /// One media clock tick: pull the inbound frame, hand it up, then write the outbound packet (no flush).
+    /// Returns true when a packet was written.
+    func tick(nowNanos: UInt64) -> Bool {
+        guard isActive, let media, let codec else { return false }
+        ticks += 1
+        if ticks % 50 == 0 {
+            jitterBuffer.adapt(jitterSeconds: receiver.jitterSeconds)
+            statistics.jitterMilliseconds = receiver.jitterSeconds * 1000
+        }
+        // MediaIn.
+        switch jitterBuffer.pull() {
+        case .packet(_, _, let payload): codec.decode(payload)
+        case .missing:
+            statistics.concealed += 1
+            codec.decode(nil)
+        }
+        codec.pcm.withUnsafeBufferPointer { frame in
+            if dtmfDetector != nil {
+                for d in dtmfDetector?.process(frame, timestampMs: inBandTimeMs) ?? [] {
+                    deliver(digit: d.digit, source: .inBand)
+                }
+                inBandTimeMs += 20
+            }
+            handler?.mediaReceived(frame, sampleRate: media.pcmRate, session: self)
+        }
+        guard isActive else { return false }
+        if nowNanos >= nextRTCPNanos {
+            nextRTCPNanos = nowNanos + 5_000_000_000
+            sendRTCP()
+        }
+        // MediaOut.
+        guard let remote = remoteAddress else {
+            sender.skip(samples: media.codec.timestampIncrement)
+            return false
+        }
+        if eventSender.isActive, let te = media.telephoneEventPayloadType,
+            let p = eventSender.tick(mediaTimestamp: sender.timestamp)
+        {
+            let header = sender.eventHeader(
+                payloadType: te, eventTimestamp: p.timestamp, marker: p.marker, payloadLength: TelephoneEvent.size)
+            sender.advance(samples: media.codec.timestampIncrement)
+            write(to: remote) { out in
+                let n = header.writeFixed(into: out)
+                return n + p.event.write(into: UnsafeMutableRawBufferPointer(rebasing: out[n...]))
+            }
+            return true
+        }
+        let samples = codec.pcm.count
+        guard outbound.count > 0 || sendsSilence else {
+            sender.skip(samples: media.codec.timestampIncrement)
+            return false
+        }
+        codec.pcm.withUnsafeMutableBufferPointer { _ = outbound.take(into: $0) }
+        let length = codec.pcm.withUnsafeBufferPointer { codec.encode($0) }
+        guard length > 0, samples > 0 else { return false }
+        let header = sender.nextMediaHeader(
+            payloadType: media.payloadType, samples: media.codec.timestampIncrement, payloadLength: length)
+        write(to: remote) { out in
+            let n = header.writeFixed(into: out)
+            codec.payload.withUnsafeBytes { src in
+                UnsafeMutableRawBufferPointer(rebasing: out[n..<(n + length)]).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: src[0..<length]))
+            }
+            return n + length
+        }
+        return true
+    }
+
+    func flush() { rtpChannel.flush() }
+
+    private func write(to remote: SocketAddress, _ body: (UnsafeMutableRawBufferPointer) -> Int) {
+        sendBuffer.clear()
+        sendBuffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1500) { body($0) }
+        statistics.packetsSent += 1
+        rtpChannel.write(AddressedEnvelope(remoteAddress: remote, data: sendBuffer), promise: nil)
+    }
+
+    private func sendRTCP() {
+        guard let rtcpChannel, let rtcpRemote else { return }
+        var packets: [RTCPPacket] = []
+        let block = receiver.makeReportBlock()
+        if sender.packetsSent > 0 {
+            packets.append(
+                .senderReport(
+                    .init(
+                        ssrc: sender.ssrc, ntpTimestamp: 0, rtpTimestamp: sender.timestamp,
+                        packetCount: sender.packetsSent, octetCount: sender.octetsSent,
+                        reports: block.map { [$0] } ?? [])))
+        } else {
+            packets.append(.receiverReport(.init(ssrc: sender.ssrc, reports: block.map { [$0] } ?? [])))
+        }
+        packets.append(.sourceDescription([.init(ssrc: sender.ssrc, cname: "switchboard@\(callID.prefix(16))")]))
+        guard let bytes = try? RTCPPacket.serializeCompound(packets) else { return }
+        var buf = rtcpChannel.allocator.buffer(capacity: bytes.count)
+        buf.writeBytes(bytes)
+        statistics.rtcpSent += 1
+        rtcpChannel.writeAndFlush(AddressedEnvelope(remoteAddress: rtcpRemote, data: buf), promise: nil)
+    }
+}
+
+/// Allows one log line per interval (default 10 s) for a noisy condition.
+struct RateLimitedLog {
+    var intervalNanos: UInt64 = 10_000_000_000
+    private var last: UInt64 = 0
+    private var started = false
+    mutating func allow(_ now: UInt64) -> Bool {
+        if started && now &- last < intervalNanos { return false }
+        started = true
+        last = now
+        return true
+    }
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import Bridges
+
+@Suite struct BridgesSmokeTests {
+    @Test func moduleLoads() { #expect(Bool(true)) }
+}
