@@ -1,0 +1,44 @@
+// Datagram in → what to do with it: a request or response for the core, a reply to send at once, or a drop.
+
+/// The outcome of one inbound datagram.
+public enum SIPInbound: Sendable, Hashable {
+    /// A valid request for the UA core.
+    case request(SIPRequest)
+    /// A valid response for the UA core.
+    case response(SIPResponse)
+    /// Send this response back to the sender and stop (400/405/415/416/420/505/406 …).
+    case reply(SIPResponse)
+    /// Drop the datagram (count it; log rate-limited). `reason` is for logs/metrics.
+    case drop(reason: String)
+}
+
+/// Parser + validator in one step, the first thing the bridge or UA core does with a datagram.
+public struct SIPFrontDoor: Sendable {
+    public var parser: SIPParser
+    public var validator: SIPRequestValidator
+
+    public init(parser: SIPParser = SIPParser(), validator: SIPRequestValidator = SIPRequestValidator()) {
+        self.parser = parser
+        self.validator = validator
+    }
+
+    /// Classifies one datagram. `toTag` is used for the To-tag of an immediate reply.
+    public func receive(_ bytes: [UInt8], toTag: String) -> SIPInbound {
+        let message: SIPMessage
+        do {
+            message = try parser.parse(bytes)
+        } catch {
+            if error.code == .empty { return .drop(reason: "keep-alive") }
+            if let reply = SIPResponse.badRequest(for: error, toTag: toTag) { return .reply(reply) }
+            return .drop(reason: error.description)
+        }
+        switch message {
+        case .response(let response):
+            return validator.accepts(response) ? .response(response) : .drop(reason: "invalid response")
+        case .request(let request):
+            guard let rejection = validator.check(request) else { return .request(request) }
+            if request.method == .ack { return .drop(reason: "invalid ACK: \(rejection.reason)") }
+            return .reply(rejection.response(to: request, toTag: toTag))
+        }
+    }
+}
