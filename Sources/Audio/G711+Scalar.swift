@@ -1,6 +1,6 @@
 // The scalar G.711 conversions (ITU-T G.711, as in the Sun reference code that sox also uses) and the lookup
-// tables built from them. 16-bit input is first reduced to the law's linear range by an arithmetic shift
-// (14 bits for µ-law, 13 bits for A-law), the same step sox takes.
+// tables built from them. 16-bit input is first rounded to the law's uniform PCM range (14 bits for µ-law,
+// 13 bits for A-law, half-up as sox does), then coded with G.711's segment tables.
 
 extension G711 {
     private static let ulawSegmentEnds: [Int32] = [0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF, 0x1FFF]
@@ -13,7 +13,7 @@ extension G711 {
 
     /// µ-law code of one 16-bit linear sample (computed, not from the table).
     public static func ulawEncodeScalar(_ sample: Int16) -> UInt8 {
-        var pcm = Int32(sample) >> 2
+        var pcm = min((Int32(sample) + 2) >> 2, 8191)
         let mask: Int32
         if pcm < 0 {
             pcm = -pcm
@@ -38,7 +38,7 @@ extension G711 {
 
     /// A-law code of one 16-bit linear sample (computed, not from the table).
     public static func alawEncodeScalar(_ sample: Int16) -> UInt8 {
-        var pcm = Int32(sample) >> 3
+        var pcm = min((Int32(sample) + 4) >> 3, 4095)
         let mask: Int32
         if pcm >= 0 {
             mask = 0xD5
@@ -68,10 +68,10 @@ extension G711 {
         return Int16(truncatingIfNeeded: (a & 0x80) != 0 ? t : -t)
     }
 
-    /// µ-law codes indexed by `(sample >> 2) + 8192` (14-bit range).
-    static let ulawEncodeTable: [UInt8] = (0..<16384).map { ulawEncodeScalar(Int16($0 - 8192) << 2) }
-    /// A-law codes indexed by `(sample >> 3) + 4096` (13-bit range).
-    static let alawEncodeTable: [UInt8] = (0..<8192).map { alawEncodeScalar(Int16($0 - 4096) << 3) }
+    /// µ-law codes indexed by `(sample + 2) >> 2 + 8192` (14-bit range, 8192 = the rounded-up top).
+    static let ulawEncodeTable: [UInt8] = (0...16384).map { ulawEncodeScalar(Int16(clamping: ($0 - 8192) << 2)) }
+    /// A-law codes indexed by `(sample + 4) >> 3 + 4096` (13-bit range).
+    static let alawEncodeTable: [UInt8] = (0...8192).map { alawEncodeScalar(Int16(clamping: ($0 - 4096) << 3)) }
     static let ulawDecodeTable: [Int16] = (0..<256).map { ulawDecodeScalar(UInt8($0)) }
     static let alawDecodeTable: [Int16] = (0..<256).map { alawDecodeScalar(UInt8($0)) }
 }

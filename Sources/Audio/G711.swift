@@ -9,7 +9,7 @@ public enum G711: String, Sendable, CaseIterable {
 
     /// Code for one sample.
     public func encode(_ sample: Int16) -> UInt8 {
-        self == .ulaw ? G711.ulawEncodeTable[Int(sample >> 2) + 8192] : G711.alawEncodeTable[Int(sample >> 3) + 4096]
+        self == .ulaw ? G711.ulawEncodeTable[(Int(sample) + 2) >> 2 + 8192] : G711.alawEncodeTable[(Int(sample) + 4) >> 3 + 4096]
     }
 
     /// Linear value of one code.
@@ -23,11 +23,11 @@ public enum G711: String, Sendable, CaseIterable {
         switch self {
         case .ulaw:
             G711.ulawEncodeTable.withUnsafeBufferPointer { table in
-                for i in 0..<n { output[i] = table[Int(input[i] >> 2) &+ 8192] }
+                for i in 0..<n { output[i] = table[(Int(input[i]) &+ 2) >> 2 &+ 8192] }
             }
         case .alaw:
             G711.alawEncodeTable.withUnsafeBufferPointer { table in
-                for i in 0..<n { output[i] = table[Int(input[i] >> 3) &+ 4096] }
+                for i in 0..<n { output[i] = table[(Int(input[i]) &+ 4) >> 3 &+ 4096] }
             }
         }
     }

@@ -23,3 +23,15 @@ static inline int copus_set_signal_voice(OpusEncoder *enc) {
 static inline int copus_decoder_reset(OpusDecoder *dec) {
     return opus_decoder_ctl(dec, OPUS_RESET_STATE);
 }
+static inline int copus_set_vbr(OpusEncoder *enc, opus_int32 on) {
+    return opus_encoder_ctl(enc, OPUS_SET_VBR(on));
+}
+static inline int copus_get_bitrate(OpusEncoder *enc, opus_int32 *bitrate) {
+    return opus_encoder_ctl(enc, OPUS_GET_BITRATE(bitrate));
+}
+static inline int copus_get_lookahead(OpusEncoder *enc, opus_int32 *samples) {
+    return opus_encoder_ctl(enc, OPUS_GET_LOOKAHEAD(samples));
+}
+static inline int copus_encoder_reset(OpusEncoder *enc) {
+    return opus_encoder_ctl(enc, OPUS_RESET_STATE);
+}
