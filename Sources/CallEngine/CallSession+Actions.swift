@@ -1,0 +1,124 @@
+import Flows
+
+extension CallSession {
+    /// Does one interpreter action.
+    func execute(_ action: FlowAction) async {
+        switch action {
+        case .play(let prompt):
+            await play(prompt)
+        case .stopPlayback:
+            await stopPlayback()
+        case .listen(let config):
+            listening = config
+        case .stopListening:
+            listening = nil
+        case .startTimer(let id, let deadline):
+            startTimer(id, deadline: deadline)
+        case .cancelTimer(let id):
+            timers.removeValue(forKey: id)?.cancel()
+        case .askModel(let request):
+            askModel(request)
+        case .cancelModel:
+            cancelModel(reason: "step left")
+            pendingReply = nil
+        case .callTool(let call):
+            callTool(call)
+        case .transfer(let uri, let route):
+            await transfer(uri: uri, route: route)
+        case .hangUp(let reason):
+            log(.note(kind: "hangup", detail: reason))
+            if !callerGone { await media.hangUp(.completed) }
+        case .record(let config):
+            startRecording(config)
+        case .setVariable(let name, let value):
+            log(.note(kind: "set", detail: "\(name)=\(value.jsonText)"))
+        case .log(let event):
+            log(.note(kind: event.kind, detail: event.detail))
+        case .endOfFlow(let result):
+            finish(result)
+        }
+    }
+
+    private func startTimer(_ id: FlowTimerID, deadline: Duration) {
+        timers.removeValue(forKey: id)?.cancel()
+        let clock = self.clock
+        timers[id] = clock.task {
+            do {
+                try await clock.sleep(until: deadline)
+            } catch {
+                return
+            }
+            await self.timerFired(id)
+        }
+    }
+
+    private func timerFired(_ id: FlowTimerID) async {
+        guard timers.removeValue(forKey: id) != nil else { return }
+        await feed(.timerFired(id))
+    }
+
+    private func callTool(_ call: ToolCall) {
+        let tools = dependencies.tools
+        let clock = self.clock
+        let context = ToolRunContext(
+            callID: info.callID, callerNumber: info.callerNumber, flow: interpreter.flow.name, step: interpreter.currentStep
+        )
+        clock.task {
+            let started = clock.now
+            let outcome: ToolResult.Outcome
+            do throws(ToolError) {
+                let value = try await tools.run(call, context: context)
+                outcome = .success(value)
+            } catch {
+                outcome = .failure("\(error.code): \(error.message)")
+            }
+            await self.toolFinished(call, outcome: outcome, durationMs: (clock.now - started).milliseconds)
+        }
+    }
+
+    private func toolFinished(_ call: ToolCall, outcome: ToolResult.Outcome, durationMs: Int) async {
+        guard !isEnded else { return }
+        switch outcome {
+        case .success(let value):
+            log(.toolCall(name: call.name, arguments: call.arguments.jsonText, result: value.jsonText, error: nil, durationMs: durationMs))
+        case .failure(let message):
+            logger.warning("tool failed", metadata: ["tool": "\(call.name)", "error": "\(message)"])
+            log(.toolCall(name: call.name, arguments: call.arguments.jsonText, result: nil, error: message, durationMs: durationMs))
+        }
+        await feed(.toolResult(ToolResult(id: call.id, outcome: outcome)))
+    }
+
+    private func transfer(uri: String, route: String?) async {
+        let result = await media.transfer(to: uri)
+        switch result {
+        case .transferred:
+            log(.transfer(target: uri, result: "ok"))
+            await feed(.transferResult(failure: nil))
+        case .failed(let reason):
+            log(.transfer(target: uri, result: reason))
+            await feed(.transferResult(failure: reason))
+        }
+    }
+
+    func handleDigit(_ digit: Character) async {
+        log(.dtmf(digit))
+        if let recording, let terminator = recording.config.terminator, terminator == digit {
+            await finishRecording(.terminator)
+            return
+        }
+        await feed(.dtmf(digit))
+    }
+
+    func handleCallerHangUp() async {
+        callerGone = true
+        if recording != nil { await finishRecording(.hangup) }
+        if let turn = turnDetector.flush(atMs: clock.now.milliseconds) {
+            log(.turn(speaker: .caller, text: nil, durationMs: turn.durationMs))
+        }
+        cancelModel(reason: "caller hung up")
+        media.outbound.clear()
+        playing.removeAll()
+        await feed(.hangUp)
+        if !isEnded { finish(.callerHungUp) }
+    }
+}

@@ -1,0 +1,129 @@
+import Audio
+import Flows
+import Foundation
+
+extension CallSession {
+    func newMark() -> UInt64 {
+        nextMark += 1
+        return nextMark
+    }
+
+    /// Synthesizes (or loads) a prompt and queues it; its mark reports `.playbackFinished`.
+    func play(_ prompt: Prompt) async {
+        var samples: [Int16] = []
+        switch prompt.content {
+        case .text(let text):
+            say(.bot, text)
+            log(.turn(speaker: .bot, text: text, durationMs: 0))
+            do {
+                let audio = try await dependencies.synthesizer.synthesize(
+                    text: text, voice: prompt.voice ?? prompt.language, rate: configuration.speechRate, sampleRate: sampleRate
+                )
+                samples = audio.samples
+            } catch {
+                logger.error("prompt synthesis failed", metadata: ["error": "\(error.message)"])
+                log(.note(kind: "error", detail: "speech synthesis failed: \(error.message)"))
+            }
+        case .audio(let path):
+            samples = loadPromptAudio(path)
+        case .beep:
+            samples = Self.beep(sampleRate: sampleRate)
+        }
+        guard !isEnded else { return }
+        let mark = newMark()
+        playing.append(PlaybackItem(kind: .prompt(prompt.id), mark: mark, interruptible: prompt.interruptible))
+        media.outbound.enqueue(samples, mark: mark)
+    }
+
+    private func loadPromptAudio(_ path: String) -> [Int16] {
+        let full = path.hasPrefix("/") ? path : ((configuration.promptDirectory ?? ".") as NSString).appendingPathComponent(path)
+        do {
+            let audio = try WAVFile.read(path: full)
+            return try Resampler.resample(audio.mono(), from: audio.sampleRate, to: sampleRate)
+        } catch {
+            logger.error("prompt audio unreadable", metadata: ["path": "\(path)", "error": "\(error)"])
+            log(.note(kind: "error", detail: "prompt audio \(path) unreadable: \(error)"))
+            return []
+        }
+    }
+
+    /// 200 ms of 1 kHz at -12 dBFS.
+    static func beep(sampleRate: Int) -> [Int16] {
+        let count = sampleRate / 5
+        return (0..<count).map { i in
+            Int16(8000 * sin(2 * Double.pi * 1000 * Double(i) / Double(sampleRate)))
+        }
+    }
+
+    /// Flushes all queued bot audio; prompts cut short still report `.playbackFinished`.
+    func stopPlayback() async {
+        media.outbound.clear()
+        let cut = playing
+        playing.removeAll()
+        for item in cut {
+            if case .prompt(let id) = item.kind { await feed(.playbackFinished(id)) }
+        }
+        if let pending = pendingReply {
+            pendingReply = nil
+            await feed(.modelReply(pending.reply))
+        }
+    }
+
+    /// Reports prompts and replies whose last sample the media clock has pulled.
+    func pollPlayback() async {
+        for mark in media.outbound.takeReachedMarks() {
+            guard let index = playing.firstIndex(where: { $0.mark == mark }) else { continue }
+            let done = playing[...index]
+            playing.removeFirst(index + 1)
+            for item in done {
+                if case .prompt(let id) = item.kind { await feed(.playbackFinished(id)) }
+            }
+            if let pending = pendingReply, pending.mark == mark {
+                pendingReply = nil
+                await feed(.modelReply(pending.reply))
+            }
+        }
+    }
+
+    func handleFrame(_ frame: PCMFrame) async {
+        await pollPlayback()
+        guard !isEnded else { return }
+        if recording != nil {
+            await recordFrame(frame)
+            return
+        }
+        let botBusy = media.outbound.isPlaying || modelTask != nil
+        let interruptible = playing.first?.interruptible ?? configuration.modelRepliesInterruptible
+        for event in turnDetector.process(frame, botSpeaking: botBusy, interruptible: interruptible) {
+            switch event {
+            case .bargeIn(let atMs):
+                await bargeIn(atMs: atMs)
+            case .speechStarted:
+                break
+            case .turnEnded(let turn):
+                await callerTurnEnded(turn)
+            }
+        }
+    }
+
+    private func bargeIn(atMs: Int) async {
+        bargeIns += 1
+        log(.bargeIn)
+        logger.debug("barge-in", metadata: ["at_ms": "\(atMs)"])
+        let partial = cancelModel(reason: "barge-in")
+        await stopPlayback()
+        if let partial { await feed(.modelReply(partial)) }
+    }
+
+    private func callerTurnEnded(_ turn: TurnDetector.Turn) async {
+        log(.turn(speaker: .caller, text: nil, durationMs: turn.durationMs))
+        guard let listening, listening.speech else {
+            log(.note(kind: "turn_ignored", detail: "caller spoke \(turn.durationMs) ms while not listening for speech"))
+            return
+        }
+        callerTurns += 1
+        lastTurn = turn
+        say(.caller, "[speech \(turn.durationMs) ms]")
+        await feed(.speechTurn(transcript: nil))
+    }
+}

@@ -1,0 +1,172 @@
+public import Flows
+public import Logging
+
+/// One call: connects the transport's media, the flow interpreter, the model, the tools, speech synthesis and
+/// the call log. Transport-agnostic — the SIP bridge, the replayer and tests all drive it the same way:
+/// `start()`, then `receive(_:)` for every inbound media event (one audio frame per 20 ms tick), while the
+/// transport's media clock pulls outbound frames from `media.outbound`. `run(media:)` does that loop for a
+/// live transport; `VirtualCallRunner` does it deterministically on a `VirtualClock`.
+public actor CallSession {
+    enum PlaybackKind: Equatable {
+        case prompt(PromptID)
+        case model(seq: Int)
+    }
+
+    struct PlaybackItem {
+        var kind: PlaybackKind
+        var mark: UInt64?
+        var interruptible: Bool
+    }
+
+    public let info: CallInfo
+    public let sampleRate: Int
+    let media: any MediaOut
+    let dependencies: CallDependencies
+    let clock: any CallClock
+    let configuration: CallSessionConfiguration
+    let logger: Logger
+
+    var interpreter: FlowInterpreter
+    var turnDetector: TurnDetector
+    var listening: ListenConfig?
+    var pendingEvents: [FlowEvent] = []
+    var draining = false
+    var started = false
+    var callerGone = false
+
+    var nextMark: UInt64 = 0
+    var playing: [PlaybackItem] = []
+    var timers: [FlowTimerID: Task<Void, Never>] = [:]
+
+    var modelSeq = 0
+    var modelTurn: ModelTurnState?
+    var modelTask: Task<Void, Never>?
+    var pendingReply: (mark: UInt64, reply: ModelReply)?
+    var historyStep: String?
+    var history: [ConversationItem] = []
+    var lastTurn: TurnDetector.Turn?
+
+    var recording: RecordingState?
+    var toolCounter = 0
+
+    /// How the flow ended; `nil` while the call runs.
+    public internal(set) var outcome: FlowOutcome?
+    /// What the bot said (prompts and model transcripts) and the caller's turns, in order.
+    public internal(set) var transcript: [TranscriptLine] = []
+    /// Steps entered, in order.
+    public internal(set) var stepsVisited: [String] = []
+    /// Times the caller cut the bot off.
+    public internal(set) var bargeIns = 0
+    /// Caller turns handed to the flow.
+    public internal(set) var callerTurns = 0
+    /// Audio captured by `record` steps.
+    public internal(set) var recordings: [RecordedAudio] = []
+
+    public init(
+        info: CallInfo, flow: Flow, media: any MediaOut, sampleRate: Int, dependencies: CallDependencies,
+        clock: any CallClock, configuration: CallSessionConfiguration = CallSessionConfiguration(),
+        logger: Logger = Logger(label: "switchboard.call")
+    ) {
+        self.info = info
+        self.sampleRate = sampleRate
+        self.media = media
+        self.dependencies = dependencies
+        self.clock = clock
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "call"] = "\(info.callID)"
+        self.logger = logger
+        interpreter = FlowInterpreter(flow: flow)
+        turnDetector = TurnDetector(configuration: configuration.turnDetection)
+    }
+
+    /// True once the flow is over (hang-up, transfer, or the caller left).
+    public var isEnded: Bool { outcome != nil }
+
+    /// Answers the call: the flow starts at its `start` step.
+    public func start() async {
+        guard !started else { return }
+        started = true
+        log(.started(callerNumber: info.callerNumber, calledNumber: info.calledNumber, flow: interpreter.flow.name))
+        await feed(.callStarted(info))
+    }
+
+    /// Drives the call from a live transport until the flow ends or the media stream finishes.
+    public func run(media input: any MediaIn) async {
+        await start()
+        for await event in input.events {
+            await receive(event)
+            if isEnded { break }
+        }
+        if !isEnded { await receive(.hangUp) }
+    }
+
+    /// Handles one inbound media event.
+    public func receive(_ event: MediaInEvent) async {
+        guard started, !isEnded else { return }
+        switch event {
+        case .audio(let frame):
+            await handleFrame(frame)
+        case .dtmf(let digit):
+            await handleDigit(digit)
+        case .hangUp:
+            await handleCallerHangUp()
+        }
+    }
+
+    /// Feeds an event to the interpreter and executes the resulting actions. Events raised while actions run
+    /// (by other tasks or by the actions themselves) queue up and are handled in order by the one drainer.
+    func feed(_ event: FlowEvent) async {
+        guard !isEnded else { return }
+        pendingEvents.append(event)
+        guard !draining else { return }
+        draining = true
+        while !pendingEvents.isEmpty, !isEnded {
+            let next = pendingEvents.removeFirst()
+            let actions = interpreter.handle(next, at: clock.now)
+            noteStep()
+            for action in actions {
+                guard !isEnded else { break }
+                await execute(action)
+            }
+        }
+        pendingEvents.removeAll()
+        draining = false
+    }
+
+    private func noteStep() {
+        guard let step = interpreter.currentStep, step != stepsVisited.last else { return }
+        stepsVisited.append(step)
+        log(.stepEntered(step))
+    }
+
+    func log(_ event: CallLogEvent) {
+        dependencies.log.record(CallLogRecord(callID: info.callID, at: clock.now, event: event))
+    }
+
+    func say(_ speaker: CallLogEvent.Speaker, _ text: String) {
+        transcript.append(TranscriptLine(at: clock.now, speaker: speaker, text: text))
+    }
+
+    /// Ends the call's session: timers and model request cancelled, outcome logged.
+    func finish(_ result: FlowOutcome) {
+        guard outcome == nil else { return }
+        outcome = result
+        for timer in timers.values { timer.cancel() }
+        timers.removeAll()
+        modelTask?.cancel()
+        modelTask = nil
+        modelSeq += 1
+        log(.ended(reason: Self.describe(result)))
+        logger.info("call ended", metadata: ["outcome": "\(Self.describe(result))"])
+    }
+
+    static func describe(_ outcome: FlowOutcome) -> String {
+        switch outcome {
+        case .hungUp(let reason): "hung_up:\(reason)"
+        case .transferred(let uri): "transferred:\(uri)"
+        case .callerHungUp: "caller_hung_up"
+        case .failed(let reason): "failed:\(reason)"
+        }
+    }
+}
