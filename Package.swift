@@ -75,6 +75,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CallEngine",
+            dependencies: ["Audio", "Flows", "CEspeakNG", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Server",
             dependencies: [
                 "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog",
@@ -102,7 +107,7 @@ let package = Package(
         .target(
             name: "SwitchboardTestKit",
             dependencies: [
-                "Audio",
+                "Audio", "Flows", "CallEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -126,6 +131,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CallEngineTests",
+            dependencies: ["CallEngine", "SwitchboardTestKit", "Audio", "Flows"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CallLogTests", dependencies: ["CallLog"], swiftSettings: swiftSettings),
