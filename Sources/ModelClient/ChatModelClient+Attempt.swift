@@ -12,12 +12,12 @@ struct AttemptContext: Sendable {
     var start: ContinuousClock.Instant
     var attempt: Int
     var progress: AttemptProgress
-    var continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation
+    var continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
     var logger: Logger
 }
 
 extension ChatModelClient {
-    func attemptOnce(_ context: AttemptContext) async throws -> ModelReply {
+    func attemptOnce(_ context: AttemptContext) async throws -> ChatReply {
         let clock = ContinuousClock()
         let watchdog = StreamWatchdog(
             deadline: clock.now + options.connectTimeout + options.firstByteTimeout,
@@ -26,7 +26,7 @@ extension ChatModelClient {
                 "no reply from \(provider.profile.name) within \(options.firstByteTimeout) of sending the request",
                 retryable: true))
         do {
-            return try await withThrowingTaskGroup(of: ModelReply?.self) { group in
+            return try await withThrowingTaskGroup(of: ChatReply?.self) { group in
                 group.addTask {
                     try await watchdog.run()
                     return nil
@@ -48,7 +48,7 @@ extension ChatModelClient {
         }
     }
 
-    private func read(_ context: AttemptContext, watchdog: StreamWatchdog) async throws -> ModelReply {
+    private func read(_ context: AttemptContext, watchdog: StreamWatchdog) async throws -> ChatReply {
         let clock = ContinuousClock()
         var request = HTTPClientRequest(url: provider.chatCompletionsURL)
         request.method = .POST
@@ -117,13 +117,13 @@ extension ChatModelClient {
             usage: decoder.usage, malformedChunks: decoder.malformedChunks, responseBytes: progress.responseBytes,
             replyAudioSeconds: Double(decoder.deliveredSamples) / Double(context.outputSampleRate))
         metrics.cost = decoder.usage.map { provider.profile.prices.cost(of: $0) } ?? 0
-        return ModelReply(
+        return ChatReply(
             finishReason: decoder.finishReason, usage: decoder.usage, transcript: decoder.transcript,
             audioID: decoder.audioID, expiresAt: decoder.expiresAt, toolCalls: decoder.toolCalls,
             audioSampleCount: decoder.deliveredSamples, outputSampleRate: context.outputSampleRate, metrics: metrics)
     }
 
-    private func deliver(_ events: [ModelEvent], _ context: AttemptContext) {
+    private func deliver(_ events: [ChatStreamEvent], _ context: AttemptContext) {
         guard !Task.isCancelled else { return }
         for event in events {
             if case .audio = event {

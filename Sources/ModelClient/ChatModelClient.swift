@@ -38,8 +38,8 @@ public final class ChatModelClient: Sendable {
     /// Sends `request` and streams the reply. Audio arrives resampled to `outputSampleRate`. The stream ends
     /// with `.finished`, or throws a `ModelClientError`. Cancelling the consuming task (or dropping the
     /// stream) aborts the HTTP request and ends the stream without further events.
-    public func events(for request: ChatRequest, outputSampleRate: Int) -> AsyncThrowingStream<ModelEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
+    public func events(for request: ChatRequest, outputSampleRate: Int) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ChatStreamEvent.self)
         let task = Task {
             do {
                 try await self.run(request, outputSampleRate: outputSampleRate, continuation: continuation)
@@ -56,9 +56,9 @@ public final class ChatModelClient: Sendable {
 
     /// Sends `request`, hands every event to `onEvent`, and returns the reply summary.
     public func reply(
-        to request: ChatRequest, outputSampleRate: Int, onEvent: (ModelEvent) -> Void = { _ in }
-    ) async throws -> ModelReply {
-        var reply: ModelReply?
+        to request: ChatRequest, outputSampleRate: Int, onEvent: (ChatStreamEvent) -> Void = { _ in }
+    ) async throws -> ChatReply {
+        var reply: ChatReply?
         for try await event in events(for: request, outputSampleRate: outputSampleRate) {
             onEvent(event)
             if case .finished(let value) = event { reply = value }
@@ -68,7 +68,7 @@ public final class ChatModelClient: Sendable {
     }
 
     private func run(
-        _ request: ChatRequest, outputSampleRate: Int, continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation
+        _ request: ChatRequest, outputSampleRate: Int, continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
     ) async throws {
         guard outputSampleRate > 0 else {
             throw ModelClientError(.configuration, "output sample rate must be positive, got \(outputSampleRate)")

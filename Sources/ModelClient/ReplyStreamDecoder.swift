@@ -1,45 +1,46 @@
 // ModelClient: one reply's bytes to events: SSE parsing, chunk decoding, and resampling the reply audio ONCE
 // from the provider's rate to the call's rate (speexdsp, streaming, filter state kept across chunks).
-// Not Sendable (owns a resampler); one per attempt, used by one task.
+// Not Sendable (owns a resampler); one per attempt, used by one task. Public so that Replay decodes recorded
+// response bytes with exactly this code.
 import Audio
-import Foundation
+public import Foundation
 
-/// Turns network reads of one response into `ModelEvent`s and keeps the reply's summary.
-final class ReplyStreamDecoder {
-    let outputSampleRate: Int
+/// Turns network reads of one response into `ChatStreamEvent`s and keeps the reply's summary.
+public final class ReplyStreamDecoder {
+    public let outputSampleRate: Int
     private var parser = SSEParser()
     private var chunks: ChatChunkDecoder
     private var resampler: Resampler?
     private var resamplerInputRate = 0
     private var inputSamples = 0
-    private(set) var deliveredSamples = 0
-    private(set) var transcript = ""
-    private(set) var audioID: String?
-    private(set) var expiresAt: Date?
-    private(set) var toolCalls: [ChatToolCall] = []
-    private(set) var finishReason: String?
-    private(set) var usage: ChatUsage?
-    private(set) var malformedChunks: Int = 0
-    private(set) var malformedSamples: [String] = []
-    private(set) var isDone = false
+    public private(set) var deliveredSamples = 0
+    public private(set) var transcript = ""
+    public private(set) var audioID: String?
+    public private(set) var expiresAt: Date?
+    public private(set) var toolCalls: [ChatToolCall] = []
+    public private(set) var finishReason: String?
+    public private(set) var usage: ChatUsage?
+    public private(set) var malformedChunks: Int = 0
+    public private(set) var malformedSamples: [String] = []
+    public private(set) var isDone = false
 
-    init(providerSampleRate: Int, outputSampleRate: Int) {
+    public init(providerSampleRate: Int, outputSampleRate: Int) {
         self.chunks = ChatChunkDecoder(pcmSampleRate: providerSampleRate)
         self.outputSampleRate = outputSampleRate
     }
 
     /// Bytes held in parser buffers (for memory estimates).
-    var bufferedBytes: Int { parser.bufferedBytes }
+    public var bufferedBytes: Int { parser.bufferedBytes }
 
     /// One read of a streamed (SSE) body.
-    func consumeStream(_ bytes: some Collection<UInt8>) throws(ModelClientError) -> [ModelEvent] {
+    public func consumeStream(_ bytes: some Collection<UInt8>) throws(ModelClientError) -> [ChatStreamEvent] {
         let events: [SSEEvent]
         do {
             events = try parser.parse(bytes)
         } catch {
             throw ModelClientError(.malformedResponse, "an SSE line exceeded \(error.limit) bytes")
         }
-        var out: [ModelEvent] = []
+        var out: [ChatStreamEvent] = []
         for event in events {
             try apply(chunkOutputs { decoder throws(ToolCallAssemblyError) in try decoder.decode(event) }, into: &out)
         }
@@ -47,8 +48,8 @@ final class ReplyStreamDecoder {
     }
 
     /// The body ended: pending events, tool calls not released yet, the resampler's tail.
-    func finishStream() throws(ModelClientError) -> [ModelEvent] {
-        var out: [ModelEvent] = []
+    public func finishStream() throws(ModelClientError) -> [ChatStreamEvent] {
+        var out: [ChatStreamEvent] = []
         for event in parser.finish() {
             try apply(chunkOutputs { decoder throws(ToolCallAssemblyError) in try decoder.decode(event) }, into: &out)
         }
@@ -58,8 +59,8 @@ final class ReplyStreamDecoder {
     }
 
     /// A whole non-streamed JSON body.
-    func consumeCompletion(_ body: Data) throws(ModelClientError) -> [ModelEvent] {
-        var out: [ModelEvent] = []
+    public func consumeCompletion(_ body: Data) throws(ModelClientError) -> [ChatStreamEvent] {
+        var out: [ChatStreamEvent] = []
         try apply(ChatChunkDecoder.decodeCompletion(body, pcmSampleRate: chunks.pcmSampleRate), into: &out)
         flushResampler(into: &out)
         isDone = true
@@ -76,7 +77,7 @@ final class ReplyStreamDecoder {
         }
     }
 
-    private func apply(_ outputs: [ChatChunkDecoder.Output], into out: inout [ModelEvent]) throws(ModelClientError) {
+    private func apply(_ outputs: [ChatChunkDecoder.Output], into out: inout [ChatStreamEvent]) throws(ModelClientError) {
         for output in outputs {
             switch output {
             case .audio(let samples, let rate):
@@ -123,7 +124,7 @@ final class ReplyStreamDecoder {
     }
 
     /// Pushes zeros through the filter so the reply's last samples come out (up to the expected length).
-    private func flushResampler(into out: inout [ModelEvent]) {
+    private func flushResampler(into out: inout [ChatStreamEvent]) {
         guard let resampler, resamplerInputRate > 0 else { return }
         let expected = inputSamples * outputSampleRate / resamplerInputRate
         let missing = expected - deliveredSamples

@@ -1,23 +1,8 @@
-// ModelClient: what a streamed reply delivers, in order, and the summary at its end.
+// ModelClient: the summary of one model request: finish reason, usage, transcript, audio id, tool calls, metrics.
 public import Foundation
 
-/// One event of a reply stream.
-public enum ModelEvent: Sendable, Equatable {
-    /// Reply audio, already resampled to the caller's rate, as soon as it arrives.
-    case audio([Int16])
-    /// A fragment of the reply's transcript.
-    case transcriptDelta(String)
-    /// A complete tool call (fragments assembled), released when the model's turn ends.
-    case toolCall(ChatToolCall)
-    /// The attempt failed before any audio was delivered and will be retried after `delay`:
-    /// drop any transcript collected so far.
-    case retrying(attempt: Int, delay: Duration, reason: String)
-    /// The turn ended: finish reason, usage and metrics, and what to keep in the conversation.
-    case finished(ModelReply)
-}
-
 /// The outcome of one request.
-public struct ModelReply: Sendable, Equatable {
+public struct ChatReply: Sendable, Equatable {
     /// "stop", "length", "tool_calls", "content_filter", or nil when the provider sent none.
     public var finishReason: String?
     public var usage: ChatUsage?
