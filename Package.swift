@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(name: "SIPTests", dependencies: ["SIP"], resources: [.copy("rfc4475")], swiftSettings: swiftSettings),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Audio"], swiftSettings: swiftSettings),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows"], swiftSettings: swiftSettings),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelClientTests",
             dependencies: [
