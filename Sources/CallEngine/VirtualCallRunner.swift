@@ -1,4 +1,4 @@
-public import Audio
+import Audio
 
 /// What the caller sends, by time: a test's in-memory script or a recorded fixture.
 public protocol CallerMediaSource: Sendable {
