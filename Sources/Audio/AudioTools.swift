@@ -8,7 +8,8 @@ public enum AudioTools {
 
     /// Mixes to mono, resamples to `rate` (default: 8000 for G.711, else the input rate), passes the signal
     /// through `codec` (encode + decode, 20 ms frames) and returns 16-bit mono PCM.
-    public static func convert(_ input: WAVAudio, rate: Int? = nil, codec: Codec? = nil) throws(AudioError) -> WAVAudio {
+    public static func convert(_ input: WAVAudio, rate: Int? = nil, codec: Codec? = nil) throws(AudioError) -> WAVAudio
+    {
         let target = rate ?? (codec == .pcmu || codec == .pcma ? 8000 : input.sampleRate)
         guard target >= 1000, target <= 384_000 else {
             throw AudioError(.invalidArgument, "output rate must be 1000…384000 Hz, got \(target)")
@@ -25,7 +26,9 @@ public enum AudioTools {
 
     /// Encodes and decodes through Opus in 20 ms frames, compensating the codec delay so the output lines up
     /// with the input. Rates Opus does not take go through 48 kHz.
-    public static func opusRoundTrip(_ samples: [Int16], sampleRate: Int, bitrate: Int = 32000) throws(AudioError) -> [Int16] {
+    public static func opusRoundTrip(_ samples: [Int16], sampleRate: Int, bitrate: Int = 32000) throws(AudioError)
+        -> [Int16]
+    {
         let opusRate = Opus.supportedRates.contains(sampleRate) ? sampleRate : 48000
         let pcm = try Resampler.resample(samples, from: sampleRate, to: opusRate)
         let encoder = try Opus.Encoder(sampleRate: opusRate, bitrate: bitrate, complexity: 5)

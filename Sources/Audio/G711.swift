@@ -9,7 +9,8 @@ public enum G711: String, Sendable, CaseIterable {
 
     /// Code for one sample.
     public func encode(_ sample: Int16) -> UInt8 {
-        self == .ulaw ? G711.ulawEncodeTable[(Int(sample) + 2) >> 2 + 8192] : G711.alawEncodeTable[(Int(sample) + 4) >> 3 + 4096]
+        self == .ulaw
+            ? G711.ulawEncodeTable[(Int(sample) + 2) >> 2 + 8192] : G711.alawEncodeTable[(Int(sample) + 4) >> 3 + 4096]
     }
 
     /// Linear value of one code.

@@ -17,7 +17,8 @@ extension Opus {
         ) throws(AudioError) {
             try Opus.validate(sampleRate: sampleRate, channels: channels)
             var err: Int32 = 0
-            guard let st = opus_encoder_create(Int32(sampleRate), Int32(channels), application.raw, &err), err == OPUS_OK
+            guard let st = opus_encoder_create(Int32(sampleRate), Int32(channels), application.raw, &err),
+                err == OPUS_OK
             else { throw Opus.error(err, "opus_encoder_create") }
             state = st
             self.sampleRate = sampleRate
@@ -73,7 +74,8 @@ extension Opus {
             _ pcm: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>
         ) throws(AudioError) -> Int {
             guard pcm.count == frameSize * channels, let input = pcm.baseAddress, let out = output.baseAddress else {
-                throw AudioError(.invalidArgument, "Opus frame must be \(frameSize * channels) samples, got \(pcm.count)")
+                throw AudioError(
+                    .invalidArgument, "Opus frame must be \(frameSize * channels) samples, got \(pcm.count)")
             }
             let n = opus_encode(state, input, Int32(frameSize), out, Int32(clamping: output.count))
             try Opus.check(n, "opus_encode")

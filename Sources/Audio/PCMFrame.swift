@@ -21,6 +21,8 @@ public struct PCMFrame: Equatable, Sendable {
 
     /// A frame of digital silence lasting `ms` milliseconds.
     public static func silence(ms: Int, sampleRate: Int, timestampMs: Int = 0) -> PCMFrame {
-        PCMFrame(samples: [Int16](repeating: 0, count: sampleRate * ms / 1000), sampleRate: sampleRate, timestampMs: timestampMs)
+        PCMFrame(
+            samples: [Int16](repeating: 0, count: sampleRate * ms / 1000), sampleRate: sampleRate,
+            timestampMs: timestampMs)
     }
 }

@@ -13,7 +13,8 @@ public final class Resampler {
     /// `quality` 0 (fastest) … 10 (best); libspeexdsp's default is 4, its VoIP setting 3.
     public init(from inputRate: Int, to outputRate: Int, quality: Int = 4) throws(AudioError) {
         guard inputRate > 0, outputRate > 0, inputRate <= 384_000, outputRate <= 384_000 else {
-            throw AudioError(.invalidArgument, "resampler rates must be 1…384000 Hz, got \(inputRate) → \(outputRate)")
+            throw AudioError(
+                .invalidArgument, "resampler rates must be 1…384000 Hz, got \(inputRate) → \(outputRate)")
         }
         guard (0...10).contains(quality) else {
             throw AudioError(.invalidArgument, "resampler quality must be 0…10, got \(quality)")

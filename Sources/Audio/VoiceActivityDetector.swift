@@ -108,7 +108,8 @@ public struct VoiceActivityDetector: Sendable {
                 state = .onset(startMs: start, voicedMs: total, gapMs: 0)
             } else {
                 let gap = gapMs + durationMs
-                state = gap > Double(c.onsetHangoverMs) ? .silence : .onset(startMs: start, voicedMs: voicedMs, gapMs: gap)
+                state =
+                    gap > Double(c.onsetHangoverMs) ? .silence : .onset(startMs: start, voicedMs: voicedMs, gapMs: gap)
             }
         case .speech(let last, let silentMs):
             if voiced {

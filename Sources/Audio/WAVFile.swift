@@ -7,8 +7,12 @@ public enum WAVFile {
         let dataSize = audio.samples.count * 2
         var out: [UInt8] = []
         out.reserveCapacity(44 + dataSize)
-        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian) { out.append(contentsOf: $0) } }
-        func u16(_ v: Int) { withUnsafeBytes(of: UInt16(truncatingIfNeeded: v).littleEndian) { out.append(contentsOf: $0) } }
+        func u32(_ v: Int) {
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian) { out.append(contentsOf: $0) }
+        }
+        func u16(_ v: Int) {
+            withUnsafeBytes(of: UInt16(truncatingIfNeeded: v).littleEndian) { out.append(contentsOf: $0) }
+        }
         out.append(contentsOf: Array("RIFF".utf8))
         u32(36 + dataSize)
         out.append(contentsOf: Array("WAVEfmt ".utf8))

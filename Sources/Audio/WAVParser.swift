@@ -27,7 +27,8 @@ public enum WAVParser {
         while offset < bytes.count {
             guard bytes.count - offset >= 8 else {
                 if format != nil, data != nil { break }  // trailing junk after a complete file
-                throw AudioError(.wavTruncated, "chunk header truncated at offset \(offset): \(bytes.count - offset) of 8 bytes")
+                throw AudioError(
+                    .wavTruncated, "chunk header truncated at offset \(offset): \(bytes.count - offset) of 8 bytes")
             }
             let id = fourCC(bytes, offset)
             let size = Int(le32(bytes, offset + 4))
@@ -69,7 +70,8 @@ public enum WAVParser {
             blockAlign: Int(le16(b, 12)), bits: Int(le16(b, 14)))
         if f.tag == 0xFFFE {
             guard b.count >= 40 else {
-                throw AudioError(.wavBadFormat, "WAVE_FORMAT_EXTENSIBLE fmt chunk too short: \(b.count) bytes (need 40)")
+                throw AudioError(
+                    .wavBadFormat, "WAVE_FORMAT_EXTENSIBLE fmt chunk too short: \(b.count) bytes (need 40)")
             }
             f.tag = Int(le16(b, 24))  // first two bytes of the SubFormat GUID
         }
@@ -80,13 +82,15 @@ public enum WAVParser {
         guard supported else {
             throw AudioError(
                 .wavUnsupported,
-                "unsupported WAV encoding: format tag \(f.tag) with \(f.bits) bits (need 16/8-bit PCM, µ-law or A-law)")
+                "unsupported WAV encoding: format tag \(f.tag) with \(f.bits) bits"
+                    + " (need 16/8-bit PCM, µ-law or A-law)")
         }
         let expected = f.channels * f.bits / 8
         guard f.blockAlign == expected else {
             throw AudioError(
                 .wavBadFormat,
-                "fmt block align \(f.blockAlign) does not match \(f.channels) channel(s) × \(f.bits) bits (expected \(expected))")
+                "fmt block align \(f.blockAlign) does not match \(f.channels) channel(s) × \(f.bits) bits"
+                    + " (expected \(expected))")
         }
         return f
     }

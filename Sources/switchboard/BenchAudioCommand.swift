@@ -19,8 +19,9 @@ struct BenchAudioCommand: AsyncParsableCommand {
         print("libopus: \(Opus.version)")
         print(pad("stage", 44) + pad("ns/frame", 12, left: true) + pad("channels/core", 16, left: true))
         for row in try bench.runAll() {
-            print(pad(row.name, 44) + pad(String(format1(row.ns)), 12, left: true)
-                + pad(String(Int(20_000_000 / max(row.ns, 0.001))), 16, left: true))
+            print(
+                pad(row.name, 44) + pad(String(format1(row.ns)), 12, left: true)
+                    + pad(String(Int(20_000_000 / max(row.ns, 0.001))), 16, left: true))
         }
         let raw = bench.results
         if let e = raw["opus encode (libopus raw)"], let w = raw["opus encode c5 48k (wrapper, buffers)"] {
@@ -110,7 +111,8 @@ struct AudioBench {
             try law.withUnsafeBufferPointer { lawBuf in
                 try bytes.withUnsafeMutableBufferPointer { b in
                     try out.withUnsafeMutableBufferPointer { o in
-                        try measureAll(p8: p8, law: lawBuf, n8: n8, b: b, o: o, pcm16: pcm16, pcm24: pcm24, pcm48: pcm48)
+                        try measureAll(
+                            p8: p8, law: lawBuf, n8: n8, b: b, o: o, pcm16: pcm16, pcm24: pcm24, pcm48: pcm48)
                     }
                 }
             }
@@ -123,8 +125,12 @@ struct AudioBench {
         b: UnsafeMutableBufferPointer<UInt8>, o: UnsafeMutableBufferPointer<Int16>,
         pcm16: [Int16], pcm24: [Int16], pcm48: [Int16]
     ) throws {
-        func frame8(_ i: Int) -> UnsafeBufferPointer<Int16> { UnsafeBufferPointer(rebasing: p8[(i % n8) * 160..<(i % n8) * 160 + 160]) }
-        func lawFrame(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: law[(i % n8) * 160..<(i % n8) * 160 + 160]) }
+        func frame8(_ i: Int) -> UnsafeBufferPointer<Int16> {
+            UnsafeBufferPointer(rebasing: p8[(i % n8) * 160..<(i % n8) * 160 + 160])
+        }
+        func lawFrame(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: law[(i % n8) * 160..<(i % n8) * 160 + 160])
+        }
 
         measure("g711 ulaw encode+decode 8k") { i in
             G711.ulaw.encode(frame8(i), into: b)
@@ -201,7 +207,9 @@ enum OpusBench {
         try pcm48.withUnsafeBufferPointer { p in
             try packet.withUnsafeMutableBufferPointer { pk in
                 try out.withUnsafeMutableBufferPointer { o in
-                    guard let base = p.baseAddress, let pkBase = pk.baseAddress, let oBase = o.baseAddress else { return }
+                    guard let base = p.baseAddress, let pkBase = pk.baseAddress, let oBase = o.baseAddress else {
+                        return
+                    }
                     func frame(_ i: Int) -> UnsafeBufferPointer<Int16> {
                         UnsafeBufferPointer(rebasing: p[(i % count) * size..<(i % count) * size + size])
                     }

@@ -10,14 +10,17 @@ import Testing
         let dir = try TemporaryDirectory(prefix: "convert")
         defer { dir.remove() }
         let path = dir.file("tone.wav")
-        try TestAudio.run("sox", ["-n", "-r", "48000", "-c", "2", "-b", "16", path, "synth", "0.5", "sine", "1000", "vol", "0.3"])
+        try TestAudio.run(
+            "sox", ["-n", "-r", "48000", "-c", "2", "-b", "16", path, "synth", "0.5", "sine", "1000", "vol", "0.3"])
         let input = try WAVFile.read(path: path)
         let out = try AudioTools.convert(input, rate: codec == .opus ? 16000 : nil, codec: codec)
         #expect(out.channels == 1)
         #expect(out.sampleRate == (codec == .opus ? 16000 : 8000))
         #expect(out.frameCount == out.sampleRate / 2)
-        let level = TestAudio.toneRMS(Array(out.samples[(out.samples.count / 4)...]), frequency: 1000, sampleRate: out.sampleRate)
-        let reference = TestAudio.toneRMS(Array(input.mono()[(input.frameCount / 4)...]), frequency: 1000, sampleRate: 48000)
+        let level = TestAudio.toneRMS(
+            Array(out.samples[(out.samples.count / 4)...]), frequency: 1000, sampleRate: out.sampleRate)
+        let reference = TestAudio.toneRMS(
+            Array(input.mono()[(input.frameCount / 4)...]), frequency: 1000, sampleRate: 48000)
         #expect(abs(20 * log10(level / reference)) < 1, "\(codec): \(20 * log10(level / reference)) dB")
         try WAVFile.write(out, path: dir.file("out.wav"))
         #expect(try WAVFile.read(path: dir.file("out.wav")) == out)
@@ -29,14 +32,17 @@ import Testing
         defer { dir.remove() }
         // A µ-law file of digits, as recorded from a phone line.
         let digits = DTMF.sequence("159#", toneMs: 80, gapMs: 80, sampleRate: 8000, levelDBm0: -15)
-        let pcm = try TestAudio.write(ToneGenerator.silence(durationMs: 200, sampleRate: 8000) + digits, sampleRate: 8000, to: dir.file("d.wav"))
+        let pcm = try TestAudio.write(
+            ToneGenerator.silence(durationMs: 200, sampleRate: 8000) + digits, sampleRate: 8000, to: dir.file("d.wav"))
         try TestAudio.run("sox", ["-D", pcm, "-e", "u-law", dir.file("d-ulaw.wav")])
         let found = AudioTools.detectDigits(try WAVFile.read(path: dir.file("d-ulaw.wav")))
         #expect(String(found.map(\.digit)) == "159#")
         #expect(abs((found.first?.startMs ?? 0) - 200) <= 15)
 
         let speech = try TestAudio.speech("Hello there.", sampleRate: 16000, in: dir)
-        let file = ToneGenerator.silence(durationMs: 500, sampleRate: 16000) + speech + ToneGenerator.silence(durationMs: 700, sampleRate: 16000)
+        let file =
+            ToneGenerator.silence(durationMs: 500, sampleRate: 16000) + speech
+            + ToneGenerator.silence(durationMs: 700, sampleRate: 16000)
         let utterances = AudioTools.detectUtterances(WAVAudio(sampleRate: 16000, samples: file))
         #expect(utterances.count == 1)
         #expect(abs((utterances.first?.startMs ?? 0) - 500) <= 100)
@@ -59,7 +65,8 @@ import Testing
     }
 
     @Test func toneGeneratorLevels() {
-        let tone = ToneGenerator.sine(frequency: 1000, amplitude: ToneGenerator.amplitude(dBm0: 0), durationMs: 100, sampleRate: 8000)
+        let tone = ToneGenerator.sine(
+            frequency: 1000, amplitude: ToneGenerator.amplitude(dBm0: 0), durationMs: 100, sampleRate: 8000)
         let peak = tone.map { abs(Int($0)) }.max() ?? 0
         #expect(abs(Double(peak) - ToneGenerator.amplitude(dBm0: 0)) < 1)
         #expect((22_650...22_750).contains(peak))  // 3.17 dB below full scale

@@ -22,7 +22,9 @@ import Testing
         let expected = try soxEncode(Self.allValues, encoding: law == .ulaw ? "u-law" : "a-law", dir: dir)
         let ours = law.encode(Self.allValues)
         #expect(expected.count == ours.count)
-        let mismatch = zip(expected, ours).enumerated().first { $0.element.0 != $0.element.1 }.map { Int(Self.allValues[$0.offset]) }
+        let mismatch = zip(expected, ours).enumerated().first { $0.element.0 != $0.element.1 }.map {
+            Int(Self.allValues[$0.offset])
+        }
         #expect(mismatch == nil, "first mismatch at sample value \(mismatch ?? 0)")
     }
 
@@ -35,7 +37,9 @@ import Testing
         try Data(codes).write(to: URL(fileURLWithPath: raw))
         let out = dir.file("decoded.wav")
         let enc = law == .ulaw ? "u-law" : "a-law"
-        try TestAudio.run("sox", ["-t", "raw", "-r", "8000", "-c", "1", "-e", enc, "-b", "8", raw, "-b", "16", "-e", "signed-integer", out])
+        try TestAudio.run(
+            "sox",
+            ["-t", "raw", "-r", "8000", "-c", "1", "-e", enc, "-b", "8", raw, "-b", "16", "-e", "signed-integer", out])
         let soxDecoded = try WAVFile.read(path: out).samples
         let same = soxDecoded == law.decode(codes)
         #expect(same, "decoded codes differ from sox")

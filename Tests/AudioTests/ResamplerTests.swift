@@ -4,7 +4,10 @@ import SwitchboardTestKit
 import Testing
 
 @Suite struct ResamplerTests {
-    static let pairs: [(Int, Int)] = [(8000, 16000), (8000, 48000), (16000, 8000), (24000, 8000), (48000, 16000), (48000, 8000), (8000, 24000), (16000, 48000)]
+    static let pairs: [(Int, Int)] = [
+        (8000, 16000), (8000, 48000), (16000, 8000), (24000, 8000), (48000, 16000), (48000, 8000), (8000, 24000),
+        (16000, 48000),
+    ]
 
     /// Frequency from positive-going zero crossings.
     static func frequency(_ s: [Int16], sampleRate: Int) -> Double {
@@ -25,7 +28,9 @@ import Testing
         let tone = ToneGenerator.sine(frequency: 1000, amplitude: amplitude, durationMs: 500, sampleRate: from)
         let r = try Resampler(from: from, to: to)
         var streamed: [Int16] = []
-        for f in stride(from: 0, to: tone.count, by: from / 50) { streamed += r.process(Array(tone[f..<f + from / 50])) }
+        for f in stride(from: 0, to: tone.count, by: from / 50) {
+            streamed += r.process(Array(tone[f..<f + from / 50]))
+        }
         #expect(streamed.count == tone.count * to / from)
         let steady = Array(streamed[(to / 20)...])  // skip 50 ms of filter start-up
         let freq = Self.frequency(steady, sampleRate: to)

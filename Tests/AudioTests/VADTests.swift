@@ -23,7 +23,8 @@ import Testing
             let loud = u.indices.filter { abs(Int(u[$0])) > 160 }
             let first = loud.first ?? 0
             let last = loud.last ?? 0
-            truth.append(Utterance(startMs: (samples.count + first) * 1000 / rate, endMs: (samples.count + last) * 1000 / rate))
+            truth.append(
+                Utterance(startMs: (samples.count + first) * 1000 / rate, endMs: (samples.count + last) * 1000 / rate))
             samples += u + silence
         }
         return (samples, truth)
@@ -69,7 +70,8 @@ import Testing
             Issue.record("second event is not an end: \(events[1].event)")
         }
         // With 1.5 s required silence the three utterances merge into one.
-        let long = AudioTools.detectUtterances(WAVAudio(sampleRate: 8000, samples: clean), configuration: .init(endSilenceMs: 1500))
+        let long = AudioTools.detectUtterances(
+            WAVAudio(sampleRate: 8000, samples: clean), configuration: .init(endSilenceMs: 1500))
         #expect(long.count == 1)
         #expect(abs((long.first?.endMs ?? 0) - (truth.last?.endMs ?? 0)) <= 80)
     }

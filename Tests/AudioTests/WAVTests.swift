@@ -20,7 +20,9 @@ import Testing
         return out + Array("WAVE".utf8) + chunks
     }
 
-    static func fmt(tag: UInt16 = 1, channels: UInt16 = 1, rate: UInt32 = 8000, bits: UInt16 = 16, extra: [UInt8] = []) -> [UInt8] {
+    static func fmt(tag: UInt16 = 1, channels: UInt16 = 1, rate: UInt32 = 8000, bits: UInt16 = 16, extra: [UInt8] = [])
+        -> [UInt8]
+    {
         var b: [UInt8] = []
         let align = channels * bits / 8
         withUnsafeBytes(of: tag.littleEndian) { b += $0 }
@@ -53,13 +55,19 @@ import Testing
         let dir = try TemporaryDirectory(prefix: "wavsox")
         defer { dir.remove() }
         let path = dir.file("stereo.wav")
-        try TestAudio.run("sox", ["-n", "-r", "22050", "-c", "2", "-b", "16", "--comment", "made by sox", path, "synth", "0.25", "sine", "500"])
+        try TestAudio.run(
+            "sox",
+            [
+                "-n", "-r", "22050", "-c", "2", "-b", "16", "--comment", "made by sox", path, "synth", "0.25", "sine",
+                "500",
+            ])
         let audio = try WAVFile.read(path: path)
         #expect(audio.sampleRate == 22050)
         #expect(audio.channels == 2)
         #expect(audio.frameCount == 5512 || audio.frameCount == 5513)
         let p8 = dir.file("u8.wav")
-        try TestAudio.run("sox", ["-n", "-r", "8000", "-c", "1", "-b", "8", "-e", "unsigned", p8, "synth", "0.1", "sine", "500"])
+        try TestAudio.run(
+            "sox", ["-n", "-r", "8000", "-c", "1", "-b", "8", "-e", "unsigned", p8, "synth", "0.1", "sine", "500"])
         #expect(try WAVFile.read(path: p8).encoding == .pcm8)
     }
 

@@ -23,7 +23,9 @@ public enum TestAudio {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let msg = String(decoding: errData, as: UTF8.self)
-            throw ToolError(description: "\(tool) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(msg)")
+            throw ToolError(
+                description: "\(tool) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(msg)"
+            )
         }
         return String(decoding: outData, as: UTF8.self)
     }
