@@ -1,8 +1,0 @@
-import Testing
-@testable import ModelClient
-
-@Suite struct ModelClientSmokeTests {
-    @Test func moduleLoads() {
-        #expect(Bool(true))
-    }
-}
