@@ -28,6 +28,10 @@ public struct VoiceActivityDetector: Sendable {
         public var floorRiseRate = 0.03
         /// Upward drift while frames are loud (dB per second), so a step up in noise is learnt eventually.
         public var floorDriftDBPerSecond = 0.5
+        /// Minimum statistics: if no frame came within `floorJumpDB` of the floor for this long, the noise
+        /// has stepped up and the floor jumps to the window's quietest frame (0 turns this off).
+        public var floorWindowMs = 3000
+        public var floorJumpDB = 3.0
 
         public init(endSilenceMs: Int = 500) {
             self.endSilenceMs = endSilenceMs
@@ -42,6 +46,7 @@ public struct VoiceActivityDetector: Sendable {
 
     public let configuration: Configuration
     private var state = State.silence
+    private var minimum: SlidingMinimum
     public private(set) var noiseFloorDB: Double?
     /// Level of the last frame, dBFS.
     public private(set) var lastLevelDB = -150.0
@@ -50,6 +55,7 @@ public struct VoiceActivityDetector: Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        minimum = SlidingMinimum(windowMs: configuration.floorWindowMs)
     }
 
     /// True between `speechStart` and `speechEnd` (use for barge-in).
@@ -136,6 +142,10 @@ public struct VoiceActivityDetector: Sendable {
             f += (level - floor) * min(1, c.floorRiseRate * k)
         } else {
             f += c.floorDriftDBPerSecond * durationMs / 1000
+        }
+        if c.floorWindowMs > 0 {
+            minimum.add(level, durationMs: durationMs)
+            if let m = minimum.minimum, m > f + c.floorJumpDB { f = m }
         }
         noiseFloorDB = max(f, c.noiseFloorMinDBFS)
     }

@@ -76,6 +76,27 @@ import Testing
         #expect(abs((long.first?.endMs ?? 0) - (truth.last?.endMs ?? 0)) <= 80)
     }
 
+    @Test func learnsANoiseStepWithinAFewSeconds() throws {
+        let dir = try TemporaryDirectory(prefix: "vadstep")
+        defer { dir.remove() }
+        let u1 = try TestAudio.speech(Self.texts[0], in: dir)
+        let u2 = try TestAudio.speech(Self.texts[1], in: dir)
+        let gap = ToneGenerator.silence(durationMs: 1000, sampleRate: 8000)
+        let clean = gap + u1 + gap + gap + [Int16](repeating: 0, count: 8000 * 6) + u2 + gap
+        // Quiet line noise, then from 2 s after the first utterance the caller walks into a street (+24 dB).
+        let stepAt = gap.count * 3 + u1.count
+        let quiet = TestAudio.whiteNoise(count: stepAt, rms: 30, seed: 1)
+        let loud = TestAudio.whiteNoise(count: clean.count - stepAt, rms: 500, seed: 2)
+        let found = AudioTools.detectUtterances(
+            WAVAudio(sampleRate: 8000, samples: TestAudio.mix(clean, quiet + loud)))
+        let u2Start = (stepAt + 8000 * 6) / 8
+        // The step itself may read as speech for a moment, but the floor catches up long before the caller
+        // speaks again, and the second utterance is found on its own.
+        #expect(found.count >= 2 && found.count <= 3, "\(found)")
+        #expect(abs((found.last?.startMs ?? 0) - u2Start) <= 80, "\(found) vs start \(u2Start)")
+        #expect(found.dropLast().allSatisfy { $0.endMs < u2Start - 1000 }, "\(found)")
+    }
+
     @Test func clicksAndSteadyNoiseAreNotSpeech() {
         var signal = TestAudio.whiteNoise(count: 8000 * 3, rms: 300)
         // A 40 ms burst (a click / knock) in the noise.
