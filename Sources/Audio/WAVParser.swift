@@ -36,14 +36,15 @@ public enum WAVParser {
             let available = bytes.count - body
             if id == "data" {
                 if size > available {
-                    // 0 and 0xFFFFFFFF are what streaming writers leave when they cannot seek back.
-                    guard size == 0xFFFF_FFFF || size == 0 else {
+                    // Writers that cannot seek back leave a placeholder length (sox: 0x7FFFF000; others:
+                    // 0xFFFFFFFF): the data runs to the end of the file.
+                    guard size >= 0x7FFF_F000 else {
                         throw AudioError(.wavTruncated, "data chunk truncated: \(available) of \(size) bytes")
                     }
                     data = body..<bytes.count
-                } else {
-                    data = body..<(body + (size == 0 && format != nil && data == nil ? available : size))
+                    break
                 }
+                data = body..<(body + size)
             } else if size > available {
                 if id == "fmt " {
                     throw AudioError(.wavTruncated, "fmt chunk truncated: \(available) of \(size) bytes")
