@@ -11,7 +11,7 @@ public struct SIPPolicy: Sendable, Hashable {
     public var supportedSchemes: [String]
 
     public init(
-        allowedMethods: [SIPMethod] = [.invite, .ack, .bye, .cancel, .options, .info, .refer, .notify],
+        allowedMethods: [SIPMethod] = [.invite, .ack, .bye, .cancel, .options, .info, .notify],
         supportedExtensions: [String] = ["replaces", "norefersub"],
         supportedSchemes: [String] = ["sip", "sips", "tel"]
     ) {

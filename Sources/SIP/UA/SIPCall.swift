@@ -1,0 +1,58 @@
+// Per-call state kept by SIPUserAgentCore.
+
+/// What a client transaction was sent for.
+enum SIPClientPurpose: Sendable, Hashable {
+    case invite(callID: String)
+    case reinvite(callID: String)
+    case bye(callID: String)
+    case cancel
+    case refer(callID: String)
+    case info
+    case register(id: String)
+}
+
+struct SIPCall: Sendable, Hashable {
+    enum Role: Sendable, Hashable { case inbound, outbound }
+    enum State: Sendable, Hashable { case incoming, answered, calling, established, ended }
+
+    var role: Role
+    var state: State
+    var callID: String
+    /// Where in-dialog requests and responses go (the peer's source address / next hop).
+    var peer: SIPEndpoint
+    var dialog: SIPDialog?
+    var localTag: String
+    /// Inbound: the initial INVITE's server transaction key. Outbound: the current INVITE client key.
+    var inviteKey: SIPTransactionKey?
+    /// Inbound: the INVITE received. Outbound: the INVITE sent (latest, with credentials).
+    var invite: SIPRequest?
+    /// The remote's SDP offer (inbound INVITE).
+    var remoteOffer: SDPSession?
+    /// Our last offer (outbound INVITE, delayed-offer 200, our re-INVITE), to read the answer against.
+    var localOffer: SDPSession?
+    var sdp: SDPLocalState
+    var rtpPort: Int
+    var media: SDPNegotiatedMedia?
+    /// The ACK for a 2xx we await: transaction key and CSeq number; `answerInACK` for a delayed offer.
+    var awaitingACK: (key: SIPTransactionKey, sequence: UInt32, answerInACK: Bool)?
+    var pendingServerReinvite: SIPTransactionKey?
+    var pendingClientReinvite: SIPTransactionKey?
+    /// The last ACK we sent for a 2xx (re-sent when the 2xx is retransmitted).
+    var lastACK: SIPRequest?
+    var localHold = false
+    var credentials: SIPCredentials?
+    var authAttempts = 0
+    /// `callEnded` already reported to the app.
+    var endReported = false
+
+    static func == (lhs: SIPCall, rhs: SIPCall) -> Bool { lhs.callID == rhs.callID && lhs.state == rhs.state }
+    func hash(into hasher: inout Hasher) { hasher.combine(callID) }
+}
+
+struct SIPRegistrationState: Sendable {
+    var registration: SIPRegistration
+    var callID: String
+    var localTag: String
+    var sequence: UInt32
+    var authAttempts = 0
+}
