@@ -46,6 +46,7 @@ extension FlowInterpreter {
             }
             state.silences = 0
             state.toolRounds = 0
+            state.nudging = false
             askModel(&state, .callerTurn(transcript: transcript))
         case (.timerFired(let id), .listening) where id == state.silenceTimer:
             state.silenceTimer = nil
@@ -54,6 +55,7 @@ extension FlowInterpreter {
             if state.silences >= state.step.maxSilences {
                 leaveAgent(to: state.step.onSilence, orHangUp: "caller silent")
             } else {
+                state.nudging = true
                 askModel(&state, .callerSilent)
             }
         case (.modelReply(let reply), .thinking):
@@ -122,7 +124,7 @@ extension FlowInterpreter {
             }
             return
         }
-        state.turns += 1
+        if !state.nudging { state.turns += 1 }
         state.toolRounds = 0
         if let text, !reply.alreadySpoken {
             state.wait = .speaking(play(.text(text), interruptible: true, voice: state.step.voice, language: state.step.language))

@@ -39,6 +39,8 @@ struct AgentState: Sendable {
     var silences = 0
     var toolRounds = 0
     var requests = 0
+    /// The reply being awaited answers a silence nudge (does not count towards `max_turns`).
+    var nudging = false
     var wait: Wait = .listening
     var silenceTimer: FlowTimerID?
 }
@@ -131,7 +133,12 @@ extension TemplatedJSON {
     func render(_ context: EvaluationContext) -> JSONValue {
         switch self {
         case .value(let value): return value
-        case .template(let template): return .string(template.render { context.lookup($0) })
+        case .template(let template):
+            // A lone placeholder keeps the value's JSON type ("{{vars.n}}" → 3, not "3").
+            if template.segments.count == 1, case .path(let path, _) = template.segments[0] {
+                return context.lookup(path) ?? .null
+            }
+            return .string(template.render { context.lookup($0) })
         case .array(let items): return .array(items.map { $0.render(context) })
         case .object(let members): return .object(members.mapValues { $0.render(context) })
         }
