@@ -21,6 +21,21 @@ public struct BusinessHours: Sendable, Hashable, Codable {
         self.closedDates = closedDates
     }
 
+    /// Hours given as open minute ranges per weekday (index 0 is Monday … 6 Sunday), e.g. from a flow's
+    /// `hours:` table.
+    public init(timeZone: String, weekMinutes: [[Range<Int>]], closedDates: [String] = []) {
+        let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        var lines: [String] = []
+        for (index, ranges) in weekMinutes.prefix(7).enumerated() {
+            for range in ranges where !range.isEmpty {
+                let start = String(format: "%02d:%02d", range.lowerBound / 60, range.lowerBound % 60)
+                let end = String(format: "%02d:%02d", range.upperBound / 60, range.upperBound % 60)
+                lines.append("\(names[index]) \(start)-\(end)")
+            }
+        }
+        self.init(timeZone: timeZone, open: lines, closedDates: closedDates)
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         timeZone = try container.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"

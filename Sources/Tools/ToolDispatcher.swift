@@ -26,6 +26,13 @@ public struct ToolDispatcher: Sendable {
             self.maxCallsPerCall = maxCallsPerCall
             self.maxArgumentBytes = maxArgumentBytes
         }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            maxCallsPerTurn = try container.decodeIfPresent(Int.self, forKey: .maxCallsPerTurn) ?? 5
+            maxCallsPerCall = try container.decodeIfPresent(Int.self, forKey: .maxCallsPerCall) ?? 30
+            maxArgumentBytes = try container.decodeIfPresent(Int.self, forKey: .maxArgumentBytes) ?? 16 * 1024
+        }
     }
 
     /// What one turn's dispatch returns.

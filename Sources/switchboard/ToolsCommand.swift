@@ -1,0 +1,176 @@
+// `switchboard tools call NAME 'JSON'` runs one tool outside a call (for people wiring tools up);
+// `switchboard tools seed` creates the demo accounts database from fixtures/accounts.csv.
+// The flow adapter at the bottom (Flows declarations → Tools definitions) is what `serve` can reuse.
+import ArgumentParser
+import Flows
+import Foundation
+import Logging
+import Tools
+
+struct ToolsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tools", abstract: "Run a tool by hand, or seed the demo accounts database.",
+        subcommands: [Call.self, Seed.self])
+
+    struct Call: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one tool call and print its JSON result.",
+            discussion: """
+                Without --flow the built-ins (lookup_account, verify_caller, transfer_call, end_call) are available; \
+                with --flow the flow's declared tools and routes are. Webhook hosts must be allowed with --allow-host. \
+                Exit status 0 for a normal result, 1 for an error result.
+                """)
+
+        @Argument(help: "Tool name, e.g. lookup_account.")
+        var name: String
+
+        @Argument(help: "Arguments as a JSON object.")
+        var arguments: String = "{}"
+
+        @Option(help: "A flow file whose tools: and routes: are used.")
+        var flow: String?
+
+        @Option(name: .customLong("accounts-db"), help: "SQLite file with the accounts table.")
+        var accountsDB: String = "accounts.sqlite"
+
+        @Option(help: "The caller's number, as a call would pass it.")
+        var caller: String = "+15550100001"
+
+        @Option(help: "Treat the caller as verified for this account number.")
+        var verifiedAccount: String?
+
+        @Option(help: "Evaluate business hours at this ISO 8601 time instead of now.")
+        var at: String?
+
+        @Option(name: .customLong("allow-host"), help: "Allow webhooks to this host (repeatable).")
+        var allowHosts: [String] = []
+
+        @Flag(help: "Allow webhooks to private and loopback addresses.")
+        var allowPrivate = false
+
+        func run() async throws {
+            var now = Date()
+            if let at {
+                guard let parsed = ISO8601DateFormatter().date(from: at) else {
+                    throw ValidationError("--at \(at) is not an ISO 8601 time such as 2026-11-25T10:00:00Z")
+                }
+                now = parsed
+            }
+            var registry = ToolRegistry.builtins()
+            var routing = RoutingTable.demo
+            if let flow {
+                (registry, routing) = try ToolsCommand.loadFlowTools(path: flow)
+            }
+            let accounts = FileManager.default.fileExists(atPath: accountsDB) ? try AccountsDatabase(path: accountsDB) : nil
+            let client = WebhookCaller.makeHTTPClient()
+            let fixedNow = now
+            let dispatcher = ToolDispatcher(
+                registry: registry,
+                builtins: BuiltinTools(accounts: accounts, routing: routing, now: { fixedNow }),
+                webhooks: WebhookCaller(
+                    client: client, policy: EgressPolicy(allowedHosts: allowHosts, allowPrivateAddresses: allowPrivate)))
+            var context = ToolCallContext(callID: "cli-\(UUID().uuidString.prefix(8).lowercased())", callerNumber: caller)
+            if let verifiedAccount {
+                context.verified = true
+                context.verifiedAccount = verifiedAccount
+            }
+            let outcome = await dispatcher.run(ToolCall(id: "call_cli", name: name, arguments: arguments), context: context)
+            try? await client.shutdown()
+            let result = outcome.results[0]
+            let record = outcome.records[0]
+            print(result.content)
+            var summary = String(format: "%@: %.1f ms", name, record.duration * 1000)
+            if record.attempts > 0 { summary += ", \(record.attempts) attempt(s)" }
+            if let action = result.action { summary += ", action: \(action)" }
+            if outcome.context.verified != context.verified { summary += ", caller now verified" }
+            FileHandle.standardError.write(Data((summary + "\n").utf8))
+            if result.isError { throw ExitCode.failure }
+        }
+    }
+
+    struct Seed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or refresh the accounts table of a SQLite file from a CSV file.")
+
+        @Option(name: .customLong("accounts-db"), help: "SQLite file to write.")
+        var accountsDB: String = "accounts.sqlite"
+
+        @Option(help: "CSV with a header row (account_number, phone, name, pin, date_of_birth, balance, ...).")
+        var csv: String = "fixtures/accounts.csv"
+
+        func run() async throws {
+            do {
+                let rows = try AccountsDatabase.seed(csvFile: URL(fileURLWithPath: csv), into: accountsDB)
+                print("seeded \(rows) account(s) into \(accountsDB)")
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    // MARK: flow adapter
+
+    /// The tools and routes of a flow file, as the Tools target wants them.
+    static func loadFlowTools(path: String) throws -> (ToolRegistry, RoutingTable) {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let result = FlowLoader.load(data: data, file: path)
+        guard let flow = result.flow else {
+            for diagnostic in result.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+            throw ExitCode.failure
+        }
+        let routing = routingTable(of: flow)
+        var definitions: [ToolDefinition] = []
+        for name in flow.toolOrder {
+            guard let declaration = flow.tools[name] else { continue }
+            definitions.append(toolDefinition(declaration, routes: routing.routeNames))
+        }
+        do {
+            return (try ToolRegistry(definitions), routing)
+        } catch {
+            throw ValidationError("\(path): \(error.description)")
+        }
+    }
+
+    static func toolDefinition(_ declaration: ToolDeclaration, routes: [String]) -> ToolDefinition {
+        let parameters = toolsJSON(declaration.parameters)
+        switch declaration.implementation {
+        case .builtin(let builtin):
+            let tool = Tools.BuiltinTool(rawValue: builtin.rawValue) ?? .endCall
+            var definition = ToolDefinition.builtin(tool, routes: routes)
+            definition.name = declaration.name
+            if !declaration.description.isEmpty { definition.description = declaration.description }
+            if parameters.objectValue?.isEmpty == false { definition.parameters = parameters }
+            return definition
+        case .webhook(let webhook):
+            return ToolDefinition(
+                name: declaration.name, description: declaration.description, parameters: parameters,
+                implementation: .webhook(
+                    WebhookConfiguration(
+                        url: webhook.url, secretEnv: webhook.secretEnv, timeout: Double(webhook.timeoutMs) / 1000)))
+        }
+    }
+
+    static func routingTable(of flow: Flow) -> RoutingTable {
+        var routes: [String: RoutingTable.Route] = [:]
+        for (name, route) in flow.routes {
+            let hours = route.hours.flatMap { flow.hours[$0] }.map {
+                Tools.BusinessHours(timeZone: $0.timezone, weekMinutes: $0.week, closedDates: $0.holidays)
+            }
+            routes[name] = RoutingTable.Route(target: route.uri, hours: hours, overflow: route.overflow)
+        }
+        return routes.isEmpty ? .demo : RoutingTable(routes: routes)
+    }
+
+    static func toolsJSON(_ value: Flows.JSONValue) -> Tools.JSONValue {
+        switch value {
+        case .null: .null
+        case .bool(let bool): .bool(bool)
+        case .number(let number):
+            number == number.rounded() && abs(number) < 9e15 ? .integer(Int64(number)) : .number(number)
+        case .string(let string): .string(string)
+        case .array(let values): .array(values.map(toolsJSON))
+        case .object(let members): .object(members.mapValues(toolsJSON))
+        }
+    }
+}

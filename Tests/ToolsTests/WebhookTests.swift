@@ -1,0 +1,259 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+@testable import Tools
+
+/// Webhook tools against a real HTTP server on 127.0.0.1 started by each test.
+@Suite struct WebhookTests {
+    static let secret = "whsec_test_0123456789"
+    static let environment = ["CRM_WEBHOOK_SECRET": secret]
+    static let policy = EgressPolicy(allowedHosts: ["127.0.0.1"], allowPrivateAddresses: true)
+
+    static func definition(_ url: String, name: String = "check_order", timeout: Double = 2, attempts: Int = 3)
+        -> ToolDefinition
+    {
+        ToolDefinition(
+            name: name, description: "Look up an order.",
+            parameters: [
+                "type": "object", "properties": ["order_id": ["type": "string"], "pin": ["type": "string"]],
+                "required": ["order_id"],
+            ],
+            implementation: .webhook(
+                .init(url: url, secretEnv: "CRM_WEBHOOK_SECRET", timeout: timeout, maxAttempts: attempts)))
+    }
+
+    /// Runs `body` with a server, a client and a dispatcher that knows `definitions`; always cleans up.
+    static func withWebhooks(
+        _ handler: @escaping TestHTTPServer.Handler, definitions: (String) -> [ToolDefinition],
+        policy: EgressPolicy = policy,
+        _ body: (TestHTTPServer, ToolDispatcher) async throws -> Void
+    ) async throws {
+        let server = try await TestHTTPServer.start(handler: handler)
+        let client = WebhookCaller.makeHTTPClient()
+        let caller = WebhookCaller(
+            client: client, policy: policy, environment: environment, retryDelay: .milliseconds(20))
+        let dispatcher = ToolsTestSupport.dispatcher(
+            accounts: nil, extra: definitions(server.baseURL + "/hooks/order"), webhooks: caller)
+        do {
+            try await body(server, dispatcher)
+        } catch {
+            try? await client.shutdown()
+            await server.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func successSendsASignedEnvelopeAndReturnsTheReply() async throws {
+        try await Self.withWebhooks({ request in
+            let verdict = WebhookSignature.verify(
+                header: request.headers["x-switchboard-signature"] ?? "", body: request.body, secret: Self.secret,
+                now: Int(Date().timeIntervalSince1970))
+            guard verdict == .valid else { return .json(#"{"error":"bad signature"}"#, status: 401) }
+            return .json(#"{"status":"shipped","eta":"2026-12-01"}"#)
+        }, definitions: { [Self.definition($0)] }) { server, dispatcher in
+            let context = ToolCallContext(callID: "call-42", callerNumber: "+15550100001")
+            let step = await dispatcher.one("check_order", #"{"order_id":"A-17","pin":"4821"}"#, context, id: "tc_1")
+            #expect(!step.result.isError)
+            #expect(step.value == ["status": "shipped", "eta": "2026-12-01"])
+            #expect(step.record.attempts == 1)
+            #expect(step.record.arguments == #"{"order_id":"A-17","pin":"[redacted]"}"#)
+            let requests = await server.requests
+            try #require(requests.count == 1)
+            let request = requests[0]
+            #expect(request.method == "POST")
+            #expect(request.uri == "/hooks/order")
+            #expect(request.headers["content-type"] == "application/json")
+            #expect(request.headers["idempotency-key"] == WebhookCaller.idempotencyKey(callID: "call-42", toolCallID: "tc_1"))
+            let envelope = try JSONValue.parse(request.body)
+            #expect(envelope["call_id"] == "call-42")
+            #expect(envelope["caller_number"] == "+15550100001")
+            #expect(envelope["tool"] == "check_order")
+            #expect(envelope["arguments"] == ["order_id": "A-17", "pin": "4821"])
+        }
+    }
+
+    @Test func receiverRejectsATamperedBodyOrWrongSecret() async throws {
+        let body = Data(#"{"arguments":{"amount":10},"tool":"refund"}"#.utf8)
+        let now = 1_790_000_000
+        let header = WebhookSignature.header(body: body, secret: Self.secret, timestamp: now)
+        #expect(WebhookSignature.verify(header: header, body: body, secret: Self.secret, now: now + 5) == .valid)
+        let tampered = Data(#"{"arguments":{"amount":1000},"tool":"refund"}"#.utf8)
+        #expect(WebhookSignature.verify(header: header, body: tampered, secret: Self.secret, now: now) == .mismatch)
+        #expect(WebhookSignature.verify(header: header, body: body, secret: "other", now: now) == .mismatch)
+        #expect(WebhookSignature.verify(header: header, body: body, secret: Self.secret, now: now + 3600) == .expired)
+        #expect(WebhookSignature.verify(header: "v1=abc", body: body, secret: Self.secret, now: now) == .malformed)
+        // Known-answer: HMAC-SHA256("key", "1.{}") computed independently with openssl.
+        #expect(WebhookSignature.header(body: Data("{}".utf8), secret: "key", timestamp: 1)
+            == "t=1,v1=" + WebhookSignatureKnownAnswer.hex)
+    }
+
+    @Test func serverSideSignatureCheckFailsForAMissingSecret() async throws {
+        // With the secret variable unset, nothing is sent at all.
+        let server = try await TestHTTPServer.start { _ in .json("{}") }
+        let client = WebhookCaller.makeHTTPClient()
+        let caller = WebhookCaller(client: client, policy: Self.policy, environment: [:])
+        let dispatcher = ToolsTestSupport.dispatcher(
+            accounts: nil, extra: [Self.definition(server.baseURL + "/x")], webhooks: caller)
+        let step = await dispatcher.one("check_order", #"{"order_id":"1"}"#, ToolsTestSupport.context())
+        try await client.shutdown()
+        await server.shutdown()
+        #expect(step.result.errorMessage?.contains("CRM_WEBHOOK_SECRET is not set") == true)
+        #expect(await server.requests.isEmpty)
+    }
+
+    @Test func slowReceiverTimesOut() async throws {
+        try await Self.withWebhooks({ _ in
+            try? await Task.sleep(for: .seconds(2))
+            return .json("{}")
+        }, definitions: { [Self.definition($0, timeout: 0.3)] }) { server, dispatcher in
+            let clock = ContinuousClock()
+            let started = clock.now
+            let step = await dispatcher.one("check_order", #"{"order_id":"1"}"#, ToolsTestSupport.context())
+            let elapsed = clock.now - started
+            #expect(step.result.isError)
+            #expect(step.result.errorMessage?.contains("timed out") == true)
+            #expect(step.value["retryable"] == true)
+            #expect(elapsed < .milliseconds(1500))
+            #expect(await server.requests.count == 1)
+        }
+    }
+
+    @Test func serverErrorIsRetriedWithTheSameIdempotencyKey() async throws {
+        let counter = Counter()
+        try await Self.withWebhooks({ _ in
+            let n = await counter.next()
+            return n == 1 ? .json(#"{"error":"db down"}"#, status: 500) : .json(#"{"ok":true,"attempt":\#(n)}"#)
+        }, definitions: { [Self.definition($0)] }) { server, dispatcher in
+            let step = await dispatcher.one("check_order", #"{"order_id":"1"}"#, ToolsTestSupport.context())
+            #expect(step.value == ["ok": true, "attempt": 2])
+            #expect(step.record.attempts == 2)
+            let keys = await server.requests.map { $0.headers["idempotency-key"] ?? "" }
+            #expect(keys.count == 2)
+            #expect(keys[0] == keys[1])
+            #expect(keys[0].hasPrefix("sb-"))
+        }
+    }
+
+    @Test func persistentServerErrorsGiveUpAfterMaxAttempts() async throws {
+        try await Self.withWebhooks({ _ in .json("oops", status: 503) }, definitions: { [Self.definition($0, attempts: 3)] }) {
+            server, dispatcher in
+            let step = await dispatcher.one("check_order", #"{"order_id":"1"}"#, ToolsTestSupport.context())
+            #expect(step.result.errorMessage == "webhook failed after 3 attempts (HTTP 503)")
+            #expect(await server.requests.count == 3)
+        }
+    }
+
+    @Test func clientErrorIsNotRetried() async throws {
+        try await Self.withWebhooks({ _ in .json(#"{"error":"unknown order"}"#, status: 404) },
+            definitions: { [Self.definition($0)] }) { server, dispatcher in
+            let step = await dispatcher.one("check_order", #"{"order_id":"1"}"#, ToolsTestSupport.context())
+            #expect(step.value["status"] == 404)
+            #expect(step.value["detail"] == "unknown order")
+            #expect(await server.requests.count == 1)
+        }
+    }
+
+    @Test func nonJSONReplyIsAnErrorResult() async throws {
+        try await Self.withWebhooks({ _ in
+            TestHTTPServer.Response(status: 200, body: Data("<html>hi</html>".utf8), contentType: "text/html")
+        }, definitions: { [Self.definition($0)] }) { _, dispatcher in
+            let step = await dispatcher.one("check_order", #"{"order_id":"1"}"#, ToolsTestSupport.context())
+            #expect(step.result.isError)
+            #expect(step.result.errorMessage == "webhook replied with a body that is not JSON")
+        }
+    }
+
+    @Test func parallelCallsRunConcurrentlyAndKeepTheirOrder() async throws {
+        try await Self.withWebhooks({ request in
+            let arguments = (try? JSONValue.parse(request.body))?["arguments"]
+            let id = arguments?["order_id"]?.stringValue ?? "?"
+            try? await Task.sleep(for: .milliseconds(id == "first" ? 250 : 200))
+            return .json(#"{"order":"\#(id)"}"#)
+        }, definitions: { [Self.definition($0)] }) { _, dispatcher in
+            let calls = [
+                ToolCall(id: "a", name: "check_order", arguments: #"{"order_id":"first"}"#),
+                ToolCall(id: "b", name: "check_order", arguments: #"{"order_id":"second"}"#),
+            ]
+            let clock = ContinuousClock()
+            let started = clock.now
+            let outcome = await dispatcher.dispatch(calls, context: ToolsTestSupport.context())
+            let elapsed = clock.now - started
+            #expect(elapsed < .milliseconds(400), "two 200-250 ms webhooks took \(elapsed)")
+            #expect(outcome.results.map(\.toolCallID) == ["a", "b"])
+            #expect(outcome.results.map(\.value) == [["order": "first"], ["order": "second"]])
+        }
+    }
+
+    @Test func ssrfGuardRefusesMetadataAndHostsOffTheList() async throws {
+        let policy = EgressPolicy(allowedHosts: ["hooks.example.com", "169.254.169.254", "*.corp.example"])
+        let fixedResolver: EgressPolicy.Resolver = { host in
+            switch host {
+            case "hooks.example.com": [IPAddress("93.184.215.14")].compactMap { $0 }
+            case "evil.corp.example": [IPAddress("93.184.215.15"), IPAddress("10.0.0.5")].compactMap { $0 }
+            case "v6.corp.example": [IPAddress("::ffff:169.254.169.254")].compactMap { $0 }
+            default: []
+            }
+        }
+        let refused = [
+            "http://169.254.169.254/latest/meta-data/",  // allow-listed by mistake: still refused
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "http://attacker.example.net/hook",
+            "http://evil.corp.example/hook",  // one private address among the answers
+            "http://v6.corp.example/hook",  // IPv4-mapped metadata address
+            "file:///etc/passwd",
+            "http://user:pw@hooks.example.com/x",
+        ]
+        for url in refused {
+            await #expect(throws: EgressPolicy.Refusal.self, "\(url)") {
+                try await policy.check(url, resolve: fixedResolver)
+            }
+        }
+        let allowed = try await policy.check("https://hooks.example.com/x", resolve: fixedResolver)
+        #expect(allowed.host == "hooks.example.com")
+        // Loopback needs allowPrivateAddresses, even when listed.
+        let loopbackListed = EgressPolicy(allowedHosts: ["localhost"])
+        await #expect(throws: EgressPolicy.Refusal.self) { try await loopbackListed.check("http://localhost:8080/") }
+    }
+
+    @Test func ssrfRefusalIsAnErrorResultAndNoRequestIsMade() async throws {
+        try await Self.withWebhooks({ _ in .json("{}") }, definitions: { _ in
+            [Self.definition("http://169.254.169.254/latest/meta-data/", name: "meta")]
+        }, policy: EgressPolicy(allowedHosts: ["169.254.169.254", "127.0.0.1"], allowPrivateAddresses: true)) {
+            server, dispatcher in
+            let step = await dispatcher.one("meta", #"{"order_id":"1"}"#, ToolsTestSupport.context())
+            #expect(step.result.errorMessage?.hasPrefix("webhook destination refused") == true)
+            #expect(step.record.attempts == 0)
+            #expect(await server.requests.isEmpty)
+        }
+    }
+
+    @Test(arguments: [
+        ("169.254.169.254", IPAddress.Kind.metadata), ("169.254.1.1", .linkLocal), ("fe80::1", .linkLocal),
+        ("127.0.0.1", .loopback), ("::1", .loopback), ("10.1.2.3", .privateNetwork), ("172.20.0.1", .privateNetwork),
+        ("192.168.1.1", .privateNetwork), ("100.64.0.1", .privateNetwork), ("fd12::1", .privateNetwork),
+        ("0.0.0.0", .special), ("224.0.0.1", .special), ("::", .special), ("fd00:ec2::254", .metadata),
+        ("64:ff9b::a9fe:a9fe", .metadata), ("93.184.215.14", .global), ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", .global),
+    ])
+    func addressKinds(address: String, kind: IPAddress.Kind) throws {
+        #expect(try #require(IPAddress(address)).kind == kind)
+    }
+
+    @Test func systemResolverResolvesLocalhost() async throws {
+        let addresses = try await SystemResolver.resolve("localhost")
+        #expect(addresses.contains { $0.kind == .loopback })
+    }
+}
+
+actor Counter {
+    private var value = 0
+    func next() -> Int {
+        value += 1
+        return value
+    }
+}
+
+enum WebhookSignatureKnownAnswer {
+    static let hex = "1ba6b8171186efc613e8bcc0cbdab2748f24984d7c5a84faa2637afa0e40d224"
+}
