@@ -1,0 +1,76 @@
+// CallWiring: a CallEngine model turn as the wire request ModelClient sends.
+public import CallEngine
+import Flows
+public import Foundation
+public import ModelClient
+
+extension ModelTurnRequest {
+    /// The conversation in ModelClient's terms: caller audio as WAV, earlier replies by audio id or transcript,
+    /// tool calls and results in order.
+    public func conversation(audioTurns: Int = 4) -> Conversation {
+        var conversation = Conversation(instructions: instructions, audioTurns: audioTurns)
+        for item in history {
+            switch item {
+            case .callerAudio(let wav, let transcript):
+                conversation.appendUser(.init(audio: Data(wav), transcript: transcript))
+            case .callerText(let text):
+                conversation.appendUser(.init(audio: nil, texts: [text]))
+            case .assistant(let transcript, let audioID):
+                conversation.appendAssistant(.init(audioID: audioID, transcript: transcript))
+            case .toolCalls(let calls):
+                conversation.appendAssistant(.init(toolCalls: calls.map {
+                    ChatToolCall(id: $0.id, name: $0.name, arguments: $0.arguments.jsonText)
+                }))
+            case .toolResult(let id, let content):
+                conversation.appendToolResult(callID: id, content: content)
+            }
+        }
+        return conversation
+    }
+
+    /// The request body for `profile`: the step's voice and model when it names them, else the profile's.
+    public func chatRequest(profile: ProviderProfile, now: Date) -> ChatRequest {
+        var settings = profile.settings(voice: voice, model: model)
+        settings.tools = tools.map { ChatTool(name: $0.name, description: $0.description, parameters: $0.parameters.modelClientValue) }
+        if !settings.tools.isEmpty {
+            settings.toolChoice = ChatToolChoice("auto")
+            settings.parallelToolCalls = true
+        }
+        return settings.request(conversation: conversation(), now: now)
+    }
+}
+
+/// Maps ModelClient's stream events onto CallEngine's, one by one.
+public struct ModelEventMapper: Sendable {
+    public init() {}
+
+    public func map(_ event: ChatStreamEvent) -> [CallEngine.ModelEvent] {
+        switch event {
+        case .audio(let samples):
+            return [.audio(samples)]
+        case .transcriptDelta(let text):
+            return [.transcriptDelta(text)]
+        case .toolCall(let call):
+            let arguments = Flows.JSONValue.parse(call.arguments) ?? .object([:])
+            return [.toolCall(Flows.ToolCall(id: call.id, name: call.name, arguments: arguments))]
+        case .retrying:
+            return []
+        case .finished(let reply):
+            var out: [CallEngine.ModelEvent] = []
+            if let id = reply.audioID { out.append(.audioID(id)) }
+            out.append(.finished(usage(reply)))
+            return out
+        }
+    }
+
+    public func usage(_ reply: ChatReply) -> ModelUsage {
+        let metrics = reply.metrics
+        return ModelUsage(
+            promptTokens: reply.usage?.promptTokens ?? 0,
+            completionTokens: reply.usage?.completionTokens ?? 0,
+            timeToFirstByteMs: metrics.timeToFirstByte?.milliseconds,
+            timeToFirstAudioMs: metrics.timeToFirstAudio?.milliseconds,
+            totalMs: metrics.total.milliseconds,
+            costUSD: metrics.cost)
+    }
+}
