@@ -80,9 +80,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CallWiring",
+            dependencies: ["CallEngine", "Flows", "ModelClient", "Tools", "CallLog", "Audio"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Replay",
+            dependencies: [
+                "CallEngine", "CallWiring", "Flows", "ModelClient", "Tools", "Audio",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Server",
             dependencies: [
                 "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -93,10 +107,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Bridges",
+            dependencies: [
+                "SIP", "RTP", "Audio",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "Server", "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog", "Tools",
+                "Server", "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog", "Tools", "Bridges",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -136,6 +160,15 @@ let package = Package(
         .testTarget(
             name: "CallEngineTests",
             dependencies: ["CallEngine", "SwitchboardTestKit", "Audio", "Flows"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BridgesTests",
+            dependencies: [
+                "Bridges", "SIP", "RTP", "Audio",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CallLogTests", dependencies: ["CallLog"], swiftSettings: swiftSettings),
