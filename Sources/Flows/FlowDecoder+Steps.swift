@@ -57,11 +57,10 @@ extension FlowDecoder {
             let content: PromptContent? = kindPair.key == "audio"
                 ? string(kindPair.value, "`audio`").map { .audio($0) }
                 : template(kindPair.value, "`say`").map { .text($0) }
-            stepKind = content.map {
-                .say(SayStep(
-                    content: $0, interruptible: options["interruptible"].flatMap { bool($0, "`interruptible`") } ?? true,
-                    voice: options["voice"].flatMap { string($0, "`voice`") }, next: edges.ref(options["next"], "`next`", &self)))
-            }
+            let interruptible = options["interruptible"].flatMap { bool($0, "`interruptible`") } ?? true
+            let voice = options["voice"].flatMap { string($0, "`voice`") }
+            let next = edges.ref(options["next"], "`next`", &self)
+            stepKind = content.map { .say(SayStep(content: $0, interruptible: interruptible, voice: voice, next: next)) }
         case "gather": stepKind = decodeGather(kindPair.value, options, name: name, edges: &edges).map { .gather($0) }
         case "agent": stepKind = decodeAgent(kindPair.value, options, name: name, tools: tools, edges: &edges).map { .agent($0) }
         case "set": stepKind = decodeSet(kindPair.value, options, edges: &edges).map { .set($0) }

@@ -7,6 +7,7 @@ extension FlowDecoder {
         var order: [String] = []
         let keys = ["description", "parameters", "builtin", "webhook"]
         for entry in mapping(node, "`tools`") ?? [] {
+            index.declaredTools.append(entry.key)
             guard let pairs = mapping(entry.value, "tool `\(entry.key)`", allowed: keys) else { continue }
             let byKey = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             var implementation: ToolImplementation?

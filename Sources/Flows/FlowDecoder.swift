@@ -16,6 +16,8 @@ struct FlowIndex {
     /// Variables assigned anywhere (`vars:`, `set`, `store`), plus those the interpreter sets.
     var varDefs: Set<String> = ["last_input", "exit_args", "error", "recording"]
     var stepOrder: [String] = []
+    /// Every name under `tools:`, including tools whose declaration has problems (no cascaded errors).
+    var declaredTools: [String] = []
     var rootPosition = SourcePosition(line: 1, column: 1)
 }
 

@@ -6,8 +6,8 @@ enum FlowValidator {
         for ref in index.stepRefs where !stepNames.contains(ref.name) {
             decoder.error(ref.position, "unknown step `\(ref.name)`\(didYouMean(ref.name, among: stepNames))")
         }
-        for ref in index.toolRefs where flow.tools[ref.name] == nil {
-            let hint = didYouMean(ref.name, among: flow.toolOrder)
+        for ref in index.toolRefs where !index.declaredTools.contains(ref.name) {
+            let hint = didYouMean(ref.name, among: index.declaredTools)
             decoder.error(ref.position, "tool `\(ref.name)` is not declared in `tools:`\(hint)")
         }
         for ref in index.routeRefs where flow.routes[ref.name] == nil {
