@@ -59,7 +59,7 @@ public struct FlowInterpreter: Sendable {
     /// Runs `name` (and any steps that follow without waiting).
     mutating func enter(_ name: String?) {
         guard let name else {
-            finish(.hungUp(reason: "end of flow"), hangUp: true)
+            finish(callerGone ? .callerHungUp : .hungUp(reason: "end of flow"), hangUp: true)
             return
         }
         stepsThisEvent += 1
