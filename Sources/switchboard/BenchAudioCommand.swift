@@ -10,8 +10,8 @@ struct BenchAudioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audio", abstract: "Audio codecs, resampler, DTMF, VAD per 20 ms frame.")
 
-    @Option(help: "Seconds of audio per measurement round.") var seconds = 10
-    @Option(help: "Rounds per stage (the fastest round is reported).") var rounds = 5
+    @Option(help: "Seconds of audio per measurement round.") var seconds = 2
+    @Option(help: "Rounds per stage (the fastest round is reported, which filters out other load).") var rounds = 15
 
     func run() async throws {
         var bench = AudioBench(frames: max(1, seconds) * 50, rounds: max(1, rounds))
@@ -76,9 +76,9 @@ struct AudioBench {
     }
 
     /// Times `body(frameIndex)` over `frames` calls, `rounds` times; records the fastest round per frame.
-    mutating func measure(_ name: String, _ body: (Int) throws -> Int) rethrows {
+    mutating func measure(_ name: String, rounds: Int? = nil, _ body: (Int) throws -> Int) rethrows {
         var best = Double.infinity
-        for _ in 0..<rounds {
+        for _ in 0..<(rounds ?? self.rounds) {
             let start = ContinuousClock.now
             var acc = 0
             for i in 0..<frames { acc &+= try body(i) }
@@ -213,25 +213,25 @@ enum OpusBench {
                     func frame(_ i: Int) -> UnsafeBufferPointer<Int16> {
                         UnsafeBufferPointer(rebasing: p[(i % count) * size..<(i % count) * size + size])
                     }
-                    // Interleave raw and wrapper rounds so both see the same machine state.
-                    for _ in 0..<3 {
-                        bench.measure("opus encode (libopus raw)") { i in
+                    // Alternate raw and wrapper round by round so both see the same machine load.
+                    for _ in 0..<bench.rounds * 2 {
+                        bench.measure("opus encode (libopus raw)", rounds: 1) { i in
                             Int(opus_encode(rawEnc, base + (i % count) * size, 960, pkBase, Int32(pk.count)))
                         }
-                        try bench.measure("opus encode c5 48k (wrapper, buffers)") { i in
+                        try bench.measure("opus encode c5 48k (wrapper, buffers)", rounds: 1) { i in
                             try wrapEnc.encode(frame(i), into: pk)
                         }
                     }
                     try bench.measure("opus encode c5 48k (wrapper, arrays)") { i in
                         try wrapEnc.encode(Array(frame(i))).count
                     }
-                    for _ in 0..<3 {
-                        bench.measure("opus decode (libopus raw)") { i in
+                    for _ in 0..<bench.rounds * 2 {
+                        bench.measure("opus decode (libopus raw)", rounds: 1) { i in
                             packets[i % count].withUnsafeBufferPointer { q in
                                 Int(opus_decode(rawDec, q.baseAddress, Int32(q.count), oBase, 5760, 0))
                             }
                         }
-                        try bench.measure("opus decode 48k (wrapper, buffers)") { i in
+                        try bench.measure("opus decode 48k (wrapper, buffers)", rounds: 1) { i in
                             try packets[i % count].withUnsafeBufferPointer { (q) throws(AudioError) -> Int in
                                 try wrapDec.decode(q, into: o)
                             }
