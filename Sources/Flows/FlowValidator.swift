@@ -117,7 +117,7 @@ enum FlowValidator {
         let nodes = index.stepOrder.filter { name in flow.steps[name].map { !waitsForCaller($0) } ?? false }
         let nodeSet = Set(nodes)
         var edges: [String: [String]] = [:]
-        for name in nodes { edges[name] = successors(flow.steps[name]!).filter { nodeSet.contains($0) } }
+        for name in nodes { edges[name] = (flow.steps[name].map(successors) ?? []).filter { nodeSet.contains($0) } }
         var indexOf: [String: Int] = [:]
         var lowLink: [String: Int] = [:]
         var onStack: Set<String> = []
@@ -142,12 +142,12 @@ enum FlowValidator {
                     if indexOf[child] == nil {
                         work.append((child, 0))
                     } else if onStack.contains(child) {
-                        lowLink[node] = min(lowLink[node]!, indexOf[child]!)
+                        lowLink[node] = min(lowLink[node] ?? 0, indexOf[child] ?? 0)
                     }
                     continue
                 }
                 if let parent = work.last?.0 {
-                    lowLink[parent] = min(lowLink[parent]!, lowLink[node]!)
+                    lowLink[parent] = min(lowLink[parent] ?? 0, lowLink[node] ?? 0)
                 }
                 if lowLink[node] == indexOf[node] {
                     var component: [String] = []

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A JSON value: flow variables, tool arguments and results, JSON-Schema documents.
 public enum JSONValue: Sendable, Equatable, Hashable {
