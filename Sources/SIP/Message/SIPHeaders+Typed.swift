@@ -4,20 +4,24 @@
 extension SIPHeaders {
     /// All Via values, top first (across lines and commas). Nil if any is malformed.
     public var vias: [SIPVia]? {
-        guard let elements = elements("Via") else { return nil }
         var result: [SIPVia] = []
-        result.reserveCapacity(elements.count)
-        for element in elements {
-            guard let via = SIPVia.parse(Substring(element)) else { return nil }
-            result.append(via)
+        for value in values("Via") {
+            let bytes = Array(value.utf8)
+            guard let elements = SIPBytes.splitElements(bytes, 0..<bytes.count) else { return nil }
+            for element in elements {
+                guard let via = SIPVia.parse(bytes, element) else { return nil }
+                result.append(via)
+            }
         }
         return result
     }
 
     /// The topmost Via.
     public var topVia: SIPVia? {
-        guard let first = self["Via"], let element = SIPLexer.splitElements(first)?.first else { return nil }
-        return SIPVia.parse(element)
+        guard let first = self["Via"] else { return nil }
+        let bytes = Array(first.utf8)
+        guard let element = SIPBytes.splitElements(bytes, 0..<bytes.count)?.first else { return nil }
+        return SIPVia.parse(bytes, element)
     }
 
     public var from: SIPNameAddress? {
@@ -76,12 +80,15 @@ extension SIPHeaders {
 
     /// Parses every comma-separated value of `name` as a name-addr.
     public func nameAddresses(_ name: String) -> [SIPNameAddress]? {
-        guard let elements = elements(name) else { return nil }
-        if elements == ["*"] { return [] }
         var result: [SIPNameAddress] = []
-        for element in elements {
-            guard let value = SIPNameAddress.parse(Substring(element)) else { return nil }
-            result.append(value)
+        for value in values(name) {
+            let bytes = Array(value.utf8)
+            guard let elements = SIPBytes.splitElements(bytes, 0..<bytes.count) else { return nil }
+            if elements.count == 1, elements[0].count == 1, bytes[elements[0].lowerBound] == UInt8(ascii: "*") { continue }
+            for element in elements {
+                guard let address = SIPNameAddress.parse(bytes, element) else { return nil }
+                result.append(address)
+            }
         }
         return result
     }

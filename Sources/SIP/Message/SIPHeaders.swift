@@ -94,6 +94,9 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     mutating func appendField(_ field: Field) { fields.append(field) }
 
+    /// Reserves room for `count` fields.
+    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+
     @inline(__always) static func matches(_ stored: String, _ canonical: String) -> Bool {
         stored == canonical || SIPLexer.equalsIgnoringCase(stored, canonical)
     }
@@ -105,6 +108,49 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         let lowered = String(decoding: name.utf8.map { SIPLexer.lower($0) }, as: UTF8.self)
         return canonicalNames[lowered] ?? name
     }
+
+    /// Canonical name for the header name in `bytes[range]`, without allocating for known names.
+    static func canonicalName(_ bytes: [UInt8], _ range: Range<Int>) -> String {
+        let length = range.count
+        if length == 1 {
+            return compactByByte[Int(SIPLexer.lower(bytes[range.lowerBound]))] ?? SIPBytes.string(bytes, range)
+        }
+        if length < knownByLength.count {
+            for (lowered, canonical) in knownByLength[length] {
+                var equal = true
+                var offset = 0
+                for index in range {
+                    if SIPLexer.lower(bytes[index]) != lowered[offset] {
+                        equal = false
+                        break
+                    }
+                    offset += 1
+                }
+                if equal { return canonical }
+            }
+        }
+        return SIPBytes.string(bytes, range)
+    }
+
+    static let compactByByte: [String?] = {
+        var table = [String?](repeating: nil, count: 256)
+        for (short, long) in canonicalNames where short.utf8.count == 1 {
+            table[Int(SIPLexer.lower(short.utf8.first ?? 0))] = long
+        }
+        return table
+    }()
+
+    static let knownByLength: [[(lowered: [UInt8], canonical: String)]] = {
+        var table = [[(lowered: [UInt8], canonical: String)]](repeating: [], count: 32)
+        var seen = Set<String>()
+        // Most frequent first.
+        let order = ["Via", "From", "To", "Call-ID", "CSeq", "Contact", "Max-Forwards", "Content-Length", "Content-Type"]
+        for name in order + canonicalNames.values.sorted() where !seen.contains(name) && name.utf8.count < 32 {
+            seen.insert(name)
+            table[name.utf8.count].append((Array(name.lowercased().utf8), name))
+        }
+        return table
+    }()
 
     static let canonicalNames: [String: String] = {
         let known = [

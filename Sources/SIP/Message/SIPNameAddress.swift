@@ -37,34 +37,39 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func parse(_ input: Substring) -> SIPNameAddress? {
-        let text = SIPLexer.trimmed(input)
-        guard !text.isEmpty else { return nil }
+        let bytes = Array(input.utf8)
+        return parse(bytes, 0..<bytes.count)
+    }
+
+    static func parse(_ bytes: [UInt8], _ whole: Range<Int>) -> SIPNameAddress? {
+        let range = SIPBytes.trim(bytes, whole)
+        guard !range.isEmpty else { return nil }
         var displayName: String?
-        var rest = text
-        if text.utf8.first == UInt8(ascii: "\"") {
-            guard let end = SIPLexer.quotedStringEnd(text) else { return nil }
-            displayName = SIPLexer.unquote(text[text.startIndex..<end])
-            rest = SIPLexer.trimmed(text[end...])
-            guard rest.utf8.first == UInt8(ascii: "<") else { return nil }
-        } else if let angle = text.utf8.firstIndex(of: UInt8(ascii: "<")) {
-            let name = SIPLexer.trimmed(text[text.startIndex..<angle])
-            guard name.utf8.allSatisfy({ SIPLexer.isToken($0) || SIPLexer.isSpace($0) }) else { return nil }
-            displayName = name.isEmpty ? nil : String(name)
-            rest = text[angle...]
+        var angle: Int
+        if bytes[range.lowerBound] == UInt8(ascii: "\"") {
+            guard let end = SIPBytes.quotedEnd(bytes, from: range.lowerBound, limit: range.upperBound) else { return nil }
+            displayName = SIPLexer.unquote(SIPBytes.string(bytes, range.lowerBound..<end))
+            var index = end
+            while index < range.upperBound, SIPBytes.isSpace(bytes[index]) { index += 1 }
+            guard index < range.upperBound, bytes[index] == UInt8(ascii: "<") else { return nil }
+            angle = index
+        } else if let found = SIPBytes.find(UInt8(ascii: "<"), in: bytes, range) {
+            let name = SIPBytes.trim(bytes, range.lowerBound..<found)
+            for index in name where !(SIPBytes.has(bytes[index], SIPBytes.token) || SIPBytes.isSpace(bytes[index])) { return nil }
+            displayName = name.isEmpty ? nil : SIPBytes.string(bytes, name)
+            angle = found
         } else {
             // addr-spec: the URI runs to the first ';' and must not contain '?' or ','.
-            let semicolon = text.utf8.firstIndex(of: UInt8(ascii: ";")) ?? text.endIndex
-            let uriText = SIPLexer.trimmed(text[text.startIndex..<semicolon])
-            guard !uriText.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: ",") }),
-                let uri = SIPURI.parse(uriText), let params = SIPLexer.parseParameters(text[semicolon...])
-            else { return nil }
+            let semicolon = SIPBytes.find(UInt8(ascii: ";"), in: bytes, range) ?? range.upperBound
+            let uriRange = SIPBytes.trim(bytes, range.lowerBound..<semicolon)
+            for index in uriRange where bytes[index] == UInt8(ascii: "?") || bytes[index] == UInt8(ascii: ",") { return nil }
+            guard let uri = SIPURI.parse(bytes, uriRange), let params = SIPBytes.parameters(bytes, semicolon..<range.upperBound) else { return nil }
             return SIPNameAddress(uri: uri, parameters: params)
         }
-        // rest starts with '<'
-        guard let close = rest.utf8.firstIndex(of: UInt8(ascii: ">")) else { return nil }
-        let inner = rest[rest.utf8.index(after: rest.startIndex)..<close]
-        guard let first = inner.utf8.first, let last = inner.utf8.last, !SIPLexer.isSpace(first), !SIPLexer.isSpace(last),
-            let uri = SIPURI.parse(inner), let params = SIPLexer.parseParameters(rest[rest.utf8.index(after: close)...])
+        guard let close = SIPBytes.find(UInt8(ascii: ">"), in: bytes, angle..<range.upperBound), close > angle + 1 else { return nil }
+        let inner = (angle + 1)..<close
+        guard !SIPBytes.isSpace(bytes[inner.lowerBound]), !SIPBytes.isSpace(bytes[inner.upperBound - 1]),
+            let uri = SIPURI.parse(bytes, inner), let params = SIPBytes.parameters(bytes, (close + 1)..<range.upperBound)
         else { return nil }
         return SIPNameAddress(displayName: displayName, uri: uri, parameters: params)
     }

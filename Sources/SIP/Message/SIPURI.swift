@@ -51,7 +51,7 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
 
     /// `host[:port]` with IPv6 in brackets.
     public var hostPort: String {
-        let shownHost = host.contains(":") ? "[" + host + "]" : host
+        let shownHost = host.utf8.contains(UInt8(ascii: ":")) ? "[" + host + "]" : host
         if let port { return shownHost + ":" + String(port) }
         return shownHost
     }
@@ -71,8 +71,8 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
             return result
         }
         if let user {
-            result += SIPURI.escape(user, allowed: SIPURI.userAllowed)
-            if let password { result += ":" + SIPURI.escape(password, allowed: SIPURI.passwordAllowed) }
+            result += SIPURI.escape(user, allowed: SIPBytes.userExtra)
+            if let password { result += ":" + SIPURI.escape(password, allowed: SIPBytes.passwordExtra) }
             result += "@"
         }
         result += hostPort

@@ -48,7 +48,7 @@ public struct SIPVia: Sendable, Hashable, CustomStringConvertible {
 
     /// `sent-by` as `host[:port]`.
     public var sentBy: String {
-        let shown = host.contains(":") ? "[" + host + "]" : host
+        let shown = host.utf8.contains(UInt8(ascii: ":")) ? "[" + host + "]" : host
         return port.map { shown + ":" + String($0) } ?? shown
     }
 
@@ -60,43 +60,54 @@ public struct SIPVia: Sendable, Hashable, CustomStringConvertible {
     public var serialized: String { protocolVersion + "/" + transport + " " + sentBy + parameters.serialized }
 
     static func parse(_ input: Substring) -> SIPVia? {
-        var rest = SIPLexer.trimmed(input)
-        var parts: [Substring] = []
-        for index in 0..<3 {
-            let end = rest.utf8.firstIndex { !SIPLexer.isToken($0) } ?? rest.endIndex
-            let part = rest[rest.startIndex..<end]
-            guard !part.isEmpty else { return nil }
-            parts.append(part)
-            rest = SIPLexer.trimmed(rest[end...])
-            if index < 2 {
-                guard rest.utf8.first == UInt8(ascii: "/") else { return nil }
-                rest = SIPLexer.trimmed(rest.dropFirst())
+        let bytes = Array(input.utf8)
+        return parse(bytes, 0..<bytes.count)
+    }
+
+    static func parse(_ bytes: [UInt8], _ whole: Range<Int>) -> SIPVia? {
+        let range = SIPBytes.trim(bytes, whole)
+        var index = range.lowerBound
+        let end = range.upperBound
+        func skipSpace() { while index < end, SIPBytes.isSpace(bytes[index]) { index += 1 } }
+        var parts: [Range<Int>] = []
+        for part in 0..<3 {
+            let start = index
+            while index < end, SIPBytes.has(bytes[index], SIPBytes.token) { index += 1 }
+            guard index > start else { return nil }
+            parts.append(start..<index)
+            skipSpace()
+            if part < 2 {
+                guard index < end, bytes[index] == UInt8(ascii: "/") else { return nil }
+                index += 1
+                skipSpace()
             }
         }
-        // sent-by
-        var host: Substring
-        if rest.utf8.first == UInt8(ascii: "[") {
-            guard let close = rest.utf8.firstIndex(of: UInt8(ascii: "]")) else { return nil }
-            host = rest[rest.utf8.index(after: rest.startIndex)..<close]
-            rest = rest[rest.utf8.index(after: close)...]
+        let host: Range<Int>
+        if index < end, bytes[index] == UInt8(ascii: "[") {
+            guard let close = SIPBytes.find(UInt8(ascii: "]"), in: bytes, index..<end) else { return nil }
+            host = (index + 1)..<close
+            index = close + 1
         } else {
-            let end = rest.utf8.firstIndex { !(SIPLexer.isAlpha($0) || SIPLexer.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")) } ?? rest.endIndex
-            host = rest[rest.startIndex..<end]
-            rest = rest[end...]
+            let start = index
+            while index < end, SIPBytes.has(bytes[index], SIPBytes.hostChar) { index += 1 }
+            host = start..<index
         }
         guard !host.isEmpty else { return nil }
-        rest = SIPLexer.trimmed(rest)
+        skipSpace()
         var port: Int?
-        if rest.utf8.first == UInt8(ascii: ":") {
-            rest = SIPLexer.trimmed(rest.dropFirst())
-            let end = rest.utf8.firstIndex { !SIPLexer.isDigit($0) } ?? rest.endIndex
-            guard let value = SIPLexer.parseUInt(rest[rest.startIndex..<end], max: 65535) else { return nil }
+        if index < end, bytes[index] == UInt8(ascii: ":") {
+            index += 1
+            skipSpace()
+            let start = index
+            while index < end, SIPLexer.isDigit(bytes[index]) { index += 1 }
+            guard let value = SIPBytes.decimal(bytes, start..<index, max: 65535) else { return nil }
             port = Int(value)
-            rest = rest[end...]
         }
-        guard let params = SIPLexer.parseParameters(rest) else { return nil }
-        var via = SIPVia(transport: parts[2].uppercased(), host: String(host), port: port)
-        via.protocolVersion = parts[0].uppercased() + "/" + parts[1]
+        guard let params = SIPBytes.parameters(bytes, index..<end) else { return nil }
+        var via = SIPVia(transport: SIPBytes.string(bytes, parts[2]).uppercased(), host: SIPBytes.string(bytes, host), port: port)
+        let name = SIPBytes.string(bytes, parts[0])
+        let version = SIPBytes.string(bytes, parts[1])
+        via.protocolVersion = (name == "SIP" ? name : name.uppercased()) + "/" + version
         via.parameters = params
         return via
     }

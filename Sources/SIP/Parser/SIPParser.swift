@@ -46,40 +46,73 @@ public struct SIPParser: Sendable {
         guard bytes.count <= limits.maxMessageSize else {
             throw SIPParseError(.tooLarge, "message larger than \(limits.maxMessageSize) bytes")
         }
-        var lines = SIPLineReader(bytes: bytes, position: start)
-        guard let startLine = lines.nextLine() else { throw SIPParseError(.unterminatedHeaders, "no start line") }
-        let isResponse = startLine.count >= 4 && bytes[startLine.lowerBound..<startLine.lowerBound + 4].elementsEqual("SIP/".utf8)
+        let count = bytes.count
+        // Start line.
+        guard let firstLF = SIPBytes.find(0x0A, in: bytes, start..<count) else {
+            throw SIPParseError(.unterminatedHeaders, "no start line")
+        }
+        let startLine = start..<((firstLF > start && bytes[firstLF - 1] == 0x0D) ? firstLF - 1 : firstLF)
+        let isResponse = startLine.count >= 4 && bytes[start] == UInt8(ascii: "S") && bytes[start + 1] == UInt8(ascii: "I")
+            && bytes[start + 2] == UInt8(ascii: "P") && bytes[start + 3] == UInt8(ascii: "/")
 
         var headers = SIPHeaders()
+        headers.reserveCapacity(16)
         var headerError: SIPParseError?
-        var contentLengths: [Substring] = []
+        var contentLengths: [String] = []
         var sawEnd = false
-        while let line = lines.nextUnfoldedLine() {
-            if line.isEmpty { sawEnd = true; break }
+        var position = firstLF + 1
+        var folded: [UInt8] = []
+        while position < count {
+            guard let lineFeed = SIPBytes.find(0x0A, in: bytes, position..<count) else { break }
+            let lineEnd = (lineFeed > position && bytes[lineFeed - 1] == 0x0D) ? lineFeed - 1 : lineFeed
+            if lineEnd == position {
+                position = lineFeed + 1
+                sawEnd = true
+                break
+            }
+            var next = lineFeed + 1
+            var lineBytes = bytes
+            var line = position..<lineEnd
+            if next < count, SIPBytes.isSpace(bytes[next]) {
+                // Folded header: join continuation lines with one space (slow path).
+                folded.removeAll(keepingCapacity: true)
+                folded.append(contentsOf: bytes[line])
+                while next < count, SIPBytes.isSpace(bytes[next]), let feed = SIPBytes.find(0x0A, in: bytes, next..<count) {
+                    let end = (feed > next && bytes[feed - 1] == 0x0D) ? feed - 1 : feed
+                    while let last = folded.last, SIPBytes.isSpace(last) { folded.removeLast() }
+                    folded.append(0x20)
+                    folded.append(contentsOf: bytes[SIPBytes.trim(bytes, next..<end)])
+                    next = feed + 1
+                }
+                lineBytes = folded
+                line = 0..<folded.count
+            }
+            position = next
             if headers.count >= limits.maxHeaderCount {
                 headerError = headerError ?? SIPParseError(.tooLarge, "too many header fields")
                 continue
             }
-            guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else {
-                headerError = headerError ?? SIPParseError(.badHeaderLine, "header line without colon", detail: String(line))
+            guard let colon = SIPBytes.find(UInt8(ascii: ":"), in: lineBytes, line) else {
+                headerError = headerError ?? SIPParseError(.badHeaderLine, "header line without colon", detail: SIPBytes.string(lineBytes, line))
                 continue
             }
             var nameEnd = colon
-            let nameUTF8 = line.utf8
-            while nameEnd > line.startIndex, SIPLexer.isSpace(nameUTF8[nameUTF8.index(before: nameEnd)]) {
-                nameEnd = nameUTF8.index(before: nameEnd)
+            while nameEnd > line.lowerBound, SIPBytes.isSpace(lineBytes[nameEnd - 1]) { nameEnd -= 1 }
+            let name = line.lowerBound..<nameEnd
+            var validName = !name.isEmpty
+            SIPBytes.classes.withUnsafeBufferPointer { table in
+                for index in name where table[Int(lineBytes[index])] & SIPBytes.token == 0 { validName = false }
             }
-            let name = line[line.startIndex..<nameEnd]
-            guard SIPLexer.isToken(name) else {
-                headerError = headerError ?? SIPParseError(.badHeaderLine, "malformed header name", detail: String(line))
+            guard validName else {
+                headerError = headerError ?? SIPParseError(.badHeaderLine, "malformed header name", detail: SIPBytes.string(lineBytes, line))
                 continue
             }
-            let value = SIPLexer.trimmed(line[line.utf8.index(after: colon)...])
-            let canonical = SIPHeaders.canonicalName(String(name))
-            if canonical == "Content-Length" { contentLengths.append(value) }
-            headers.appendCanonical(canonical, String(value))
+            let value = SIPBytes.trim(lineBytes, (colon + 1)..<line.upperBound)
+            let canonical = SIPHeaders.canonicalName(lineBytes, name)
+            let valueString = SIPBytes.string(lineBytes, value)
+            if canonical.utf8.count == 14, canonical == "Content-Length" { contentLengths.append(valueString) }
+            headers.appendCanonical(canonical, valueString)
         }
-
         func fail(_ error: SIPParseError) -> SIPParseError {
             var error = error
             if !isResponse { error.responseHeaders = SIPParser.responseContext(headers) }
@@ -90,12 +123,12 @@ public struct SIPParser: Sendable {
         if let headerError { throw fail(headerError) }
 
         // Body framing.
-        let bodyStart = lines.position
+        let bodyStart = position
         var bodyLength = bytes.count - bodyStart
         if !contentLengths.isEmpty {
             guard contentLengths.count == 1 else { throw fail(SIPParseError(.badContentLength, "multiple Content-Length values")) }
             guard let length = SIPLexer.parseUInt(contentLengths[0], max: UInt64(limits.maxMessageSize)) else {
-                throw fail(SIPParseError(.badContentLength, "invalid Content-Length", detail: String(contentLengths[0])))
+                throw fail(SIPParseError(.badContentLength, "invalid Content-Length", detail: contentLengths[0]))
             }
             guard Int(length) <= bodyLength else {
                 throw fail(SIPParseError(.truncatedBody, "body shorter than Content-Length"))
@@ -106,11 +139,11 @@ public struct SIPParser: Sendable {
         let consumed = bodyStart + bodyLength
 
         if isResponse {
-            let response = try SIPParser.parseStatusLine(bytes[startLine], headers: headers, body: body)
+            let response = try SIPParser.parseStatusLine(bytes, startLine, headers: headers, body: body)
             return (.response(response), consumed)
         }
         do {
-            let request = try SIPParser.parseRequestLine(bytes[startLine], headers: headers, body: body)
+            let request = try SIPParser.parseRequestLine(bytes, startLine, headers: headers, body: body)
             return (.request(request), consumed)
         } catch {
             throw fail(error)
@@ -129,36 +162,52 @@ public struct SIPParser: Sendable {
         return context
     }
 
-    static func parseStatusLine(_ line: ArraySlice<UInt8>, headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPResponse {
-        let text = String(decoding: line, as: UTF8.self)
-        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, isVersion(parts[0]) else {
-            throw SIPParseError(.badStartLine, "malformed status line", detail: text)
+    static func parseStatusLine(_ bytes: [UInt8], _ line: Range<Int>, headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPResponse {
+        guard let firstSpace = SIPBytes.find(0x20, in: bytes, line), isVersion(bytes, line.lowerBound..<firstSpace) else {
+            throw SIPParseError(.badStartLine, "malformed status line", detail: SIPBytes.string(bytes, line))
         }
-        guard parts[1].utf8.count == 3, let code = SIPLexer.parseUInt(parts[1], max: 699), code >= 100 else {
-            throw SIPParseError(.badStatusCode, "invalid status code", detail: String(parts[1]))
+        let codeEnd = SIPBytes.find(0x20, in: bytes, (firstSpace + 1)..<line.upperBound) ?? line.upperBound
+        guard codeEnd - firstSpace == 4, let code = SIPBytes.decimal(bytes, (firstSpace + 1)..<codeEnd, max: 699), code >= 100 else {
+            throw SIPParseError(.badStatusCode, "invalid status code", detail: SIPBytes.string(bytes, (firstSpace + 1)..<codeEnd))
         }
-        let reason = parts.count == 3 ? String(parts[2]) : ""
-        return SIPResponse(statusCode: Int(code), reason: reason, headers: headers, body: body, version: String(parts[0]))
+        let reason = codeEnd < line.upperBound ? SIPBytes.string(bytes, (codeEnd + 1)..<line.upperBound) : ""
+        return SIPResponse(statusCode: Int(code), reason: reason, headers: headers, body: body, version: SIPBytes.string(bytes, line.lowerBound..<firstSpace))
     }
 
-    static func parseRequestLine(_ line: ArraySlice<UInt8>, headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPRequest {
-        let text = String(decoding: line, as: UTF8.self)
-        let parts = text.split(separator: " ", omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts.contains(where: { $0.isEmpty }) else {
-            throw SIPParseError(.badStartLine, "malformed Request-Line", detail: text)
+    static func parseRequestLine(_ bytes: [UInt8], _ line: Range<Int>, headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPRequest {
+        guard let first = SIPBytes.find(0x20, in: bytes, line), let second = SIPBytes.find(0x20, in: bytes, (first + 1)..<line.upperBound),
+            first > line.lowerBound, second > first + 1, second + 1 < line.upperBound,
+            SIPBytes.find(0x20, in: bytes, (second + 1)..<line.upperBound) == nil
+        else {
+            throw SIPParseError(.badStartLine, "malformed Request-Line", detail: SIPBytes.string(bytes, line))
         }
-        guard SIPLexer.isToken(parts[0]) else { throw SIPParseError(.badMethod, "invalid method", detail: String(parts[0])) }
-        guard isVersion(parts[2]) else { throw SIPParseError(.badVersion, "invalid SIP version", detail: String(parts[2])) }
-        guard let uri = SIPURI.parse(parts[1]) else { throw SIPParseError(.badURI, "malformed Request-URI", detail: String(parts[1])) }
-        return SIPRequest(method: SIPMethod(String(parts[0])), uri: uri, headers: headers, body: body, version: String(parts[2]))
+        for index in line.lowerBound..<first where !SIPBytes.has(bytes[index], SIPBytes.token) {
+            throw SIPParseError(.badMethod, "invalid method", detail: SIPBytes.string(bytes, line.lowerBound..<first))
+        }
+        let versionRange = (second + 1)..<line.upperBound
+        guard isVersion(bytes, versionRange) else {
+            throw SIPParseError(.badVersion, "invalid SIP version", detail: SIPBytes.string(bytes, versionRange))
+        }
+        guard let uri = SIPURI.parse(bytes, (first + 1)..<second) else {
+            throw SIPParseError(.badURI, "malformed Request-URI", detail: SIPBytes.string(bytes, (first + 1)..<second))
+        }
+        let version = isStandardVersion(bytes, versionRange) ? SIP.version : SIPBytes.string(bytes, versionRange)
+        return SIPRequest(method: SIPMethod(SIPBytes.string(bytes, line.lowerBound..<first)), uri: uri, headers: headers, body: body, version: version)
+    }
+
+    static func isStandardVersion(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        range.count == 7 && bytes[range].elementsEqual("SIP/2.0".utf8)
     }
 
     /// `SIP/digits.digits` (case-insensitive name).
-    static func isVersion(_ text: Substring) -> Bool {
-        guard text.utf8.count >= 7, SIPLexer.equalsIgnoringCase(text.prefix(4), "SIP/") else { return false }
-        let numbers = text.dropFirst(4).split(separator: ".", omittingEmptySubsequences: false)
-        return numbers.count == 2 && numbers.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(SIPLexer.isDigit) }
+    static func isVersion(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard range.count >= 7, SIPLexer.lower(bytes[range.lowerBound]) == UInt8(ascii: "s"), SIPLexer.lower(bytes[range.lowerBound + 1]) == UInt8(ascii: "i"),
+            SIPLexer.lower(bytes[range.lowerBound + 2]) == UInt8(ascii: "p"), bytes[range.lowerBound + 3] == UInt8(ascii: "/"),
+            let dot = SIPBytes.find(UInt8(ascii: "."), in: bytes, (range.lowerBound + 4)..<range.upperBound)
+        else { return false }
+        let major = (range.lowerBound + 4)..<dot
+        let minor = (dot + 1)..<range.upperBound
+        return !major.isEmpty && !minor.isEmpty && major.allSatisfy { SIPLexer.isDigit(bytes[$0]) } && minor.allSatisfy { SIPLexer.isDigit(bytes[$0]) }
     }
 }
 

@@ -54,7 +54,7 @@ public enum SIPSerializer {
             out.append(contentsOf: field.name.utf8)
             out.append(0x3A)
             out.append(0x20)
-            if field.name == "Content-Length" {
+            if field.name.utf8.count == 14, field.name == "Content-Length" {
                 if wroteLength {
                     out.removeLast(field.name.utf8.count + 2)
                     continue

@@ -36,7 +36,7 @@ public struct SDPOrigin: Sendable, Hashable {
         self.sessionID = sessionID
         self.sessionVersion = sessionVersion
         self.netType = "IN"
-        self.addressType = addressType ?? (address.contains(":") ? "IP6" : "IP4")
+        self.addressType = addressType ?? (address.utf8.contains(UInt8(ascii: ":")) ? "IP6" : "IP4")
         self.address = address
     }
 }
@@ -49,7 +49,7 @@ public struct SDPConnection: Sendable, Hashable {
 
     public init(address: String, addressType: String? = nil) {
         self.netType = "IN"
-        self.addressType = addressType ?? (address.contains(":") ? "IP6" : "IP4")
+        self.addressType = addressType ?? (address.utf8.contains(UInt8(ascii: ":")) ? "IP6" : "IP4")
         self.address = address
     }
 
