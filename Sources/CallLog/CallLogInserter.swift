@@ -13,7 +13,7 @@ struct CallLogInserter {
     let prices: PriceTable
     let redactor: Redactor
     let logger: Logger
-    private var live: [UUID: LiveCall] = [:]
+    private var live: [String: LiveCall] = [:]
 
     init(prices: PriceTable, redactor: Redactor, logger: Logger) {
         self.prices = prices
@@ -31,7 +31,7 @@ struct CallLogInserter {
     mutating func insert(_ record: CallLogRecord, _ db: Database) throws -> Bool {
         switch record {
         case .started(let r):
-            let id = r.callID.uuidString.lowercased()
+            let id = r.callID
             try db.cachedStatement(
                 sql: """
                     INSERT INTO calls (id, started_at, caller, callee, bridge, flow, flow_version, record_audio,
@@ -105,15 +105,15 @@ struct CallLogInserter {
         }
     }
 
-    private mutating func nextSeq(_ callID: UUID, _ db: Database) throws -> (String, Int)? {
+    private mutating func nextSeq(_ callID: String, _ db: Database) throws -> (String, Int)? {
         guard let (id, last) = try lookup(callID, db) else { return nil }
         live[callID] = LiveCall(id: id, lastSeq: last + 1)
         return (id, last + 1)
     }
 
-    private mutating func lookup(_ callID: UUID, _ db: Database) throws -> (String, Int)? {
+    private mutating func lookup(_ callID: String, _ db: Database) throws -> (String, Int)? {
         if let call = live[callID] { return (call.id, call.lastSeq) }
-        let id = callID.uuidString.lowercased()
+        let id = callID
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM calls WHERE id = ?", arguments: [id]) == true else {
             return nil
         }

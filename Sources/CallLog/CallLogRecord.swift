@@ -11,7 +11,7 @@ public enum CallLogRecord: Sendable {
     case modelRequest(ModelRequestRecord)
     case ended(CallEnded)
 
-    public var callID: UUID {
+    public var callID: String {
         switch self {
         case .started(let record): record.callID
         case .event(let record): record.callID
@@ -24,7 +24,10 @@ public enum CallLogRecord: Sendable {
 }
 
 public struct CallStarted: Sendable, Hashable {
-    public var callID: UUID
+    /// A fresh call id: a lower-case UUID. Any unique string works (`calls.id` is TEXT).
+    public static func newCallID() -> String { UUID().uuidString.lowercased() }
+
+    public var callID: String
     public var at: Date
     public var caller: String
     public var callee: String
@@ -37,7 +40,7 @@ public struct CallStarted: Sendable, Hashable {
     public var recordingPath: String?
 
     public init(
-        callID: UUID = UUID(), at: Date, caller: String, callee: String, bridge: String, flow: String,
+        callID: String = CallStarted.newCallID(), at: Date, caller: String, callee: String, bridge: String, flow: String,
         flowVersion: String = "", recordCallerAudio: Bool = false, recordingPath: String? = nil
     ) {
         self.callID = callID
@@ -53,13 +56,13 @@ public struct CallStarted: Sendable, Hashable {
 }
 
 public struct CallEvent: Sendable, Hashable {
-    public var callID: UUID
+    public var callID: String
     public var at: Date
     public var kind: CallEventKind
     /// Free-form details, e.g. `["step": "greeting"]`, `["digit": "5"]`. Redacted before writing.
     public var data: CallLogJSON
 
-    public init(callID: UUID, at: Date, kind: CallEventKind, data: CallLogJSON = [:]) {
+    public init(callID: String, at: Date, kind: CallEventKind, data: CallLogJSON = [:]) {
         self.callID = callID
         self.at = at
         self.kind = kind
@@ -68,7 +71,7 @@ public struct CallEvent: Sendable, Hashable {
 }
 
 public struct TurnRecord: Sendable, Hashable {
-    public var callID: UUID
+    public var callID: String
     public var role: TurnRole
     public var transcript: String
     public var audioMs: Int
@@ -77,7 +80,7 @@ public struct TurnRecord: Sendable, Hashable {
     public var latencyMs: Int?
 
     public init(
-        callID: UUID, role: TurnRole, transcript: String, audioMs: Int, startedAt: Date, latencyMs: Int? = nil
+        callID: String, role: TurnRole, transcript: String, audioMs: Int, startedAt: Date, latencyMs: Int? = nil
     ) {
         self.callID = callID
         self.role = role
@@ -89,7 +92,7 @@ public struct TurnRecord: Sendable, Hashable {
 }
 
 public struct ToolCallRecord: Sendable, Hashable {
-    public var callID: UUID
+    public var callID: String
     public var tool: String
     public var arguments: CallLogJSON
     public var result: CallLogJSON?
@@ -98,7 +101,7 @@ public struct ToolCallRecord: Sendable, Hashable {
     public var startedAt: Date
 
     public init(
-        callID: UUID, tool: String, arguments: CallLogJSON, result: CallLogJSON?, error: String? = nil,
+        callID: String, tool: String, arguments: CallLogJSON, result: CallLogJSON?, error: String? = nil,
         durationMs: Int, startedAt: Date
     ) {
         self.callID = callID
@@ -112,7 +115,7 @@ public struct ToolCallRecord: Sendable, Hashable {
 }
 
 public struct ModelRequestRecord: Sendable, Hashable {
-    public var callID: UUID
+    public var callID: String
     public var provider: String
     public var model: String
     /// `ok`, `error`, `timeout`, `cancelled`, or an HTTP status such as `429`.
@@ -130,7 +133,7 @@ public struct ModelRequestRecord: Sendable, Hashable {
     public var error: String?
 
     public init(
-        callID: UUID, provider: String, model: String, status: String, startedAt: Date, ttfbMs: Int? = nil,
+        callID: String, provider: String, model: String, status: String, startedAt: Date, ttfbMs: Int? = nil,
         ttfaMs: Int? = nil, durationMs: Int, textInTokens: Int = 0, textOutTokens: Int = 0, audioInTokens: Int = 0,
         audioOutTokens: Int = 0, costUSD: Double? = nil, error: String? = nil
     ) {
@@ -152,14 +155,14 @@ public struct ModelRequestRecord: Sendable, Hashable {
 }
 
 public struct CallEnded: Sendable, Hashable {
-    public var callID: UUID
+    public var callID: String
     public var at: Date
     public var reason: CallEndReason
     /// Where the call went last: a route name (`billing`), a SIP URI, or nil.
     public var finalRoute: String?
     public var recordingPath: String?
 
-    public init(callID: UUID, at: Date, reason: CallEndReason, finalRoute: String? = nil, recordingPath: String? = nil) {
+    public init(callID: String, at: Date, reason: CallEndReason, finalRoute: String? = nil, recordingPath: String? = nil) {
         self.callID = callID
         self.at = at
         self.reason = reason

@@ -159,14 +159,25 @@ extension CallLogStore {
     }
 
     static func resolve(id: String, _ db: Database) throws -> String? {
-        let needle = id.lowercased().trimmingCharacters(in: .whitespaces)
-        guard needle.count >= 4, needle.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
-            throw CallLogError(code: .badCallID, message: "'\(id)' is not a call id (give the id or its first 4+ characters)")
+        let needle = id.trimmingCharacters(in: .whitespaces)
+        guard !needle.isEmpty else {
+            throw CallLogError(code: .badCallID, message: "give a call id (or its first 4+ characters)")
         }
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM calls WHERE id = ?", arguments: [needle]) == true { return needle }
-        let matches = try String.fetchAll(
-            db, sql: "SELECT id FROM calls WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
-            arguments: [needle, needle + "\u{7F}"])
+        for candidate in Set([needle, needle.lowercased()]) {
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM calls WHERE id = ?", arguments: [candidate]) == true {
+                return candidate
+            }
+        }
+        guard needle.count >= 4 else {
+            throw CallLogError(code: .badCallID, message: "'\(id)' is too short: give the call id or its first 4+ characters")
+        }
+        var matches = Set<String>()
+        for candidate in Set([needle, needle.lowercased()]) {
+            matches.formUnion(
+                try String.fetchAll(
+                    db, sql: "SELECT id FROM calls WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+                    arguments: [candidate, candidate + "\u{10FFFF}"]))
+        }
         if matches.count > 1 {
             throw CallLogError(code: .ambiguousCallID, message: "'\(id)' matches several calls; give more characters")
         }

@@ -11,7 +11,7 @@ public import Foundation
 
 public enum CallLogTimestamp {
     public static func format(_ date: Date) -> String {
-        let totalMs = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        let totalMs = (date.timeIntervalSince1970 * 1000).rounded()
         let ms = Int64(totalMs)
         var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
         let millis = Int(ms - Int64(seconds) * 1000)
