@@ -81,7 +81,10 @@ let package = Package(
         ),
         .target(
             name: "CallWiring",
-            dependencies: ["CallEngine", "Flows", "ModelClient", "Tools", "CallLog", "Audio"],
+            dependencies: [
+                "CallEngine", "Flows", "ModelClient", "Tools", "CallLog", "Audio",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
