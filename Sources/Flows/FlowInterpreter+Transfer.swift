@@ -16,7 +16,12 @@ extension FlowInterpreter {
         var routeName: String?
         switch step.target {
         case .uri(let template):
-            uri = render(template)
+            uri = render(template).trimmingSpaces()
+            let lower = uri.lowercased()
+            guard (lower.hasPrefix("sip:") || lower.hasPrefix("sips:") || lower.hasPrefix("tel:")), !uri.contains(" ") else {
+                transferFailed("`\(uri)` is not a SIP URI", step: step)
+                return
+            }
         case .route(let name):
             guard let (resolved, used) = resolveRoute(name, skipping: tried) else {
                 let reason = tried.isEmpty ? "route \(name) is closed and has no open overflow" : "transfer to \(name) failed"

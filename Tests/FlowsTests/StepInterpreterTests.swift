@@ -195,3 +195,21 @@ import Testing
         #expect(outcome(evening.start(at: closed)) == .hungUp(reason: "closed"))
     }
 }
+
+@Suite struct TransferTemplateTests {
+    @Test func templatedURIIsCheckedWhenTheStepRuns() throws {
+        let flow = try validFlow("""
+            name: templated
+            vars: {target: "not a uri"}
+            start: go
+            steps:
+              go:
+                transfer: "{{vars.target}}"
+                on_failure: sorry
+              sorry: {hangup: bad target}
+            """)
+        var harness = InterpreterHarness(flow)
+        #expect(outcome(harness.start()) == .hungUp(reason: "bad target"))
+        #expect(harness.interpreter.variables["error"] == .string("`not a uri` is not a SIP URI"))
+    }
+}
