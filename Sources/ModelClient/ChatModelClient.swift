@@ -27,6 +27,8 @@ public final class ChatModelClient: Sendable {
         configuration.timeout = HTTPClient.Configuration.Timeout(
             connect: .nanoseconds(Int64(options.connectTimeout.totalNanoseconds)))
         configuration.redirectConfiguration = .disallow
+        // Connection failures come back at once; our own retry policy (bounded, jittered) decides.
+        configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
