@@ -61,13 +61,22 @@ extension SDPMedia {
 
     /// The rtpmap for `payloadType`: from `a=rtpmap`, else the RFC 3551 static assignment (0, 8, 9, 18, 3, 4).
     public func rtpmap(for payloadType: Int) -> RTPMap? {
-        for value in attributeValues("rtpmap") {
-            let parts = value.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, Int(parts[0]) == payloadType else { continue }
-            let fields = parts[1].split(separator: "/")
-            guard fields.count >= 2, let clock = Int(fields[1]) else { return nil }
-            return RTPMap(payloadType: payloadType, encoding: String(fields[0]), clockRate: clock, channels: fields.count > 2 ? Int(fields[2]) : nil)
+        rtpmaps()[payloadType] ?? SDPMedia.staticMap(payloadType)
+    }
+
+    /// All `a=rtpmap` entries by payload type (static types without rtpmap are not included).
+    public func rtpmaps() -> [Int: RTPMap] {
+        var result: [Int: RTPMap] = [:]
+        for attribute in attributes where attribute.name == "rtpmap" {
+            guard let value = attribute.value, let space = value.utf8.firstIndex(of: 0x20), let payloadType = Int(value[..<space]) else { continue }
+            let fields = value[value.utf8.index(after: space)...].split(separator: "/")
+            guard fields.count >= 2, let clock = Int(fields[1]) else { continue }
+            result[payloadType] = RTPMap(payloadType: payloadType, encoding: String(fields[0]), clockRate: clock, channels: fields.count > 2 ? Int(fields[2]) : nil)
         }
+        return result
+    }
+
+    static func staticMap(_ payloadType: Int) -> RTPMap? {
         switch payloadType {
         case 0: return RTPMap(payloadType: 0, encoding: "PCMU", clockRate: 8000, channels: nil)
         case 3: return RTPMap(payloadType: 3, encoding: "GSM", clockRate: 8000, channels: nil)

@@ -136,8 +136,9 @@ public struct SDPNegotiator: Sendable, Hashable {
     func select(in media: SDPMedia, answererOrder: Bool = false) -> Match? {
         guard media.type == "audio", media.port != 0, media.proto == "RTP/AVP" || media.proto == "RTP/AVPF" else { return nil }
         var offered: [(codec: SDPCodec, payloadType: Int, rank: Int)] = []
+        let maps = media.rtpmaps()
         for (position, format) in media.formats.enumerated() {
-            guard let payloadType = Int(format), let map = media.rtpmap(for: payloadType) else { continue }
+            guard let payloadType = Int(format), let map = maps[payloadType] ?? SDPMedia.staticMap(payloadType) else { continue }
             guard let ourIndex = codecs.firstIndex(where: { $0.matches(map) }) else { continue }
             offered.append((codecs[ourIndex], payloadType, (preferOffererOrder || answererOrder) ? position : ourIndex))
         }
@@ -145,7 +146,7 @@ public struct SDPNegotiator: Sendable, Hashable {
         var eventPayloadType: Int?
         if telephoneEvent {
             for format in media.formats {
-                guard let payloadType = Int(format), let map = media.rtpmap(for: payloadType),
+                guard let payloadType = Int(format), let map = maps[payloadType],
                     SIPLexer.equalsIgnoringCase(map.encoding, "telephone-event"), map.clockRate == best.codec.clockRate
                 else { continue }
                 eventPayloadType = payloadType

@@ -4,64 +4,88 @@ import Foundation
 
 extension SDPSession {
     /// Parses an SDP body. Accepts CRLF or LF line ends; lines it does not interpret are kept.
-    public init(parsing bytes: [UInt8]) throws(SIPParseError) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        try self.init(parsing: text)
+    public init(parsing text: String) throws(SIPParseError) {
+        try self.init(parsing: Array(text.utf8))
     }
 
-    public init(parsing text: String) throws(SIPParseError) {
-        func bad(_ reason: String, _ line: Substring? = nil) -> SIPParseError {
-            SIPParseError(.badSDP, reason, detail: line.map(String.init))
+    public init(parsing bytes: [UInt8]) throws(SIPParseError) {
+        func bad(_ reason: String, _ line: Range<Int>? = nil) -> SIPParseError {
+            SIPParseError(.badSDP, reason, detail: line.map { SIPBytes.string(bytes, $0) })
         }
-        var lines = text.split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
-        while let last = lines.last, SIPLexer.trimmed(last).isEmpty { lines.removeLast() }
-        guard let first = lines.first, first == "v=0" else { throw bad("SDP must start with v=0") }
-        var origin: SDPOrigin?
+        func words(_ range: Range<Int>) -> [String] {
+            var result: [String] = []
+            var start = range.lowerBound
+            for index in range where bytes[index] == 0x20 {
+                if index > start { result.append(SIPBytes.string(bytes, start..<index)) }
+                start = index + 1
+            }
+            if start < range.upperBound { result.append(SIPBytes.string(bytes, start..<range.upperBound)) }
+            return result
+        }
         var session = SDPSession(origin: SDPOrigin(sessionID: "0", sessionVersion: 0, address: "0.0.0.0"))
+        var origin: SDPOrigin?
         var current: SDPMedia?
-        for line in lines.dropFirst() {
-            let utf8 = line.utf8
-            guard utf8.count >= 2, let type = line.first, type.isLetter, utf8[utf8.index(after: utf8.startIndex)] == UInt8(ascii: "=") else {
+        var sawVersion = false
+        var position = 0
+        while position < bytes.count {
+            let lineFeed = SIPBytes.find(0x0A, in: bytes, position..<bytes.count) ?? bytes.count
+            var end = lineFeed
+            while end > position, bytes[end - 1] == 0x0D || bytes[end - 1] == 0x20 { end -= 1 }
+            let line = position..<end
+            position = lineFeed + 1
+            if line.isEmpty { continue }
+            guard line.count >= 2, SIPLexer.isAlpha(bytes[line.lowerBound]), bytes[line.lowerBound + 1] == UInt8(ascii: "=") else {
                 throw bad("malformed SDP line", line)
             }
-            let value = String(line.dropFirst(2))
+            let type = bytes[line.lowerBound]
+            let valueRange = (line.lowerBound + 2)..<line.upperBound
+            if !sawVersion {
+                guard type == UInt8(ascii: "v"), valueRange.count == 1, bytes[valueRange.lowerBound] == UInt8(ascii: "0") else {
+                    throw bad("SDP must start with v=0")
+                }
+                sawVersion = true
+                continue
+            }
             switch type {
-            case "o":
-                let parts = value.split(separator: " ")
+            case UInt8(ascii: "o"):
+                let parts = words(valueRange)
                 guard parts.count == 6, let version = UInt64(parts[2]) else { throw bad("malformed o= line", line) }
-                var parsed = SDPOrigin(username: String(parts[0]), sessionID: String(parts[1]), sessionVersion: version, address: String(parts[5]), addressType: String(parts[4]))
-                parsed.netType = String(parts[3])
+                var parsed = SDPOrigin(username: parts[0], sessionID: parts[1], sessionVersion: version, address: parts[5], addressType: parts[4])
+                parsed.netType = parts[3]
                 origin = parsed
-            case "s": session.sessionName = value
-            case "t": session.timing = value
-            case "c":
-                let parts = value.split(separator: " ")
+            case UInt8(ascii: "s"): session.sessionName = SIPBytes.string(bytes, valueRange)
+            case UInt8(ascii: "t"): session.timing = SIPBytes.string(bytes, valueRange)
+            case UInt8(ascii: "c"):
+                let parts = words(valueRange)
                 guard parts.count == 3 else { throw bad("malformed c= line", line) }
-                var connection = SDPConnection(address: String(parts[2].split(separator: "/").first ?? parts[2]), addressType: String(parts[1]))
-                connection.netType = String(parts[0])
+                let address = parts[2].split(separator: "/").first.map(String.init) ?? parts[2]
+                var connection = SDPConnection(address: address, addressType: parts[1])
+                connection.netType = parts[0]
                 if current != nil { current?.connection = connection } else { session.connection = connection }
-            case "m":
+            case UInt8(ascii: "m"):
                 if let media = current { session.media.append(media) }
-                let parts = value.split(separator: " ")
+                let parts = words(valueRange)
                 guard parts.count >= 4 else { throw bad("malformed m= line", line) }
                 let portParts = parts[1].split(separator: "/")
-                guard let port = Int(portParts[0]), (0...65535).contains(port) else { throw bad("bad m= port", line) }
-                var media = SDPMedia(type: String(parts[0]), port: port, proto: String(parts[2]), formats: parts[3...].map(String.init))
+                guard let portText = portParts.first, let port = Int(portText), (0...65535).contains(port) else { throw bad("bad m= port", line) }
+                var media = SDPMedia(type: parts[0], port: port, proto: parts[2], formats: Array(parts[3...]))
                 if portParts.count == 2 { media.portCount = Int(portParts[1]) }
                 current = media
-            case "a":
+            case UInt8(ascii: "a"):
                 let attribute: SDPAttribute
-                if let colon = value.firstIndex(of: ":") {
-                    attribute = SDPAttribute(String(value[..<colon]), String(value[value.index(after: colon)...]))
+                if let colon = SIPBytes.find(UInt8(ascii: ":"), in: bytes, valueRange) {
+                    attribute = SDPAttribute(SIPBytes.string(bytes, valueRange.lowerBound..<colon), SIPBytes.string(bytes, (colon + 1)..<valueRange.upperBound))
                 } else {
-                    attribute = SDPAttribute(value)
+                    attribute = SDPAttribute(SIPBytes.string(bytes, valueRange))
                 }
                 if current != nil { current?.attributes.append(attribute) } else { session.attributes.append(attribute) }
-            case "v": throw bad("duplicate v= line", line)
+            case UInt8(ascii: "v"): throw bad("duplicate v= line", line)
             default:
-                if current != nil { current?.otherLines.append(SDPLine(type, value)) } else { session.otherLines.append(SDPLine(type, value)) }
+                let other = SDPLine(Character(Unicode.Scalar(type)), SIPBytes.string(bytes, valueRange))
+                if current != nil { current?.otherLines.append(other) } else { session.otherLines.append(other) }
             }
         }
+        guard sawVersion else { throw bad("SDP must start with v=0") }
         if let media = current { session.media.append(media) }
         guard let origin else { throw bad("missing o= line") }
         session.origin = origin
