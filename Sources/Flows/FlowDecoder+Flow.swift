@@ -160,7 +160,7 @@ extension FlowDecoder {
                 route.uri = string(entry.value, "route URI") ?? ""
                 checkURI(route.uri, entry.value)
             } else if let pairs = mapping(entry.value, "route `\(entry.key)`", allowed: ["uri", "hours", "overflow"]) {
-                for (key, keyNode, value) in pairs {
+                for (key, _, value) in pairs {
                     switch key {
                     case "uri":
                         route.uri = string(value, "`uri`") ?? ""
@@ -174,7 +174,6 @@ extension FlowDecoder {
                             index.routeRefs.append(FlowIndex.Reference(name: overflow, position: position(value), from: nil))
                         }
                     }
-                    _ = keyNode
                 }
                 if !pairs.contains(where: { $0.key == "uri" }) { error(entry.keyNode, "route `\(entry.key)` needs a `uri`") }
             }

@@ -23,14 +23,12 @@ extension FlowDecoder {
         guard let pairs = mapping(node, "step `\(name)`") else { return nil }
         let kinds = pairs.filter { Self.stepKinds.contains($0.key) }
         guard let kindPair = kinds.first else {
-            let allKeys = Self.stepKinds + Self.stepOptions.values.flatMap { $0 }
-            let hint = pairs.first.map { didYouMean($0.key, among: Self.stepKinds) } ?? ""
-            if !hint.isEmpty, let first = pairs.first {
-                error(first.keyNode, "unknown key `\(first.key)` in step `\(name)`\(hint)")
+            // A misspelt kind ("sya") gets a suggestion; otherwise list the kinds.
+            if let typo = pairs.first(where: { !didYouMean($0.key, among: Self.stepKinds).isEmpty }) {
+                error(typo.keyNode, "unknown key `\(typo.key)` in step `\(name)`\(didYouMean(typo.key, among: Self.stepKinds))")
             } else {
                 error(keyNode, "step `\(name)` has no kind: use one of \(Self.stepKinds.filter { $0 != "audio" }.joined(separator: ", "))")
             }
-            _ = allKeys
             return nil
         }
         if kinds.count > 1 {
@@ -50,7 +48,7 @@ extension FlowDecoder {
             }
         }
         let before = diagnostics.count
-        var edges = StepEdges(decoder: self, from: name)
+        var edges = StepEdges(from: name)
         let stepKind: StepKind?
         switch kind {
         case "say":
@@ -100,7 +98,6 @@ extension FlowDecoder {
 /// Collects a step's outgoing references (validated against the step table later).
 struct StepEdges {
     let from: String
-    init(decoder: FlowDecoder, from: String) { self.from = from }
 
     func ref(_ node: Node?, _ what: String, _ decoder: inout FlowDecoder) -> String? {
         guard let node else { return nil }

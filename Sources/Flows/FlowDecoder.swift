@@ -28,7 +28,7 @@ struct FlowDecoder {
     var diagnostics: [FlowDiagnostic] = []
     var index = FlowIndex()
     var defaults = FlowDefaults(voice: nil, model: nil, language: nil, tts: "espeak", timezone: "UTC", timeouts: FlowTimeouts())
-    /// Tool names declared so far (for builtin default schemas and `transfer_call` route enums).
+    /// Route names (for the default `transfer_call` schema's `enum`).
     var routeNames: [String] = []
 
     init(file: String, source: String) {
@@ -94,15 +94,6 @@ struct FlowDecoder {
             return nil
         }
         return scalar.string
-    }
-
-    mutating func name(_ node: Node, _ what: String) -> String? {
-        guard let text = string(node, what) else { return nil }
-        guard VariablePath.isIdentifier(Substring(text)) || text.contains("-") && !text.isEmpty else {
-            error(node, "\(what) `\(text)` is not a valid name (letters, digits, `_`, `-`)")
-            return nil
-        }
-        return text
     }
 
     mutating func int(_ node: Node, _ what: String, range: ClosedRange<Int>) -> Int? {
