@@ -92,6 +92,13 @@ public final class CallMediaSession: @unchecked Sendable {
         handler.callStarted(self)
     }
 
+    /// New remote media address after a re-INVITE (nil = on hold: send nothing).
+    func retarget(remote: SocketAddress?) {
+        sdpAddress = remote
+        remoteAddress = remote
+        latched = false
+    }
+
     // MARK: MediaOut (call on the media loop)
 
     /// Queues PCM samples at the call's `pcmRate`; they go out 20 ms per tick.

@@ -30,6 +30,9 @@ public final class MediaEngine: @unchecked Sendable {
         public var maxLatenessMicroseconds: Int64 = 0
         public var totalWorkMicroseconds: Int64 = 0
         public var packetsSent: UInt64 = 0
+        /// Outbound packets written within 1 ms of their tick's scheduled time, and later than that.
+        public var packetsWithin1ms: UInt64 = 0
+        public var packetsLate: UInt64 = 0
         public var liveCalls = 0
     }
 
@@ -132,6 +135,11 @@ public final class MediaEngine: @unchecked Sendable {
     /// Ports in use (media loop only).
     public var portsInUse: Int { ports.allocatedCount }
 
+    /// Media counters of one call by SIP Call-ID (nil when it has no live media).
+    public func sessionStatistics(callID: String) -> EventLoopFuture<CallMediaSession.Statistics?> {
+        eventLoop.submit { self.sessions.first { $0.callID == callID }?.statistics }
+    }
+
     /// Pacing statistics so far; `reset` starts a new measurement window.
     public func tickStatistics(reset: Bool = false) -> EventLoopFuture<TickStatistics> {
         eventLoop.submit {
@@ -171,9 +179,18 @@ public final class MediaEngine: @unchecked Sendable {
         tickStats.maxLatenessMicroseconds = max(tickStats.maxLatenessMicroseconds, lateness)
         let now = start.uptimeNanoseconds
         var wrote = 0
-        // Pull and write every call's frame, then flush them all.
-        for session in sessions where session.tick(nowNanos: now) { wrote += 1 }
-        for session in sessions { session.flush() }
+        let onTime = nextTick + .milliseconds(1)
+        // Pull every call's frame and send it. Each call has its own socket (symmetric RTP needs the port the
+        // peer latched on), so a flush is one sendmsg per call; pacing is measured after it.
+        for session in sessions where session.tick(nowNanos: now) {
+            session.flush()
+            wrote += 1
+            if NIODeadline.now() <= onTime {
+                tickStats.packetsWithin1ms += 1
+            } else {
+                tickStats.packetsLate += 1
+            }
+        }
         tickStats.packetsSent += UInt64(wrote)
         tickStats.totalWorkMicroseconds += (NIODeadline.now() - start).nanoseconds / 1000
         // Hand-ups requested during the tick.

@@ -1,0 +1,189 @@
+import Logging
+public import NIOCore
+import SIP
+
+extension SIPBridge {
+    func perform(_ action: SIPUAAction) {
+        switch action {
+        case .send(let bytes, let to): send(bytes, to: to)
+        case .startTimer(let id, let deadline):
+            timers[id]?.cancel()
+            let delay = deadline - now
+            let nanos = max(0, delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)
+            timers[id] = eventLoop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
+                timers[id] = nil
+                run(.timerFired(id))
+            }
+        case .cancelTimer(let id):
+            timers.removeValue(forKey: id)?.cancel()
+        case .incomingCall(let incoming): offered(incoming)
+        case .callProgress: break
+        case .mediaUpdated(let callID, let negotiated): mediaUpdated(callID, negotiated)
+        case .callEstablished: break
+        case .callEnded(let callID, let reason): ended(callID, reason)
+        case .dtmf(let callID, let digit, _):
+            statistics.digitsViaInfo += 1
+            if let session = calls[callID]?.media {
+                session.eventLoop.execute { session.deliver(digit: digit, source: .sipInfo) }
+            }
+        case .referProgress(let callID, let status, let final):
+            logger.info("transfer progress", metadata: ["call": "\(callID)", "status": "\(status)", "final": "\(final)"])
+            if final && (200..<300).contains(status), let call = calls[callID], !call.transferred {
+                call.transferred = true
+                statistics.transfersAccepted += 1
+                command(.hangUp(callID: callID))
+            }
+        case .registered, .registrationFailed: break
+        case .dropped(let reason):
+            statistics.dropped += 1
+            if dropLog.allow(NIODeadline.now().uptimeNanoseconds) {
+                logger.warning("SIP datagram dropped", metadata: ["reason": "\(reason)"])
+            }
+        }
+    }
+
+    private func offered(_ incoming: SIPIncomingCall) {
+        statistics.callsOffered += 1
+        let callID = incoming.callID
+        let user = incoming.dialledUser ?? ""
+        guard !shuttingDown else {
+            statistics.callsRejected += 1
+            command(.reject(callID: callID, statusCode: 503))
+            return
+        }
+        guard case .answer(let ringFor, let makeHandler) = configuration.route(user) else {
+            if case .reject(let code) = configuration.route(user) {
+                statistics.callsRejected += 1
+                command(.reject(callID: callID, statusCode: code))
+            }
+            return
+        }
+        let call = BridgeCall(callID: callID, user: user, makeHandler: makeHandler)
+        calls[callID] = call
+        if ringFor != nil { command(.ring(callID: callID)) }
+        media.openSession(callID: callID).hop(to: eventLoop).whenComplete { [self] result in
+            switch result {
+            case .failure(let error):
+                logger.error("media setup failed", metadata: ["call": "\(callID)", "error": "\(error)"])
+                if !call.ended { command(.reject(callID: callID, statusCode: 503)) }
+            case .success(let session):
+                call.media = session
+                guard !call.ended else {
+                    closeMedia(call, reason: .remoteHangUp)
+                    return
+                }
+                if let ringFor {
+                    call.ringTimer = eventLoop.scheduleTask(in: ringFor) { [self] in answer(call) }
+                } else {
+                    answer(call)
+                }
+            }
+        }
+    }
+
+    private func answer(_ call: BridgeCall) {
+        guard !call.ended, let session = call.media else { return }
+        call.answered = true
+        statistics.callsAnswered += 1
+        command(.answer(callID: call.callID, rtpPort: session.localPort))
+    }
+
+    private func mediaUpdated(_ callID: String, _ negotiated: SDPNegotiatedMedia) {
+        guard let call = calls[callID], let session = call.media else { return }
+        let remote: SocketAddress? =
+            negotiated.isRemoteHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
+        let engine = media
+        if call.mediaStarted {
+            engine.eventLoop.execute { session.retarget(remote: remote) }
+            return
+        }
+        guard let codec = MediaCodec(sdpName: negotiated.codec.name),
+            let pt = UInt8(exactly: negotiated.payloadType)
+        else {
+            command(.hangUp(callID: callID))
+            return
+        }
+        call.mediaStarted = true
+        let te = negotiated.telephoneEventPayloadType.flatMap { UInt8(exactly: $0) }
+        let settings = NegotiatedMedia(codec: codec, payloadType: pt, telephoneEventPayloadType: te)
+        let makeHandler = call.makeHandler
+        engine.eventLoop.execute { [self] in
+            session.signaling = self
+            do {
+                try engine.activate(session, media: settings, remote: remote, handler: makeHandler())
+            } catch {
+                logger.error("media start failed", metadata: ["call": "\(callID)", "error": "\(error)"])
+                hangUp(callID: callID)
+            }
+        }
+    }
+
+    private func ended(_ callID: String, _ reason: SIPCallEndReason) {
+        statistics.callsEnded += 1
+        if reason == .cancelled { statistics.callsCancelled += 1 }
+        guard let call = calls.removeValue(forKey: callID) else { return }
+        call.ended = true
+        call.ringTimer?.cancel()
+        closeMedia(call, reason: reason == .localHangUp ? .localHangUp : reason == .remoteHangUp || reason == .cancelled ? .remoteHangUp : .failure)
+    }
+
+    private func closeMedia(_ call: BridgeCall, reason: HangUpReason) {
+        guard let session = call.media else { return }
+        call.media = nil
+        let engine = media
+        engine.eventLoop.execute { engine.close(session, reason: reason) }
+    }
+
+    /// Hangs up every call (BYE / 480) and waits up to `grace` for the BYE transactions to finish.
+    /// New INVITEs get 503 from now on.
+    public func shutdown(grace: TimeAmount = .seconds(2)) -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit { [self] in
+            shuttingDown = true
+            for id in core?.activeCallIDs ?? [] { command(.hangUp(callID: id)) }
+            let promise = eventLoop.makePromise(of: Void.self)
+            let deadline = NIODeadline.now() + grace
+            func poll() {
+                let busy = (core?.transactionCount ?? 0) > 0 && (core?.activeCallIDs.isEmpty == false || hasClientWork)
+                if !busy || NIODeadline.now() >= deadline {
+                    for t in timers.values { t.cancel() }
+                    timers.removeAll()
+                    promise.succeed(())
+                } else {
+                    eventLoop.scheduleTask(in: .milliseconds(20)) { poll() }
+                }
+            }
+            poll()
+            return promise.futureResult
+        }
+    }
+
+    /// True while BYEs we sent may still be unanswered (their timers are running).
+    private var hasClientWork: Bool { !timers.isEmpty }
+}
+
+extension SIPBridge: CallSignaling {
+    func hangUp(callID: String) {
+        eventLoop.execute { self.command(.hangUp(callID: callID)) }
+    }
+
+    func transfer(callID: String, to target: String) {
+        eventLoop.execute { [self] in
+            guard let uri = SIPURI(target) else {
+                logger.warning("transfer target is not a SIP URI", metadata: ["call": "\(callID)"])
+                return
+            }
+            command(.refer(callID: callID, target: uri))
+        }
+    }
+}
+
+extension MediaCodec {
+    init?(sdpName: String) {
+        switch sdpName.lowercased() {
+        case "pcmu": self = .pcmu
+        case "pcma": self = .pcma
+        case "opus": self = .opus
+        default: return nil
+        }
+    }
+}

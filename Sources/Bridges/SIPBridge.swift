@@ -1,0 +1,123 @@
+public import Logging
+public import NIOCore
+import SIP
+
+/// The SIP user agent over one UDP socket, wired to the `MediaEngine`: it feeds datagrams, timers and
+/// commands into the pure `SIPUserAgentCore` and performs the actions it returns (send, timers, start/stop
+/// media, digits, transfer progress). Signalling runs on the SIP event loop; media on the media loop.
+public final class SIPBridge: @unchecked Sendable {
+    /// What to do with a call to a given user part.
+    public enum CallRoute: Sendable {
+        /// Answer (after ringing for `ringFor`, if set) and run the handler the factory makes.
+        case answer(ringFor: TimeAmount?, handler: @Sendable () -> any CallMediaHandler)
+        /// Reject with this status code (e.g. 404, 486).
+        case reject(Int)
+    }
+
+    public struct Configuration: Sendable {
+        public var codecs: [MediaCodec]
+        public var userAgent: String
+        public var route: @Sendable (String) -> CallRoute
+        public init(
+            codecs: [MediaCodec] = [.pcmu, .pcma, .opus], userAgent: String = "Switchboard",
+            route: @escaping @Sendable (String) -> CallRoute
+        ) {
+            self.codecs = codecs
+            self.userAgent = userAgent
+            self.route = route
+        }
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        public var datagramsReceived: UInt64 = 0
+        public var dropped: UInt64 = 0
+        public var badRequestsAnswered: UInt64 = 0
+        public var callsOffered: UInt64 = 0
+        public var callsAnswered: UInt64 = 0
+        public var callsRejected: UInt64 = 0
+        public var callsCancelled: UInt64 = 0
+        public var callsEnded: UInt64 = 0
+        public var activeCalls: Int = 0
+        public var digitsViaInfo: UInt64 = 0
+        public var transfersAccepted: UInt64 = 0
+        public var transactions: Int = 0
+    }
+
+    public let eventLoop: any EventLoop
+    public let media: MediaEngine
+    let configuration: Configuration
+    let logger: Logger
+    var channel: (any Channel)?
+    var core: SIPUserAgentCore?
+    var calls: [String: BridgeCall] = [:]
+    var timers: [SIPUATimerID: Scheduled<Void>] = [:]
+    var statistics = Statistics()
+    var dropLog = RateLimitedLog()
+    var shuttingDown = false
+    let clock = ContinuousClock()
+    let epoch: ContinuousClock.Instant
+
+    public init(eventLoop: any EventLoop, media: MediaEngine, configuration: Configuration, logger: Logger) {
+        self.eventLoop = eventLoop
+        self.media = media
+        self.configuration = configuration
+        self.logger = logger
+        epoch = clock.now
+    }
+
+    /// Creates the UA core once the socket is bound (the core needs our address for Via/Contact).
+    func bound(host: String, port: Int) {
+        let codecs: [SDPCodec] = configuration.codecs.map {
+            switch $0 {
+            case .pcmu: .pcmu
+            case .pcma: .pcma
+            case .opus: .opus
+            }
+        }
+        core = SIPUserAgentCore(
+            config: SIPUserAgentConfig(
+                local: SIPEndpoint(host: host, port: port), mediaAddress: media.configuration.bindHost,
+                userAgent: configuration.userAgent, negotiator: SDPNegotiator(codecs: codecs),
+                seed: UInt64.random(in: 0...UInt64.max)))
+    }
+
+    var now: Duration { clock.now - epoch }
+
+    /// Counters so far.
+    public func currentStatistics() -> EventLoopFuture<Statistics> {
+        eventLoop.submit {
+            var s = self.statistics
+            s.activeCalls = self.core?.activeCallIDs.count ?? 0
+            s.transactions = self.core?.transactionCount ?? 0
+            return s
+        }
+    }
+
+    /// Handles one datagram (SIP loop).
+    func receive(_ bytes: [UInt8], from peer: SocketAddress) {
+        statistics.datagramsReceived += 1
+        guard let ip = peer.ipAddress, let port = peer.port else { return }
+        run(.datagram(bytes, from: SIPEndpoint(host: ip, port: port)))
+    }
+
+    /// Feeds one event to the core and performs its actions (SIP loop).
+    func run(_ event: SIPUAEvent) {
+        eventLoop.preconditionInEventLoop()
+        guard var c = core else { return }
+        let actions = c.handle(event, at: now)
+        core = c
+        for action in actions { perform(action) }
+    }
+
+    func command(_ command: SIPUACommand) { run(.command(command)) }
+
+    func send(_ bytes: [UInt8], to endpoint: SIPEndpoint) {
+        guard let channel, let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) else { return }
+        if bytes.starts(with: Self.badRequestPrefix) { statistics.badRequestsAnswered += 1 }
+        var buffer = channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    }
+
+    static let badRequestPrefix = Array("SIP/2.0 400 ".utf8)
+}

@@ -1,0 +1,20 @@
+import NIOCore
+
+/// The bridge's side of one call (signalling state lives in `SIPUserAgentCore`), on the SIP event loop.
+final class BridgeCall: @unchecked Sendable {
+    let callID: String
+    let user: String
+    let makeHandler: @Sendable () -> any CallMediaHandler
+    var media: CallMediaSession?
+    var answered = false
+    var mediaStarted = false
+    var ended = false
+    var transferred = false
+    var ringTimer: Scheduled<Void>?
+
+    init(callID: String, user: String, makeHandler: @escaping @Sendable () -> any CallMediaHandler) {
+        self.callID = callID
+        self.user = user
+        self.makeHandler = makeHandler
+    }
+}
