@@ -8,7 +8,7 @@ extension FlowInterpreter {
             dtmf: step.dtmf.map { ListenConfig.DTMF(maxDigits: $0.maxDigits, terminator: $0.terminator) }, speech: step.speech)))
         let content = state.attempt > 0 ? (step.reprompt ?? step.prompt) : step.prompt
         if let content {
-            state.prompt = play(content, interruptible: step.interruptible, voice: step.voice)
+            state.prompt = playContent(content, interruptible: step.interruptible, voice: step.voice)
             state.timer = nil
         } else {
             state.prompt = nil

@@ -80,7 +80,7 @@ extension FlowInterpreter {
     mutating func run(_ step: Step) {
         switch step.kind {
         case .say(let say):
-            let id = play(say.content, interruptible: say.interruptible, voice: say.voice)
+            let id = playContent(say.content, interruptible: say.interruptible, voice: say.voice)
             phase = .saying(id, next: say.next)
         case .gather(let gather):
             startGatherAttempt(GatherState(step: gather))
@@ -122,7 +122,7 @@ extension FlowInterpreter {
             }
         case .record(let record):
             var prompt: PromptID?
-            if let content = record.prompt { prompt = play(content, interruptible: false, voice: nil) }
+            if let content = record.prompt { prompt = playContent(content, interruptible: false, voice: nil) }
             phase = .recording(prompt: prompt, beep: nil, step: record)
             if prompt == nil { startRecording(record) }
         }

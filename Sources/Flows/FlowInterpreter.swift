@@ -158,10 +158,12 @@ public struct FlowInterpreter: Sendable {
         return id
     }
 
-    mutating func play(_ content: PromptContent, interruptible: Bool, voice: String?) -> PromptID {
+    mutating func playContent(_ content: PromptContent, interruptible: Bool, voice: String?) -> PromptID {
         switch content {
-        case .text(let template): return play(.text(render(template)), interruptible: interruptible, voice: voice)
-        case .audio(let path): return play(.audio(path), interruptible: interruptible, voice: voice)
+        case .text(let template):
+            return play(Prompt.Content.text(render(template)), interruptible: interruptible, voice: voice, language: nil)
+        case .audio(let path):
+            return play(Prompt.Content.audio(path), interruptible: interruptible, voice: voice, language: nil)
         }
     }
 

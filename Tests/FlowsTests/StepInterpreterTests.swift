@@ -213,3 +213,31 @@ import Testing
         #expect(harness.interpreter.variables["error"] == .string("`not a uri` is not a SIP URI"))
     }
 }
+
+@Suite struct GotoAndAudioTests {
+    @Test func gotoJumpsAndAudioPromptsPlayFiles() throws {
+        let flow = try validFlow("""
+            name: jump
+            start: first
+            steps:
+              first: {goto: jingle}
+              jingle:
+                audio: prompts/jingle.wav
+                voice: nova
+                next: end
+              end: {hangup: played}
+            """)
+        var harness = InterpreterHarness(flow)
+        let first = harness.start()
+        #expect(spoken(first) == ["audio:prompts/jingle.wav"])
+        #expect(harness.interpreter.currentStep == "jingle")
+        guard case .play(let prompt)? = first.first else {
+            Issue.record("expected a prompt")
+            return
+        }
+        #expect(prompt.interruptible)
+        #expect(prompt.voice == "nova")
+        #expect(prompt.tts == "espeak")
+        #expect(outcome(harness.finishPrompts(in: first, at: 4_000)) == .hungUp(reason: "played"))
+    }
+}
