@@ -77,13 +77,17 @@ public final class PromptCache: Sendable {
 }
 
 /// Wraps any synthesizer with a `PromptCache`.
-public struct CachedSpeechSynthesizer: SpeechSynthesizer {
+public struct CachingSpeechSynthesizer: SpeechSynthesizer {
     public let base: any SpeechSynthesizer
     public let cache: PromptCache
 
-    public init(_ base: any SpeechSynthesizer, cache: PromptCache = PromptCache()) {
+    public init(base: any SpeechSynthesizer, cache: PromptCache = PromptCache()) {
         self.base = base
         self.cache = cache
+    }
+
+    public init(_ base: any SpeechSynthesizer, cache: PromptCache = PromptCache()) {
+        self.init(base: base, cache: cache)
     }
 
     public func synthesize(text: String, voice: String?, rate: Int, sampleRate: Int) async throws(SpeechError) -> SpeechAudio {

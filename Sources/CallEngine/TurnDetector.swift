@@ -79,7 +79,8 @@ public struct TurnDetector: Sendable {
         for event in vadEvents {
             if case .speechStart(let ms) = event {
                 onsetMs = ms
-                voicedMs = 0
+                // The detector needed `bargeInSpeechMs` of voice (this frame included) to report the onset.
+                voicedMs = max(0, configuration.bargeInSpeechMs - frameMs)
                 current = preRoll.filter { $0.timestampMs + frameMs > ms - configuration.preRollMs }
             }
         }

@@ -1,4 +1,4 @@
-public import Audio
+import Audio
 public import CallEngine
 import Synchronization
 
