@@ -129,7 +129,7 @@ public struct WebhookCaller: Sendable {
             case .replied(let status, let reply):
                 logger.debug(
                     "webhook replied",
-                    metadata: ["tool": "\(tool)", "status": "\(status)", "ms": "\(elapsed.components.attoseconds / 1_000_000_000_000_000 + elapsed.components.seconds * 1000)"])
+                    metadata: ["tool": "\(tool)", "status": "\(status)", "elapsed": "\(elapsed)"])
                 if status >= 500 {
                     lastProblem = "HTTP \(status)"
                     continue

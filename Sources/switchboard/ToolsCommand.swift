@@ -74,7 +74,7 @@ struct ToolsCommand: AsyncParsableCommand {
                 context.verified = true
                 context.verifiedAccount = verifiedAccount
             }
-            let outcome = await dispatcher.run(ToolCall(id: "call_cli", name: name, arguments: arguments), context: context)
+            let outcome = await dispatcher.run(Tools.ToolCall(id: "call_cli", name: name, arguments: arguments), context: context)
             try? await client.shutdown()
             let result = outcome.results[0]
             let record = outcome.records[0]

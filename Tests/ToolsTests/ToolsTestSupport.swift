@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import Tools
 
@@ -46,8 +47,15 @@ enum ToolsTestSupport {
         for definition in extra { registry.add(definition) }
         return ToolDispatcher(
             registry: registry, builtins: BuiltinTools(accounts: accounts, now: { now }), webhooks: webhooks,
-            limits: limits)
+            limits: limits, logger: quietLogger)
     }
+
+    /// Error results are logged at `info`; the tests provoke many of them on purpose.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "switchboard.tools.test")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     static func context(caller: String = "+15550100001") -> ToolCallContext {
         ToolCallContext(callID: "call-\(UUID().uuidString.prefix(8))", callerNumber: caller)
