@@ -98,7 +98,15 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
 
     @inline(__always) static func matches(_ stored: String, _ canonical: String) -> Bool {
-        stored == canonical || SIPLexer.equalsIgnoringCase(stored, canonical)
+        stored.utf8.count == canonical.utf8.count && (stored == canonical || SIPLexer.equalsIgnoringCase(stored, canonical))
+    }
+
+    /// How many lines of `name` there are.
+    public func count(of name: String) -> Int {
+        let canonical = SIPHeaders.canonicalName(name)
+        var total = 0
+        for field in fields where Self.matches(field.name, canonical) { total += 1 }
+        return total
     }
 
     /// The canonical spelling of a header name: compact forms expanded, known names in their usual case,

@@ -61,6 +61,49 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { serialized }
 
+    /// Appends the wire form to `out` without building intermediate strings (serializer fast path).
+    func append(to out: inout [UInt8]) {
+        guard isSIP, opaque == nil else {
+            out.append(contentsOf: serialized.utf8)
+            return
+        }
+        out.append(contentsOf: scheme.utf8)
+        out.append(UInt8(ascii: ":"))
+        if let user {
+            out.append(contentsOf: SIPURI.escape(user, allowed: SIPBytes.userExtra).utf8)
+            if let password {
+                out.append(UInt8(ascii: ":"))
+                out.append(contentsOf: SIPURI.escape(password, allowed: SIPBytes.passwordExtra).utf8)
+            }
+            out.append(UInt8(ascii: "@"))
+        }
+        let bracket = host.utf8.contains(UInt8(ascii: ":"))
+        if bracket { out.append(UInt8(ascii: "[")) }
+        out.append(contentsOf: host.utf8)
+        if bracket { out.append(UInt8(ascii: "]")) }
+        if let port {
+            out.append(UInt8(ascii: ":"))
+            SIPSerializer.appendDecimal(port, to: &out)
+        }
+        for param in parameters {
+            out.append(UInt8(ascii: ";"))
+            out.append(contentsOf: param.name.utf8)
+            if let value = param.value {
+                out.append(UInt8(ascii: "="))
+                out.append(contentsOf: value.utf8)
+            }
+        }
+        if !headers.isEmpty {
+            out.append(UInt8(ascii: "?"))
+            for (index, header) in headers.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: "&")) }
+                out.append(contentsOf: header.name.utf8)
+                out.append(UInt8(ascii: "="))
+                out.append(contentsOf: (header.value ?? "").utf8)
+            }
+        }
+    }
+
     /// Wire form (user and password re-escaped).
     public var serialized: String {
         if let opaque { return scheme + ":" + opaque }

@@ -59,16 +59,24 @@ public struct SIPRequestValidator: Sendable {
 
     public init(policy: SIPPolicy = SIPPolicy()) { self.policy = policy }
 
+    /// Via, From, To, Call-ID, CSeq must be present (first five); all but Via must not repeat.
+    static let watchedHeaders = ["Via", "From", "To", "Call-ID", "CSeq", "Max-Forwards", "Content-Type", "Content-Length"]
+
     /// nil = accept; otherwise the rejection to send (for ACK, drop instead of answering).
     public func check(_ request: SIPRequest) -> SIPRejection? {
         let headers = request.headers
         guard request.version == SIP.version else { return SIPRejection(505) }
-        for name in ["Via", "From", "To", "Call-ID", "CSeq"] where !headers.contains(name) {
-            return SIPRejection(400, "Missing \(name) header")
+        // One pass over the fields: required headers present, single-value headers not repeated.
+        let watched = SIPRequestValidator.watchedHeaders
+        var counts = [Int](repeating: 0, count: watched.count)
+        for field in headers.fields {
+            for (index, name) in watched.enumerated() where field.name.utf8.count == name.utf8.count && field.name == name {
+                counts[index] += 1
+                break
+            }
         }
-        for name in ["From", "To", "Call-ID", "CSeq", "Max-Forwards", "Content-Type", "Content-Length"] where headers.values(name).count > 1 {
-            return SIPRejection(400, "Multiple \(name) values")
-        }
+        for index in 0..<5 where counts[index] == 0 { return SIPRejection(400, "Missing \(watched[index]) header") }
+        for index in 1..<watched.count where counts[index] > 1 { return SIPRejection(400, "Multiple \(watched[index]) values") }
         guard let vias = headers.vias, !vias.isEmpty else { return SIPRejection(400, "Malformed Via") }
         guard headers.from != nil else { return SIPRejection(400, "Malformed From") }
         guard headers.to != nil else { return SIPRejection(400, "Malformed To") }

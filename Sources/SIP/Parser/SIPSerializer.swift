@@ -7,7 +7,7 @@ extension SIPRequest {
         out.reserveCapacity(256 + headers.count * 48 + body.count)
         out.append(contentsOf: method.rawValue.utf8)
         out.append(0x20)
-        out.append(contentsOf: uri.serialized.utf8)
+        uri.append(to: &out)
         out.append(0x20)
         out.append(contentsOf: version.utf8)
         out.append(0x0D)
@@ -78,10 +78,17 @@ public enum SIPSerializer {
     }
 
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        if value < 10 {
-            out.append(UInt8(truncatingIfNeeded: value) + 0x30)
+        guard value >= 0 else {
+            out.append(contentsOf: String(value).utf8)
             return
         }
-        out.append(contentsOf: String(value).utf8)
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            out.append(UInt8(truncatingIfNeeded: rest / divisor) + 0x30)
+            rest %= divisor
+            divisor /= 10
+        }
     }
 }
