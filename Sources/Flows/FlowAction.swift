@@ -57,8 +57,10 @@ public enum ModelTrigger: Sendable, Equatable {
 }
 
 /// An `.askModel` request: the agent step's configuration plus what triggered it.
-/// The engine keeps the conversation history of one agent step (keyed by `step`, reset when `turn` is 0 and
-/// the trigger is `.start`/first caller turn of a newly entered step — see `isNewConversation`).
+/// The engine keeps the conversation history of the agent step: it starts a fresh history when
+/// `isNewConversation` is true (the first request after entering the step), appends the trigger (the caller's
+/// turn, the tool results, or a silence nudge) and sends the whole conversation with `instructions` as the
+/// system message and `tools` as the request's tools.
 public struct ModelRequest: Sendable, Equatable {
     public var step: String
     public var instructions: String
