@@ -105,3 +105,26 @@ import Testing
         #expect(Redactor().redact(["date_of_birth": "1985-12-10"]) == ["date_of_birth": "[redacted]"])
     }
 }
+
+@Suite struct ToolRoundTripTests {
+    /// The model side of a turn in wire form: the assistant message with two tool calls goes in, the tool
+    /// messages come out in order, ready for the next request.
+    @Test func assistantToolCallsToToolMessages() async throws {
+        let assistant = try JSONValue.parse(
+            #"""
+            {"role":"assistant","content":null,"tool_calls":[
+              {"id":"call_1","type":"function","function":{"name":"lookup_account","arguments":"{}"}},
+              {"id":"call_2","type":"function","function":{"name":"transfer_call","arguments":"{\"route\":\"support\"}"}}]}
+            """#)
+        let calls = ToolCall.calls(inAssistantMessage: assistant)
+        #expect(calls.map(\.name) == ["lookup_account", "transfer_call"])
+        #expect(calls[1].wireValue["function"]?["arguments"] == #"{"route":"support"}"#)
+        let dispatcher = ToolsTestSupport.dispatcher(accounts: try ToolsTestSupport.seededAccounts())
+        let outcome = await dispatcher.dispatch(calls, context: ToolsTestSupport.context())
+        let messages = outcome.toolMessages
+        #expect(messages.map { $0["tool_call_id"] } == ["call_1", "call_2"])
+        let first = try JSONValue.parse(messages[0]["content"]?.stringValue ?? "")
+        #expect(first["account"]?["name"] == "Ada Lovelace")
+        #expect(outcome.action == .transfer(route: "support", target: "sip:support@127.0.0.1:5070", overflow: "sip:voicemail@127.0.0.1:5070"))
+    }
+}

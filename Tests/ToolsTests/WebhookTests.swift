@@ -156,6 +156,38 @@ import Testing
         }
     }
 
+    @Test func refusedConnectionEndsAsARetryableErrorWithinTheTimeout() async throws {
+        // A port that was just listening and is now closed. AsyncHTTPClient's pool keeps retrying the connection
+        // until the attempt's deadline, so this ends as a timeout (not retried further), bounded in time.
+        let server = try await TestHTTPServer.start { _ in .json("{}") }
+        let url = server.baseURL + "/gone"
+        await server.shutdown()
+        let client = WebhookCaller.makeHTTPClient()
+        let caller = WebhookCaller(
+            client: client, policy: Self.policy, environment: Self.environment, retryDelay: .milliseconds(10),
+            logger: ToolsTestSupport.quietLogger)
+        let dispatcher = ToolsTestSupport.dispatcher(
+            accounts: nil, extra: [Self.definition(url, timeout: 0.5, attempts: 2)], webhooks: caller)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let step = await dispatcher.one("check_order", #"{"order_id":"1"}"#, ToolsTestSupport.context())
+        let elapsed = clock.now - started
+        try await client.shutdown()
+        #expect(step.result.isError)
+        #expect(step.value["retryable"] == true)
+        #expect(elapsed < .milliseconds(1500), "took \(elapsed)")
+    }
+
+    @Test func redirectsAreNotFollowed() async throws {
+        try await Self.withWebhooks({ _ in
+            TestHTTPServer.Response(status: 302, body: Data(), contentType: "text/plain")
+        }, definitions: { [Self.definition($0)] }) { server, dispatcher in
+            let step = await dispatcher.one("check_order", #"{"order_id":"1"}"#, ToolsTestSupport.context())
+            #expect(step.result.errorMessage?.contains("redirects are not followed") == true)
+            #expect(await server.requests.count == 1)
+        }
+    }
+
     @Test func nonJSONReplyIsAnErrorResult() async throws {
         try await Self.withWebhooks({ _ in
             TestHTTPServer.Response(status: 200, body: Data("<html>hi</html>".utf8), contentType: "text/html")
