@@ -55,9 +55,9 @@ import Testing
         #expect(transferring.contains(.transfer(uri: "sip:voicemail@pbx.example.com", route: "voicemail_desk")))
     }
 
-    @Test func supportNoInputRetriesThenSaysGoodbye() throws {
+    @Test func supportNoInputTwiceThenTransfersToAHuman() throws {
         var call = InterpreterHarness(try Self.load("support.yaml"))
-        var actions = call.finishPrompts(in: call.start(), at: 2_000)
+        var actions = call.finishPrompts(in: call.start(at: Self.utc("2026-11-23T09:00:00Z")), at: 2_000)
         var reprompts = 0
         for round in 0..<3 {
             let finished = call.finishPrompts(in: actions, at: 10_000 * (round + 1))
@@ -66,11 +66,12 @@ import Testing
             if spoken(actions).first?.hasPrefix("Sorry, I didn't catch that.") == true { reprompts += 1 }
         }
         #expect(reprompts == 2)
-        #expect(spoken(actions) == ["I didn't hear anything. Please call again. Goodbye."])
-        let last = call.finishPrompts(in: actions, at: 60_000)
-        #expect(outcome(last) == .hungUp(reason: "no input"))
-        // on_hangup is not run after our own hang-up.
-        #expect(call.send(.hangUp, at: 61_000).isEmpty)
+        #expect(spoken(actions) == ["Please hold while I connect you to a colleague."])
+        let transferring = call.finishPrompts(in: actions, at: 60_000)
+        #expect(transferring.contains(.transfer(uri: "sip:agents@pbx.example.com", route: "human")))
+        #expect(outcome(call.send(.transferResult(failure: nil), at: 62_000)) == .transferred(uri: "sip:agents@pbx.example.com"))
+        // on_hangup is not run after the flow ended.
+        #expect(call.send(.hangUp, at: 63_000).isEmpty)
     }
 
     @Test func supportModelFailureApologizes() throws {
