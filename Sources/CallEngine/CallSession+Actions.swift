@@ -33,7 +33,12 @@ extension CallSession {
         case .setVariable(let name, let value):
             log(.note(kind: "set", detail: "\(name)=\(value.jsonText)"))
         case .log(let event):
-            log(.note(kind: event.kind, detail: event.detail))
+            if event.kind == "step", let step = event.step {
+                stepsVisited.append(step)
+                log(.stepEntered(step))
+            } else {
+                log(.note(kind: event.kind, detail: event.detail))
+            }
         case .endOfFlow(let result):
             finish(result)
         }

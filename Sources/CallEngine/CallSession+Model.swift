@@ -19,6 +19,7 @@ extension CallSession {
 
     func askModel(_ request: ModelRequest) {
         _ = cancelModel(reason: "superseded")
+        pendingReply = nil
         if request.isNewConversation || historyStep != request.step {
             history = []
             historyStep = request.step

@@ -88,6 +88,10 @@ extension CallSession {
     func handleFrame(_ frame: PCMFrame) async {
         await pollPlayback()
         guard !isEnded else { return }
+        if dtmfDetector != nil, let digits = dtmfDetector?.process(frame), !digits.isEmpty {
+            for digit in digits { await handleDigit(digit.digit) }
+            guard !isEnded else { return }
+        }
         if recording != nil {
             await recordFrame(frame)
             return

@@ -1,3 +1,4 @@
+import Audio
 public import Flows
 public import Logging
 
@@ -28,6 +29,7 @@ public actor CallSession {
 
     var interpreter: FlowInterpreter
     var turnDetector: TurnDetector
+    var dtmfDetector: DTMFDetector?
     var listening: ListenConfig?
     var pendingEvents: [FlowEvent] = []
     var draining = false
@@ -78,6 +80,7 @@ public actor CallSession {
         self.logger = logger
         interpreter = FlowInterpreter(flow: flow)
         turnDetector = TurnDetector(configuration: configuration.turnDetection)
+        dtmfDetector = configuration.inbandDTMF ? DTMFDetector(sampleRate: sampleRate) : nil
     }
 
     /// True once the flow is over (hang-up, transfer, or the caller left).
@@ -124,7 +127,6 @@ public actor CallSession {
         while !pendingEvents.isEmpty, !isEnded {
             let next = pendingEvents.removeFirst()
             let actions = interpreter.handle(next, at: clock.now)
-            noteStep()
             for action in actions {
                 guard !isEnded else { break }
                 await execute(action)
@@ -132,12 +134,6 @@ public actor CallSession {
         }
         pendingEvents.removeAll()
         draining = false
-    }
-
-    private func noteStep() {
-        guard let step = interpreter.currentStep, step != stepsVisited.last else { return }
-        stepsVisited.append(step)
-        log(.stepEntered(step))
     }
 
     func log(_ event: CallLogEvent) {

@@ -10,6 +10,8 @@ public struct CallSessionConfiguration: Sendable {
     public var modelRepliesInterruptible = true
     /// Folder where `record` steps write their WAV files; `nil` keeps recordings in memory only.
     public var recordingDirectory: String?
+    /// Also detect DTMF tones in the caller's audio (for transports without RFC 4733 events).
+    public var inbandDTMF = false
 
     public init() {}
 }

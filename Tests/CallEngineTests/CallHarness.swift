@@ -92,7 +92,10 @@ struct CallHarness {
     let model: ScriptedConversationModel
     let session: CallSession
 
-    init(replies: [ScriptedConversationModel.Reply], yaml: String = CallHarness.flowYAML) throws {
+    init(
+        replies: [ScriptedConversationModel.Reply], yaml: String = CallHarness.flowYAML,
+        configuration: CallSessionConfiguration = CallSessionConfiguration()
+    ) throws {
         let flow = try FlowLoader.loadValid(data: Data(yaml.utf8), file: "test-line.yaml")
         model = ScriptedConversationModel(clock: clock, replies: replies)
         let info = CallInfo(
@@ -102,7 +105,7 @@ struct CallHarness {
         session = CallSession(
             info: info, flow: flow, media: transport, sampleRate: Self.rate,
             dependencies: CallDependencies(model: model, tools: tools, synthesizer: Self.synthesizer, log: log),
-            clock: clock
+            clock: clock, configuration: configuration
         )
     }
 

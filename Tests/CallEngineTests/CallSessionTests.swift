@@ -24,13 +24,25 @@ struct CallSessionTests {
         let result = await call.run()
         #expect(CallHarness.botLevel(result, fromMs: 100, toMs: 1000) > 300, "greeting is audible")
         #expect(call.transport.transfers == ["sip:billing@pbx.example.com"])
-        #expect(await call.session.outcome == .transferred(uri: "sip:billing@pbx.example.com"))
-        #expect(await call.session.stepsVisited == ["greeting", "menu", "to_billing"])
+        let outcome = await call.session.outcome
+        #expect(outcome == .transferred(uri: "sip:billing@pbx.example.com"))
+        let steps = await call.session.stepsVisited
+        #expect(steps == ["greeting", "menu", "to_billing"])
         let said = await call.session.transcript.filter { $0.speaker == .bot }.map(\.text)
         #expect(said == ["Welcome to the test line.", "Press 1 for billing, or 2 for the assistant.", "Connecting you to billing."])
         #expect(Self.hasEvent(call.log) { $0 == .dtmf("1") })
         #expect(Self.hasEvent(call.log) { $0 == .transfer(target: "sip:billing@pbx.example.com", result: "ok") })
         #expect(call.model.requests.isEmpty)
+    }
+
+    @Test func inbandDTMFToneReachesTheMenu() async throws {
+        var configuration = CallSessionConfiguration()
+        configuration.inbandDTMF = true
+        let call = try CallHarness(replies: [], configuration: configuration)
+        call.transport.callerSays(try #require(DTMF.tone("1", durationMs: 100, sampleRate: Self.rate)), atMs: 5000)
+        _ = await call.run()
+        #expect(call.transport.transfers == ["sip:billing@pbx.example.com"])
+        #expect(Self.hasEvent(call.log) { $0 == .dtmf("1") })
     }
 
     @Test func agentTurnWithToolCall() async throws {
@@ -52,7 +64,8 @@ struct CallSessionTests {
         call.transport.callerSays(try Self.callerSpeech("Thanks, that is all.", dir), atMs: 15000)
         let result = await call.run()
 
-        #expect(await call.session.outcome == .hungUp(reason: "done"))
+        let outcome = await call.session.outcome
+        #expect(outcome == .hungUp(reason: "done"))
         #expect(call.transport.hangUps == [.completed])
         #expect(call.tools.calls.map(\.name) == ["lookup_account"])
         let requests = call.model.requests
@@ -73,7 +86,8 @@ struct CallSessionTests {
         })
         #expect(requests[3].history.contains(.assistant(transcript: "Your balance is forty two dollars.", audioID: nil)))
         #expect(CallHarness.botLevel(result, fromMs: 5400, toMs: 6400) > 300, "model audio is played")
-        #expect(await call.session.stepsVisited == ["greeting", "menu", "assistant", "bye"])
+        let steps = await call.session.stepsVisited
+        #expect(steps == ["greeting", "menu", "assistant", "bye"])
         #expect(await call.session.callerTurns == 2)
         let modelLogs = call.log.events.filter { if case .modelRequest = $0 { return true } else { return false } }
         #expect(modelLogs.count == 4)
@@ -85,8 +99,10 @@ struct CallSessionTests {
         let call = try CallHarness(replies: [.failing(ModelFailure(code: "http_500", message: "upstream error"))])
         call.transport.callerPresses("2", atMs: 5000)
         let result = await call.run()
-        #expect(await call.session.outcome == .hungUp(reason: "error fallback"))
-        #expect(await call.session.stepsVisited == ["greeting", "menu", "assistant", "apologize", "hang_up"])
+        let outcome = await call.session.outcome
+        #expect(outcome == .hungUp(reason: "error fallback"))
+        let steps = await call.session.stepsVisited
+        #expect(steps == ["greeting", "menu", "assistant", "apologize", "hang_up"])
         let said = await call.session.transcript.filter { $0.speaker == .bot }.map(\.text)
         #expect(said.last == "Sorry, something went wrong. Please call again later.")
         #expect(CallHarness.botLevel(result, fromMs: 5400, toMs: 7000) > 300, "the apology is audible")
@@ -119,7 +135,8 @@ struct CallSessionTests {
         #expect(await call.session.bargeIns == 1)
         #expect(Self.hasEvent(call.log) { $0 == .bargeIn })
         #expect(call.transport.transfers == ["sip:agents@pbx.example.com"])
-        #expect(await call.session.outcome == .transferred(uri: "sip:agents@pbx.example.com"))
+        let outcome = await call.session.outcome
+        #expect(outcome == .transferred(uri: "sip:agents@pbx.example.com"))
         let requests = call.model.requests
         try #require(requests.count == 2)
         #expect(requests[1].history.contains { if case .assistant(let t, _) = $0 { return t.hasSuffix("[interrupted]") } else { return false } })
@@ -133,7 +150,8 @@ struct CallSessionTests {
         call.transport.callerPresses("2", atMs: 5000)
         call.transport.callerHangsUp(atMs: 6500)
         let result = await call.run()
-        #expect(await call.session.outcome == .callerHungUp)
+        let outcome = await call.session.outcome
+        #expect(outcome == .callerHungUp)
         #expect(call.model.cancelledRequests == [0])
         #expect(call.transport.hangUps.isEmpty, "no BYE towards a caller who already left")
         #expect(result.durationMs <= 6600)
