@@ -176,6 +176,17 @@ let package = Package(
         ),
         .testTarget(name: "CallLogTests", dependencies: ["CallLog"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "CallLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ToolsTests",
             dependencies: [
                 "Tools",
