@@ -89,37 +89,6 @@ enum SIPLexer {
         return elements
     }
 
-    /// Parses `;name[=value]` parameters (LWS allowed around `;` and `=`; values may be quoted strings).
-    /// Returns nil on an empty name or bad quoting. Quoted values keep their quotes.
-    static func parseParameters(_ text: Substring) -> [SIPParameter]? {
-        var params: [SIPParameter] = []
-        var rest = trimmed(text)
-        while !rest.isEmpty {
-            guard rest.utf8.first == UInt8(ascii: ";") else { return nil }
-            rest = trimmed(rest.dropFirst())
-            let nameEnd = rest.utf8.firstIndex { !isToken($0) } ?? rest.endIndex
-            let name = rest[rest.startIndex..<nameEnd]
-            guard !name.isEmpty else { return nil }
-            rest = trimmed(rest[nameEnd...])
-            var value: String?
-            if rest.utf8.first == UInt8(ascii: "=") {
-                rest = trimmed(rest.dropFirst())
-                if rest.utf8.first == UInt8(ascii: "\"") {
-                    guard let end = quotedStringEnd(rest) else { return nil }
-                    value = String(rest[rest.startIndex..<end])
-                    rest = trimmed(rest[end...])
-                } else {
-                    let valueEnd = rest.utf8.firstIndex { !(isToken($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]")) } ?? rest.endIndex
-                    guard valueEnd != rest.startIndex else { return nil }
-                    value = String(rest[rest.startIndex..<valueEnd])
-                    rest = trimmed(rest[valueEnd...])
-                }
-            }
-            params.append(SIPParameter(name: String(name), value: value))
-        }
-        return params
-    }
-
     /// Given a substring that starts with `"`, returns the index just past the closing quote.
     static func quotedStringEnd(_ text: Substring) -> Substring.Index? {
         guard text.utf8.first == UInt8(ascii: "\"") else { return nil }
