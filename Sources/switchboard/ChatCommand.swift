@@ -1,11 +1,15 @@
 // `switchboard chat`: sends one caller turn (a WAV file) to the audio chat model, streams the reply, writes it
 // as a WAV file and prints the transcript, tool calls, timings, usage and cost. For checking a key, a voice and
-// a prompt, and for tests against a local server (`--base-url` or OPENAI_BASE_URL).
+// a prompt, and for tests against a local server (`--base-url` or OPENAI_BASE_URL). With `--flow` it uses an
+// agent step's instructions, voice, model and tools, and runs the model's tool calls for real (built-ins on
+// --accounts-db; webhooks are not called here) until the model speaks.
 import ArgumentParser
 import Audio
+import Flows
 import Foundation
 import Logging
 import ModelClient
+import Tools
 
 struct ChatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +18,7 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "The caller's turn: a WAV file (16-bit or G.711, any rate; sent as 16-bit mono WAV).")
     var audio: String
     @Option(help: "Where to write the reply (16-bit mono WAV at --rate).") var out: String
-    @Option(help: "A flow file: use an agent step's instructions and tools (not available yet, see docs/model.md).")
+    @Option(help: "A flow file: use an agent step's instructions, voice, model and tools, and run its tool calls.")
     var flow: String?
     @Option(help: "The agent step of --flow (default: the flow's first agent step).") var step: String?
     @Option(help: "Provider profile: openai, aimlapi or cometapi.") var provider: String = ProviderProfile.defaultName
@@ -32,6 +36,9 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the first byte of the reply.") var firstByteTimeout: Double = 20
     @Option(help: "Seconds of silence allowed between chunks of the reply.") var idleTimeout: Double = 10
     @Option(help: "Retries before any audio arrived (connection errors, 408/409/429, 5xx).") var retries: Int = 2
+    @Option(help: "With --flow: the caller's number ({{caller.number}}, tool context).") var caller = "+15550100"
+    @Option(name: .customLong("accounts-db"), help: "With --flow: SQLite accounts for the built-in tools.")
+    var accountsDB = "accounts.sqlite"
     @Flag(help: "Log requests and retries.") var verbose = false
 
     func validate() throws {
@@ -44,16 +51,16 @@ struct ChatCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if flow != nil {
-            throw ValidationError("--flow is not available yet: pass --instructions (and run tools yourself)")
-        }
         guard let profile = ProviderProfile.named(provider) else { return }
         let configuration = ProviderConfiguration.resolve(
             profile, environment: ProcessInfo.processInfo.environment, baseURL: baseURL)
         if configuration.apiKey == nil && !Self.isLocal(configuration.baseURL) {
             throw ValidationError("no API key: set \(profile.apiKeyVariable) (or use --base-url with a local server)")
         }
-        var settings = profile.settings(voice: voice, model: model)
+        let agent = try flow.map { try ChatFlowStep.load(path: $0, step: step, caller: caller) }
+        var settings = profile.settings(
+            voice: voice ?? agent?.voice, model: model ?? agent?.model)
+        settings.tools = agent?.tools ?? []
         if let problem = profile.checkVoice(settings.voice) { throw ValidationError(problem) }
         settings.stream = !noStream
         settings.audioFormat = noStream ? "wav" : "pcm16"
@@ -62,9 +69,8 @@ struct ChatCommand: AsyncParsableCommand {
 
         let input = try WAVFile.read(path: audio)
         let wav = WAVFile.serialize(WAVAudio(sampleRate: input.sampleRate, samples: input.mono()))
-        var conversation = Conversation(instructions: instructions)
+        var conversation = Conversation(instructions: agent?.instructions ?? instructions)
         conversation.appendUser(.init(audio: Data(wav), texts: text))
-        let request = settings.request(conversation: conversation, now: Date())
 
         var logger = Logger(label: "switchboard.chat")
         logger.logLevel = verbose ? .debug : .warning
@@ -72,22 +78,42 @@ struct ChatCommand: AsyncParsableCommand {
             firstByteTimeout: .milliseconds(Int64(firstByteTimeout * 1000)),
             idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), retry: RetryPolicy(maxRetries: retries))
         let client = ChatModelClient(provider: configuration, options: options, logger: logger)
-        print("→ \(configuration), model \(settings.model), voice \(settings.voice), \(input.durationMs / 1000) s of caller audio")
+        if let agent { print("→ flow step '\(agent.name)' with tools [\(agent.tools.map(\.name).joined(separator: ", "))]") }
+        print("→ \(configuration), model \(settings.model), voice \(settings.voice), \(String(format: "%.2f", input.durationMs / 1000)) s of caller audio")
         var samples: [Int16] = []
-        let outcome: Result<ChatReply, any Error>
-        do {
-            outcome = .success(
-                try await client.reply(to: request, outputSampleRate: rate) { event in
+        var outcome: Result<ChatReply, any Error> = .failure(CancellationError())
+        var toolContext = ToolCallContext(callID: "chat-\(UUID().uuidString.prefix(8).lowercased())", callerNumber: caller)
+        for round in 1...4 {
+            do {
+                let request = settings.request(conversation: conversation, now: Date())
+                let reply = try await client.reply(to: request, outputSampleRate: rate) { event in
                     switch event {
                     case .audio(let chunk): samples += chunk
                     case .retrying(let attempt, let delay, let reason):
-                        samples.removeAll()
                         print("! attempt \(attempt) failed (\(reason)); retrying in \(delay)")
                     default: break
                     }
-                })
-        } catch {
-            outcome = .failure(error)
+                }
+                outcome = .success(reply)
+                conversation.appendAssistant(reply.assistantTurn)
+                guard let agent, !reply.toolCalls.isEmpty, round < 4 else { break }
+                Self.printSummary(reply, out: nil)
+                var exit: String?
+                for call in reply.toolCalls {
+                    let ran = await agent.run(call, context: toolContext, accountsDB: accountsDB)
+                    toolContext = ran.context
+                    print("tool result: \(call.name) → \(ran.content)")
+                    conversation.appendToolResult(callID: call.id, content: ran.content)
+                    if let next = agent.exits[call.name] { exit = next }
+                }
+                if let exit {
+                    print("the step ends here (tool exit → step '\(exit)')")
+                    break
+                }
+            } catch {
+                outcome = .failure(error)
+                break
+            }
         }
         try? await client.shutdown()
         let reply = try outcome.get()
@@ -95,11 +121,11 @@ struct ChatCommand: AsyncParsableCommand {
         Self.printSummary(reply, out: out)
     }
 
-    static func printSummary(_ reply: ChatReply, out: String) {
+    static func printSummary(_ reply: ChatReply, out: String?) {
         let metrics = reply.metrics
         print("transcript: \(reply.transcript.isEmpty ? "(none)" : reply.transcript)")
         for call in reply.toolCalls { print("tool call: \(call.name)(\(call.arguments)) id \(call.id)") }
-        print(String(format: "reply audio: %.2f s at %d Hz → %@", metrics.replyAudioSeconds, reply.outputSampleRate, out))
+        print(String(format: "reply audio: %.2f s at %d Hz", metrics.replyAudioSeconds, reply.outputSampleRate) + (out.map { " → \($0)" } ?? ""))
         print("finish: \(reply.finishReason ?? "(none)"), audio id: \(reply.audioID ?? "(none)")")
         print(
             "timings: first byte \(ms(metrics.timeToFirstByte)), first audio \(ms(metrics.timeToFirstAudio)), "
@@ -124,5 +150,61 @@ struct ChatCommand: AsyncParsableCommand {
     static func isLocal(_ url: String) -> Bool {
         let host = URL(string: url)?.host ?? ""
         return host == "127.0.0.1" || host == "localhost" || host == "::1"
+    }
+}
+
+/// The agent step `chat --flow` uses: rendered instructions, voice, model, tools as the model sees them, and
+/// the tool dispatcher that runs them.
+struct ChatFlowStep {
+    var name: String
+    var instructions: String
+    var voice: String?
+    var model: String?
+    var tools: [ChatTool]
+    var exits: [String: String]
+    var registry: ToolRegistry
+    var routing: RoutingTable
+
+    static func load(path: String, step: String?, caller: String) throws -> ChatFlowStep {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let result = FlowLoader.load(data: data, file: path)
+        guard let flow = result.flow else {
+            throw ValidationError(result.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        let agents = flow.steps.values.compactMap { step -> (Step, AgentStep)? in
+            if case .agent(let agent) = step.kind { (step, agent) } else { nil }
+        }.sorted { $0.0.position.line < $1.0.position.line }
+        guard let found = step == nil ? agents.first : agents.first(where: { $0.0.name == step }) else {
+            throw ValidationError(
+                step.map { "\(path): no agent step named '\($0)'" } ?? "\(path): the flow has no agent step")
+        }
+        let (chosen, agent) = found
+        let instructions = agent.instructions.render { variable in
+            if variable.root == "caller", variable.components == ["number"] { return .string(caller) }
+            if variable.root == "vars", let name = variable.components.first { return flow.vars[name] }
+            return nil
+        }
+        let tools = agent.tools.compactMap { name -> ChatTool? in
+            guard let declaration = flow.tools[name] else { return nil }
+            let parameters = (try? ModelClient.JSONValue.parse(declaration.parameters.jsonText)) ?? ["type": "object"]
+            let schema: ModelClient.JSONValue = parameters.objectValue?.isEmpty == false
+                ? parameters : ["type": "object", "properties": [:]]
+            return ChatTool(name: name, description: declaration.description, parameters: schema)
+        }
+        let (registry, routing) = try ToolsCommand.loadFlowTools(path: path)
+        return ChatFlowStep(
+            name: chosen.name, instructions: instructions, voice: agent.voice ?? flow.defaults.voice,
+            model: agent.model ?? flow.defaults.model, tools: tools, exits: agent.toolExits, registry: registry,
+            routing: routing)
+    }
+
+    /// Runs one tool call with the built-ins (webhooks are not called from `chat`).
+    func run(_ call: ChatToolCall, context: ToolCallContext, accountsDB: String) async -> (content: String, context: ToolCallContext) {
+        let accounts = FileManager.default.fileExists(atPath: accountsDB) ? try? AccountsDatabase(path: accountsDB) : nil
+        let dispatcher = ToolDispatcher(
+            registry: registry, builtins: BuiltinTools(accounts: accounts, routing: routing, now: { Date() }), webhooks: nil)
+        let outcome = await dispatcher.run(
+            Tools.ToolCall(id: call.id, name: call.name, arguments: call.arguments), context: context)
+        return (outcome.results.first?.content ?? #"{"error":"no result"}"#, outcome.context)
     }
 }
