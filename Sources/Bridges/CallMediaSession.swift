@@ -219,7 +219,7 @@ public final class CallMediaSession: @unchecked Sendable {
     func tick(nowNanos: UInt64) -> Bool {
         guard isActive, let media, let codec else { return false }
         ticks += 1
-        if ticks % 50 == 0 {
+        if ticks % 10 == 0 {
             jitterBuffer.adapt(jitterSeconds: receiver.jitterSeconds)
             statistics.jitterMilliseconds = receiver.jitterSeconds * 1000
         }

@@ -49,6 +49,7 @@ public struct JitterBuffer: Sendable {
     private var highest: Int64 = -1
     private var lastPlayed: Int64 = -1
     public private(set) var count = 0
+    private var overTargetTicks = 0
 
     /// - Parameters: frame length, delay bounds in milliseconds, payload bytes to reserve per slot.
     public init(frameMilliseconds: Int = 20, minDelay: Int = 20, maxDelay: Int = 200, slotCapacity: Int = 320) {
@@ -140,8 +141,14 @@ public struct JitterBuffer: Sendable {
             statistics.concealed += 1
             return .missing
         }
-        // Trim when the buffer holds well more than the target (delay crept up after a burst).
-        while depth > targetFrames + 2, count > 1 {
+        // Trim when the buffer has held well more than the target for half a second (delay crept up after
+        // a burst and stayed): one frame per tick until it is back within bounds.
+        if depth > targetFrames + 2 {
+            overTargetTicks += 1
+        } else {
+            overTargetTicks = 0
+        }
+        if overTargetTicks >= 25 || depth > maxFrames * 2, count > 1 {
             if take(head) != nil { statistics.trimmed += 1 }
             head += 1
         }

@@ -5,12 +5,12 @@ import Foundation
 #endif
 
 /// A blocking IPv4 UDP socket on 127.0.0.1 for tests (a SIP/RTP peer we fully control).
-final class UDPTestSocket {
+final class UDPTestSocket: @unchecked Sendable {
     let fd: Int32
     let port: Int
 
     init(timeoutMs: Int = 200) throws {
-        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw TestError("socket() failed") }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -19,7 +19,10 @@ final class UDPTestSocket {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else { throw TestError("bind() failed") }
+        guard rc == 0 else {
+            close(fd)
+            throw TestError("bind() failed")
+        }
         var tv = timeval(tv_sec: timeoutMs / 1000, tv_usec: (timeoutMs % 1000) * 1000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var bound = sockaddr_in()
@@ -27,6 +30,7 @@ final class UDPTestSocket {
         _ = withUnsafeMutablePointer(to: &bound) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
         }
+        self.fd = fd
         port = Int(UInt16(bigEndian: bound.sin_port))
     }
 

@@ -14,7 +14,7 @@ import Testing
         #expect(TelephoneEvent.digit(forEvent: 16) == nil)
     }
 
-    @Test func senderEmitsStartContinuationAndThreeEnds() {
+    @Test func senderEmitsStartContinuationAndThreeEnds() throws {
         var tx = TelephoneEventSender(samplesPerTick: 160, toneSamples: 800, pauseTicks: 2)
         #expect(tx.enqueue("5x#") == 2)
         var packets: [TelephoneEventSender.Packet?] = []
@@ -31,9 +31,10 @@ import Testing
         #expect(first.map(\.event.end) == [false, false, false, false, true, true, true])
         // Pause, then '#' with its own start timestamp.
         #expect(packets[7] == nil && packets[8] == nil)
-        #expect(packets[9]?.event.event == 11)
-        #expect(packets[9]?.marker == true)
-        #expect(packets[9]?.timestamp == 1000 + 9 * 160)
+        let hash = try #require(packets[9])
+        #expect(hash.event.event == 11)
+        #expect(hash.marker)
+        #expect(hash.timestamp == UInt32(1000 + 9 * 160))
     }
 
     @Test func receiverReportsEachDigitOnce() {
