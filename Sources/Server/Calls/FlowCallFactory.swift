@@ -1,0 +1,85 @@
+// Server: everything one flow call needs, wired from configuration: the flow (running version), the model
+// (live API or cassettes), the tools (accounts database, routes, webhooks), speech and the call log.
+public import CallEngine
+public import CallLog
+import CallWiring
+import Flows
+import Foundation
+public import Logging
+public import Tools
+
+/// The shared parts of every call `serve` answers.
+public struct CallServices: Sendable {
+    public var configuration: SwitchboardConfiguration
+    public var flows: FlowRegistry
+    public var model: any ConversationModel
+    public var accounts: AccountsDatabase?
+    public var webhooks: WebhookCaller?
+    public var synthesizer: any SpeechSynthesizer
+    public var callLog: CallLogWriter?
+    public var session: CallSessionConfiguration
+    public var logger: Logger
+
+    public init(
+        configuration: SwitchboardConfiguration, flows: FlowRegistry, model: any ConversationModel,
+        accounts: AccountsDatabase?, webhooks: WebhookCaller?, synthesizer: any SpeechSynthesizer,
+        callLog: CallLogWriter?, session: CallSessionConfiguration = CallSessionConfiguration(), logger: Logger
+    ) {
+        self.configuration = configuration
+        self.flows = flows
+        self.model = model
+        self.accounts = accounts
+        self.webhooks = webhooks
+        self.synthesizer = synthesizer
+        self.callLog = callLog
+        self.session = session
+        self.logger = logger
+    }
+}
+
+/// Makes the session of one call to `callee` from `caller`, running the flow configured for `callee`.
+public struct FlowCallFactory: CallSessionFactory {
+    public let services: CallServices
+    public let caller: String
+    public let callee: String
+    public let flowPath: String
+
+    public init(services: CallServices, caller: String, callee: String, flowPath: String) {
+        self.services = services
+        self.caller = caller
+        self.callee = callee
+        self.flowPath = flowPath
+    }
+
+    public func makeSession(callID: String, sampleRate: Int, media: any MediaOut) -> CallSession? {
+        guard let flow = services.flows.flow(at: flowPath) else { return nil }
+        let startedAt = Date()
+        let info = CallInfo(callID: callID, callerNumber: caller, calledNumber: callee, startedAt: startedAt)
+        var log: any CallEngine.CallLogSink = DiscardingCallLogSink()
+        var onToolRecord: @Sendable (Tools.ToolCallRecord) -> Void = { _ in }
+        if let writer = services.callLog {
+            writer.write(.started(CallStarted(
+                callID: callID, at: startedAt, caller: caller, callee: callee, bridge: "sip", flow: flow.name,
+                flowVersion: flow.version ?? "")))
+            let sink = CallLogWriterSink(writer: writer, callStartedAt: startedAt)
+            log = sink
+            onToolRecord = { sink.record($0) }
+        }
+        let dispatcher = ToolDispatcher.forFlow(
+            flow, accounts: services.accounts, routeTargets: services.configuration.routes, webhooks: services.webhooks,
+            logger: services.logger)
+        let tools = DispatcherToolRunner(dispatcher: dispatcher, callID: callID, callerNumber: caller, onRecord: onToolRecord)
+        return CallSession(
+            info: info, flow: flow, media: media, sampleRate: sampleRate,
+            dependencies: CallDependencies(model: services.model, tools: tools, synthesizer: services.synthesizer, log: log),
+            clock: RealCallClock(), configuration: services.session, logger: services.logger)
+    }
+
+    public func sessionEnded(_ session: CallSession, callID: String) async {
+        guard let writer = services.callLog else { return }
+        let outcome = await session.outcome
+        writer.write(.ended(CallEnded(
+            callID: callID, at: Date(), reason: CallEndReason(outcome?.endReason ?? "caller_hangup"),
+            finalRoute: outcome?.route)))
+    }
+}

@@ -1,0 +1,109 @@
+// Server: a SIP call running a flow. The bridge's media tick (on the media event loop) hands each inbound
+// frame to the call's `CallSession` and, in the same tick, pulls the next outbound frame from the session's
+// queue — so playback is paced by the one shared media clock and a barge-in `clear()` takes effect at once.
+import Audio
+import Bridges
+public import CallEngine
+import Flows
+import Foundation
+import Logging
+import NIOCore
+
+/// Creates the `CallSession` of one call once its media is up (the rate is known only then).
+public protocol CallSessionFactory: Sendable {
+    func makeSession(callID: String, sampleRate: Int, media: any MediaOut) -> CallSession?
+    /// Called once the session has ended (for the call log's end row).
+    func sessionEnded(_ session: CallSession, callID: String) async
+}
+
+final class FlowCallHandler: CallMediaHandler {
+    let factory: any CallSessionFactory
+    let logger: Logger
+    private var outbound: OutboundAudioQueue?
+    private var continuation: AsyncStream<MediaInEvent>.Continuation?
+    private var frame: [Int16] = []
+
+    init(factory: any CallSessionFactory, logger: Logger) {
+        self.factory = factory
+        self.logger = logger
+    }
+
+    func callStarted(_ session: CallMediaSession) {
+        let rate = session.media?.pcmRate ?? 8000
+        let queue = OutboundAudioQueue(sampleRate: rate)
+        outbound = queue
+        frame = [Int16](repeating: 0, count: queue.frameSize)
+        let media = BridgedMedia(outbound: queue, session: session)
+        guard let call = factory.makeSession(callID: session.callID, sampleRate: rate, media: media) else {
+            logger.error("no flow for this call; hanging up", metadata: ["call": "\(session.callID)"])
+            session.hangUp()
+            return
+        }
+        let (events, continuation) = AsyncStream.makeStream(of: MediaInEvent.self, bufferingPolicy: .bufferingNewest(500))
+        self.continuation = continuation
+        let input = StreamMediaIn(sampleRate: rate, events: events)
+        let factory = self.factory
+        let callID = session.callID
+        Task {
+            await call.run(media: input)
+            await factory.sessionEnded(call, callID: callID)
+            // The flow ended (hang-up step, transfer done, error): make sure the SIP side ends too.
+            media.hangUpIfNeeded()
+        }
+    }
+
+    func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
+        continuation?.yield(.audio(PCMFrame(samples: Array(samples), sampleRate: sampleRate)))
+        guard let outbound else { return }
+        let active = frame.withUnsafeMutableBufferPointer { outbound.pull(into: $0) }
+        if active {
+            frame.withUnsafeBufferPointer { session.enqueue($0) }
+        }
+    }
+
+    func digitReceived(_ digit: Character, source: DTMFSource, session: CallMediaSession) {
+        continuation?.yield(.dtmf(digit))
+    }
+
+    func callEnded(_ session: CallMediaSession, reason: Bridges.HangUpReason) {
+        continuation?.yield(.hangUp)
+        continuation?.finish()
+        continuation = nil
+    }
+}
+
+/// Inbound media of a bridged call, as CallEngine's port.
+struct StreamMediaIn: MediaIn {
+    let sampleRate: Int
+    let events: AsyncStream<MediaInEvent>
+}
+
+/// Outbound side of a bridged call: the session's queue (pulled by the media tick), transfer and hang-up
+/// hopped onto the media event loop.
+final class BridgedMedia: MediaOut, @unchecked Sendable {
+    // @unchecked: `session` is only touched on its event loop (every use below hops there first).
+    let outbound: OutboundAudioQueue
+    private let session: CallMediaSession
+
+    init(outbound: OutboundAudioQueue, session: CallMediaSession) {
+        self.outbound = outbound
+        self.session = session
+    }
+
+    func transfer(to target: String) async -> TransferResult {
+        let session = self.session
+        session.eventLoop.execute { session.transfer(to: target) }
+        return .transferred
+    }
+
+    func hangUp(_ reason: CallEngine.HangUpReason) async {
+        hangUpIfNeeded()
+    }
+
+    func hangUpIfNeeded() {
+        let session = self.session
+        session.eventLoop.execute {
+            if !session.isEnded { session.hangUp() }
+        }
+    }
+}
