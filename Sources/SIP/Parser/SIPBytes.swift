@@ -1,5 +1,7 @@
 // Byte-level scanning primitives used by the hot parsing paths (no String work per character).
 
+import Foundation  // memchr
+
 enum SIPBytes {
     // Character-class bits.
     static let token: UInt8 = 1
@@ -30,12 +32,11 @@ enum SIPBytes {
 
     /// First index in `range` whose byte is `target`.
     @inline(__always) static func find(_ target: UInt8, in bytes: [UInt8], _ range: Range<Int>) -> Int? {
-        var index = range.lowerBound
-        while index < range.upperBound {
-            if bytes[index] == target { return index }
-            index += 1
+        guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, let found = memchr(base + range.lowerBound, Int32(target), range.count) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
-        return nil
     }
 
     /// `range` without leading/trailing SP, HT, CR, LF.
