@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the hot paths (run with -c release).",
-        subcommands: [BenchAudioCommand.self, BenchSIPCommand.self, BenchModelCommand.self, BenchCallLogCommand.self]
+        subcommands: [BenchAudioCommand.self, BenchSIPCommand.self, BenchRTPCommand.self, BenchModelCommand.self, BenchCallLogCommand.self]
     )
 }

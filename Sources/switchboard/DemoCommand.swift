@@ -1,9 +1,111 @@
 import ArgumentParser
+import Audio
+import CallLog
+import Foundation
+import Logging
+import NIOPosix
+import Server
 
+/// `switchboard demo`: a complete call on this machine, offline. The server runs on loopback with the
+/// embedded defaults; Switchboard's own UAC dials it over real SIP/RTP and plays a recorded caller; with no
+/// API key the model is answered by the recorded cassette served over HTTP (the live client path).
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Place a complete call on this machine, offline.")
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Place a complete SIP/RTP call to a local Switchboard, offline, and print its call log."
+    )
+
+    @Option(help: "The fixture whose caller audio and cassette the demo uses.")
+    var fixture = "fixtures/calls/agent-verify-lookup"
+
+    @Option(help: "The number the demo caller dials (a flow in the configuration).")
+    var dial = "support"
+
+    @Option(help: "The caller's number (the demo accounts know +15550100001).")
+    var from = "+15550100001"
+
+    @Option(help: "Where to write what the caller heard.")
+    var out = "demo-call.wav"
+
+    @Option(help: "The call log.")
+    var db = "switchboard.db"
+
+    @Option(help: "Give up after this many seconds.")
+    var limit = 90
 
     func run() async throws {
-        throw ValidationError("`demo` is not built yet.")
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["SWITCHBOARD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+            return handler
+        }
+        let logger = Logger(label: "switchboard.demo")
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = SwitchboardConfiguration()
+        configuration.sip.listen = "127.0.0.1:\(try freeUDPPort())"
+        configuration.sip.rtpPorts = "31000-31999"
+        configuration.callLog.db = db
+        configuration.admin.listen = ""
+        configuration.model.cassettes = fixture + "/cassette"
+        configuration.apply(environment: environment)
+
+        let caller = try WAVFile.read(path: fixture + "/caller.wav")
+        var samples = caller.mono()
+        if caller.sampleRate != 8000 {
+            samples = try Resampler(from: caller.sampleRate, to: 8000).process(samples)
+        }
+
+        let service = try await SwitchboardService.start(
+            configuration: configuration, environment: environment, logger: logger)
+        print("Switchboard listening on sip:\(configuration.sip.listen) (udp); model: \(service.modelDescription)")
+        print("Calling sip:\(dial)@\(configuration.sip.listen) from \(from), playing \(fixture)/caller.wav ...")
+        fflush(nil)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let result: DemoCaller.Result
+        do {
+            result = try await DemoCaller.call(
+                user: dial, host: "127.0.0.1", port: service.sipPort, callerNumber: from, audio: samples,
+                limit: .seconds(limit), group: group)
+        } catch {
+            await service.stop()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try? await group.shutdownGracefully()
+        await service.callLog.flush()
+        // Give the session a moment to write its end row, then close everything.
+        try? await Task.sleep(for: .milliseconds(300))
+        await service.stop()
+
+        try WAVFile.write(WAVAudio(sampleRate: 8000, samples: result.heard), path: out)
+        let seconds = Double(result.heard.count) / 8000
+        print("Call ended (\(result.endReason)); wrote \(out) (\(String(format: "%.1f", seconds)) s the caller heard).\n")
+        let store = try CallLogStore(path: db)
+        guard let detail = try await store.call(id: result.callID) else {
+            throw ValidationError("the call \(result.callID) is not in the call log \(db)")
+        }
+        print(CallLogText.detail(detail), terminator: "")
+        guard result.established else { throw ExitCode(1) }
+    }
+
+    /// A UDP port free right now on 127.0.0.1 (the SIP core puts the port in Contact, so it must be known).
+    func freeUDPPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw ValidationError("cannot open a UDP socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw ValidationError("cannot bind a UDP socket") }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw ValidationError("cannot read the bound port") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

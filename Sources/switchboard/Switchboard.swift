@@ -13,6 +13,9 @@ struct Switchboard: AsyncParsableCommand {
             FlowsCommand.self,
             ChatCommand.self,
             CallsCommand.self,
+            ToolsCommand.self,
+            ReplayCommand.self,
+            ModelServerCommand.self,
             AudioCommand.self,
             BenchCommand.self,
         ]
