@@ -10,8 +10,9 @@ public enum CallLogText {
         ]
         for call in calls {
             let started = String(CallLogTimestamp.format(call.startedAt).prefix(19)).replacingOccurrences(of: "T", with: " ")
+            let shortID = call.id.count == 36 && call.id.contains("-") ? String(call.id.prefix(8)) : call.id
             lines.append(
-                pad(String(call.id.prefix(8)), 8) + "  " + pad(started, 19) + "  "
+                pad(shortID, 8) + "  " + pad(started, 19) + "  "
                     + pad(call.durationMs.map(duration) ?? "live", 8) + "  " + pad(call.caller, 16) + "  "
                     + pad(call.flow, 14) + "  " + pad(call.endReason ?? "live", 14) + "  "
                     + pad(String(call.totals.turns), 5) + "  " + dollars(call.totals.costUSD))

@@ -1,9 +1,154 @@
+// `switchboard bench calllog`: the call-log writer on a temp file. (1) burst: as many records as possible from
+// one producer → sustained commit rate (events/s, goal ≥ 20,000) and the cost of `write` on the caller side;
+// (2) paced: a steady rate (default 20,000/s) spread over many live calls for a few seconds → `write` latency
+// percentiles while the writer commits in the background (the media path must never wait).
 import ArgumentParser
+import CallLog
+import Foundation
 
 struct BenchCallLogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "calllog", abstract: "Call-log write rate.")
 
+    @Option(help: "Records in the burst run.")
+    var events = 300_000
+
+    @Option(help: "Concurrent calls the records are spread over.")
+    var calls = 500
+
+    @Option(help: "Records per second in the paced run.")
+    var rate = 20_000
+
+    @Option(help: "Length of the paced run in seconds.")
+    var seconds = 3
+
+    @Option(help: "Writer batch size (rows).")
+    var batch = 500
+
+    @Option(name: .customLong("interval-ms"), help: "Writer flush interval (ms).")
+    var intervalMs = 100
+
     func run() async throws {
-        throw ValidationError("`calllog` is not built yet.")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-calllog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = CallLogWriter.Configuration(
+            flushInterval: .milliseconds(intervalMs), batchSize: batch, maxQueueDepth: max(events * 2, 250_000))
+        print("call-log writer: batch \(batch) rows / \(intervalMs) ms, WAL, synchronous=NORMAL, temp file")
+
+        let burstPath = folder.appendingPathComponent("burst.db").path
+        let burst = try CallLogWriter(path: burstPath, configuration: configuration)
+        try await burstRun(burst)
+        await burst.close()
+
+        let pacedPath = folder.appendingPathComponent("paced.db").path
+        let paced = try CallLogWriter(path: pacedPath, configuration: configuration)
+        try await pacedRun(paced)
+        await paced.close()
+    }
+
+    private func burstRun(_ writer: CallLogWriter) async throws {
+        let ids = startCalls(writer, prefix: "burst")
+        await writer.flush()
+        let before = writer.statistics
+        var costs = [UInt64](repeating: 0, count: events)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for index in 0..<events {
+            let record = Self.record(index, callID: ids[index % ids.count])
+            let t0 = clock.now
+            writer.write(record)
+            costs[index] = Self.nanoseconds(clock.now - t0)
+        }
+        let produced = clock.now - start
+        await writer.flush()
+        let committedIn = clock.now - start
+        let stats = writer.statistics
+        let seconds = Self.seconds(committedIn)
+        print("\nburst: \(events) records over \(ids.count) calls from one producer")
+        print("  enqueued in \(Self.ms(produced)) ms; all committed after \(Self.ms(committedIn)) ms")
+        print(String(format: "  sustained commit rate: %.0f records/s", Double(events) / seconds))
+        print("  write() on the caller: \(Self.percentiles(&costs))")
+        print("  batches: \(stats.batches - before.batches), max queue depth \(stats.maxQueueDepth), dropped \(stats.dropped), failed \(stats.failed)")
+        for id in ids { writer.write(.ended(CallEnded(callID: id, at: Date(), reason: .completed))) }
+        await writer.flush()
+        let size = (try? FileManager.default.attributesOfItem(atPath: writer.path)[.size] as? Int) ?? 0
+        print("  database file: \(size / 1024) KiB")
+    }
+
+    private func pacedRun(_ writer: CallLogWriter) async throws {
+        let ids = startCalls(writer, prefix: "paced")
+        await writer.flush()
+        let total = rate * seconds
+        var costs = [UInt64](repeating: 0, count: total)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let perTick = max(1, rate / 1000)  // one burst per millisecond
+        var index = 0
+        var lateTicks = 0
+        var maxDepth = 0
+        while index < total {
+            let due = start + .milliseconds(index / perTick)
+            if clock.now < due {
+                try await Task.sleep(until: due, clock: clock)
+            } else if clock.now - due > .milliseconds(5) {
+                lateTicks += 1
+            }
+            for _ in 0..<perTick where index < total {
+                let record = Self.record(index, callID: ids[index % ids.count])
+                let t0 = clock.now
+                writer.write(record)
+                costs[index] = Self.nanoseconds(clock.now - t0)
+                index += 1
+            }
+            if index % 1000 == 0 { maxDepth = max(maxDepth, writer.queueDepth) }
+        }
+        let produced = clock.now - start
+        await writer.flush()
+        let lag = clock.now - start - produced
+        let stats = writer.statistics
+        print("\npaced: \(total) records at \(rate)/s over \(ids.count) calls for \(seconds) s")
+        print(String(format: "  achieved %.0f records/s", Double(total) / Self.seconds(produced)) + "; final flush took \(Self.ms(lag)) ms after the last write")
+        print("  write() on the caller: \(Self.percentiles(&costs))")
+        print("  queue depth sampled max \(maxDepth), writer max \(stats.maxQueueDepth); batches \(stats.batches); dropped \(stats.dropped); producer ticks >5 ms late: \(lateTicks)")
+    }
+
+    private func startCalls(_ writer: CallLogWriter, prefix: String) -> [String] {
+        (0..<max(1, calls)).map { index in
+            let id = "\(prefix)-\(index)-\(CallStarted.newCallID())"
+            writer.write(.started(CallStarted(callID: id, at: Date(), caller: "+1555\(index)", callee: "+1555999", bridge: "bench", flow: "bench")))
+            return id
+        }
+    }
+
+    /// A mix close to a real call: mostly timeline events, some turns and model requests.
+    static func record(_ index: Int, callID: String) -> CallLogRecord {
+        switch index % 20 {
+        case 0:
+            return .turn(TurnRecord(callID: callID, role: .caller, transcript: "I would like to check my balance please", audioMs: 1800, startedAt: Date()))
+        case 10:
+            return .modelRequest(ModelRequestRecord(callID: callID, provider: "openai", model: "gpt-4o-mini-audio-preview", status: "ok", startedAt: Date(), ttfbMs: 300, ttfaMs: 480, durationMs: 1600, textInTokens: 800, textOutTokens: 60, audioInTokens: 120, audioOutTokens: 240))
+        default:
+            return .event(CallEvent(callID: callID, at: Date(), kind: .dtmf, data: ["digit": "5", "duration_ms": 120]))
+        }
+    }
+
+    static func percentiles(_ values: inout [UInt64]) -> String {
+        guard !values.isEmpty else { return "n/a" }
+        values.sort()
+        func at(_ q: Double) -> UInt64 { values[min(values.count - 1, Int(Double(values.count) * q))] }
+        let mean = Double(values.reduce(0, +)) / Double(values.count)
+        return String(format: "mean %.0f ns, p50 %llu ns, p99 %llu ns, p99.9 %llu ns, max %.1f µs", mean, at(0.5), at(0.99), at(0.999), Double(values[values.count - 1]) / 1000)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        UInt64(max(0, duration.components.seconds)) * 1_000_000_000 + UInt64(max(0, duration.components.attoseconds) / 1_000_000_000)
+    }
+
+    static func ms(_ duration: Duration) -> String {
+        String(format: "%.1f", seconds(duration) * 1000)
     }
 }
