@@ -123,13 +123,14 @@ public final class ReplyStreamDecoder {
         return resampler.process(samples)
     }
 
-    /// Pushes zeros through the filter so the reply's last samples come out (up to the expected length).
+    /// Pushes zeros through the filter so the reply's last samples come out: the resampler emits about
+    /// input × ratio samples with its filter delay at the head, so the tail needs `latency` more samples.
     private func flushResampler(into out: inout [ChatStreamEvent]) {
         guard let resampler, resamplerInputRate > 0 else { return }
-        let expected = inputSamples * outputSampleRate / resamplerInputRate
-        let missing = expected - deliveredSamples
+        let target = inputSamples * outputSampleRate / resamplerInputRate + resampler.latencyOutputSamples
+        let missing = target - deliveredSamples
         guard missing > 0 else { return }
-        let pad = (missing + resampler.latencyOutputSamples) * resamplerInputRate / outputSampleRate + 2
+        let pad = (missing + 2) * resamplerInputRate / outputSampleRate + 2
         var tail = resampler.process([Int16](repeating: 0, count: pad))
         if tail.count > missing { tail.removeLast(tail.count - missing) }
         if !tail.isEmpty {

@@ -22,12 +22,14 @@ final class StreamWatchdog: Sendable {
     }
 
     /// Sleeps until the current deadline; throws its error once a deadline passes without being moved.
-    func run() async throws -> Never {
+    /// Wakes at least every `poll` so that a deadline moved earlier (first byte → idle gap) is seen in time.
+    func run(poll: Duration = .milliseconds(50)) async throws -> Never {
         let clock = ContinuousClock()
         while true {
             let (deadline, error) = state.withLock { ($0.deadline, $0.error) }
-            if clock.now >= deadline { throw error }
-            try await clock.sleep(until: deadline, tolerance: .milliseconds(5))
+            let now = clock.now
+            if now >= deadline { throw error }
+            try await clock.sleep(until: min(deadline, now + poll), tolerance: .milliseconds(5))
         }
     }
 }

@@ -31,7 +31,7 @@ import Testing
         #expect(result.error == nil)
         #expect(result.retries == [.milliseconds(300)])
         #expect(result.reply?.metrics.attempts == 2)
-        #expect(result.audio.count == 4000)
+        #expect((4000...4064).contains(result.audio.count))
     }
 
     @Test func serverErrorsExhaustRetries() async throws {
@@ -90,7 +90,7 @@ import Testing
         }
         #expect(result.error == nil)
         #expect(result.retries.count == 1)
-        #expect(result.audio.count == 4000)
+        #expect((4000...4064).contains(result.audio.count))
     }
 
     @Test func aimlapiErrorBodyIsSurfaced() async throws {

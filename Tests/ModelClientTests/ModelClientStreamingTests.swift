@@ -38,7 +38,8 @@ import Testing
             return result
         }
         #expect(result.error == nil, "\(name): \(String(describing: result.error))")
-        #expect(result.audio.count == samples.count / 3, "\(name)")
+        // Every input sample comes out: n/3 plus the filter delay (the tail flushed at the end).
+        #expect((samples.count / 3...samples.count / 3 + 64).contains(result.audio.count), "\(name): \(result.audio.count)")
         #expect(result.audio == expected, "\(name): audio differs from the whole-body decode")
         #expect(TestAudio.rms(result.audio) > 0.5 * TestAudio.rms(samples))
         #expect(result.transcript == "Your balance is forty two dollars.")
@@ -51,7 +52,7 @@ import Testing
         #expect(reply.metrics.attempts == 1)
         #expect(reply.metrics.timeToFirstByte != nil)
         #expect(reply.metrics.timeToFirstAudio != nil)
-        #expect(abs(reply.metrics.replyAudioSeconds - Double(samples.count) / 24000) < 0.01)
+        #expect(abs(reply.metrics.replyAudioSeconds - Double(samples.count) / 24000) < 0.02)
         // The reply as history: referenced by its audio id in the next request.
         var conversation = Conversation(instructions: "x")
         conversation.appendAssistant(reply.assistantTurn)
@@ -86,7 +87,7 @@ import Testing
         }
         #expect(result.error == nil)
         #expect(result.reply?.metrics.malformedChunks == 1)
-        #expect(result.audio.count == 8000)
+        #expect((8000...8064).contains(result.audio.count))
         #expect(result.transcript == "One two")
     }
 
@@ -110,7 +111,7 @@ import Testing
             return result
         }
         #expect(result.error == nil)
-        #expect(result.audio.count == speech.reply24k.count * 2 / 3)
+        #expect((speech.reply24k.count * 2 / 3...speech.reply24k.count * 2 / 3 + 64).contains(result.audio.count))
         #expect(result.transcript == "Your balance is forty two dollars.")
         #expect(result.reply?.audioID == "audio_ns")
         #expect(result.reply?.usage?.totalTokens == 250)
