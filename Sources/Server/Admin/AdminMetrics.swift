@@ -2,7 +2,6 @@
 // Libraries never bootstrap MetricsSystem; the executable may hand `registry` to
 // `PrometheusMetricsFactory(registry:)` so swift-metrics users land in the same output.
 public import Prometheus
-import Synchronization
 
 public final class AdminMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
@@ -14,7 +13,7 @@ public final class AdminMetrics: Sendable {
     public let callLogQueueDepth: Gauge
     private let callLogDropped: Counter
     private let callLogFailed: Counter
-    private let sources = Mutex<[@Sendable () -> Void]>([])
+    private let sources = LockedBox<[@Sendable () -> Void]>([])
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(50), .milliseconds(100), .milliseconds(200), .milliseconds(300), .milliseconds(500),
@@ -80,7 +79,7 @@ public final class AdminMetrics: Sendable {
 
     /// Samples the writer's queue depth and drop/failure counts at every scrape.
     public func observe(callLogStatistics: @escaping @Sendable () -> (queueDepth: Int, dropped: UInt64, failed: UInt64)) {
-        let seen = Mutex<(dropped: UInt64, failed: UInt64)>((0, 0))
+        let seen = LockedBox<(dropped: UInt64, failed: UInt64)>((0, 0))
         addScrapeSource { [callLogQueueDepth, callLogDropped, callLogFailed] in
             let now = callLogStatistics()
             callLogQueueDepth.set(Double(now.queueDepth))

@@ -6,7 +6,6 @@ import Foundation
 import Hummingbird
 public import Logging
 public import ServiceLifecycle
-import Synchronization
 
 /// What `POST /flows/reload` returns (200 when `ok`, 422 otherwise).
 public struct FlowReloadResult: Codable, Sendable, Hashable {
@@ -29,8 +28,8 @@ public final class AdminServer: Service, Sendable {
     let store: CallLogStore?
     let reloadFlows: FlowReloader?
     let logger: Logger
-    private let ready = Atomic<Bool>(false)
-    private let port = Mutex<PortState>(PortState())
+    private let ready = LockedBox(false)
+    private let port = LockedBox(PortState())
 
     private struct PortState {
         var port: Int?
@@ -54,10 +53,10 @@ public final class AdminServer: Service, Sendable {
 
     /// `GET /readyz` answers 200 once the server says it is ready (flows loaded, SIP bound), 503 before.
     public func setReady(_ value: Bool) {
-        ready.store(value, ordering: .relaxed)
+        ready.withLock { $0 = value }
     }
 
-    public var isReady: Bool { ready.load(ordering: .relaxed) }
+    public var isReady: Bool { ready.withLock { $0 } }
 
     /// The bound port once listening (useful with port 0); nil if the server stopped before binding.
     public func listeningPort() async -> Int? {
