@@ -3,7 +3,7 @@
 // applied to recorded failures, so a replayed call sees what the live call saw.
 public import CallEngine
 import CallWiring
-import Flows
+public import Flows
 import Foundation
 public import ModelClient
 import Synchronization
@@ -20,6 +20,7 @@ public final class CassetteConversationModel: ConversationModel {
         var next = 0
         var mismatches: [String] = []
         var requests: [ChatRequest] = []
+        var toolCalls: [Flows.ToolCall] = []
     }
 
     public init(
@@ -36,21 +37,40 @@ public final class CassetteConversationModel: ConversationModel {
     public var mismatches: [String] { state.withLock { $0.mismatches } }
     /// Exchanges used so far.
     public var exchangesUsed: Int { state.withLock { $0.next } }
+    /// Every tool call the model made, in order (exit tools such as transfer_call included, which the flow
+    /// takes as a step exit rather than running).
+    public var toolCalls: [Flows.ToolCall] { state.withLock { $0.toolCalls } }
     /// The requests the replayed call made, in order (for recording a fixture's `NNNN.request.json`).
     public var requests: [ChatRequest] { state.withLock { $0.requests } }
 
+    /// The reply is computed up front (pure: recorded bytes through the stream decoder) as a schedule of events
+    /// with their times; the consumer's own task then sleeps on the call clock until each one is due. Timing
+    /// thus happens in the consuming task, which is what lets a `VirtualClock` tell when the call is idle.
     public func respond(to request: ModelTurnRequest) -> AsyncThrowingStream<CallEngine.ModelEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: CallEngine.ModelEvent.self)
-        let task = clock.task { [self] in
-            do {
-                try await self.serve(request, continuation: continuation)
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
+        let cursor = ScheduleCursor()
+        return AsyncThrowingStream(unfolding: { [self] in
+            let steps = cursor.steps ?? self.schedule(for: request, start: self.clock.now)
+            cursor.steps = steps
+            guard cursor.index < steps.count else { return nil }
+            let step = steps[cursor.index]
+            cursor.index += 1
+            try await self.clock.sleep(until: step.at)
+            switch step.outcome {
+            case .success(let event): return event
+            case .failure(let error): throw error
             }
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        })
+    }
+
+    struct Step {
+        var at: Duration
+        var outcome: Result<CallEngine.ModelEvent, ModelFailure>
+    }
+
+    /// Where the consumer is in its schedule; touched only by the one task iterating the stream.
+    final class ScheduleCursor: @unchecked Sendable {
+        var steps: [Step]?
+        var index = 0
     }
 
     private func takeExchange(for chat: ChatRequest) -> CassetteExchange? {
@@ -72,110 +92,121 @@ public final class CassetteConversationModel: ConversationModel {
         }
     }
 
-    private func serve(
-        _ request: ModelTurnRequest, continuation: AsyncThrowingStream<CallEngine.ModelEvent, any Error>.Continuation
-    ) async throws {
+    /// Every event of the turn with its time, applying the client's retry rules to recorded failures.
+    func schedule(for request: ModelTurnRequest, start: Duration) -> [Step] {
         let chat = request.chatRequest(profile: profile, now: Date(timeIntervalSince1970: 1_764_230_400))
-        let start = clock.now
+        var steps: [Step] = []
+        var t = start
         var attempt = 0
         while true {
             guard let exchange = takeExchange(for: chat) else {
-                throw ModelFailure(code: "cassette_exhausted", message: "no recorded response for this request")
+                steps.append(Step(at: t, outcome: .failure(
+                    ModelFailure(code: "cassette_exhausted", message: "no recorded response for this request"))))
+                return steps
             }
-            let failure: ModelFailure
-            do {
-                try await play(exchange.response, request: request, start: clock.now, callStart: start, continuation: continuation)
-                return
-            } catch let error as AttemptFailure {
-                failure = error.failure
-                guard error.retryable, !error.audioDelivered, attempt < options.retry.maxRetries,
-                    let delay = options.retry.delay(beforeRetry: attempt, retryAfter: error.retryAfter, jitter: 0),
-                    clock.now - start + delay <= options.retryBudget
-                else { throw failure }
+            let result = play(exchange.response, request: request, start: t)
+            steps += result.steps
+            let calls = result.steps.compactMap { step -> Flows.ToolCall? in
+                if case .success(.toolCall(let call)) = step.outcome { return call }
+                return nil
+            }
+            state.withLock { $0.toolCalls += calls }
+            guard let failure = result.failure else { return steps }
+            t = result.end
+            guard failure.retryable, !result.audioDelivered, attempt < options.retry.maxRetries,
+                let delay = options.retry.delay(beforeRetry: attempt, retryAfter: failure.retryAfter, jitter: 0),
+                t - start + delay <= options.retryBudget
+            else {
+                steps.append(Step(at: t, outcome: .failure(failure.failure)))
+                return steps
             }
             attempt += 1
-            try await clock.sleep(until: clock.now + (options.retry.delay(beforeRetry: attempt - 1, retryAfter: nil, jitter: 0) ?? .zero))
+            t = t + delay
         }
     }
 
-    struct AttemptFailure: Error {
+    struct AttemptFailure {
         var failure: ModelFailure
         var retryable: Bool
-        var audioDelivered: Bool
         var retryAfter: Duration?
     }
 
-    private func play(
-        _ response: CassetteResponse, request: ModelTurnRequest, start: Duration, callStart: Duration,
-        continuation: AsyncThrowingStream<CallEngine.ModelEvent, any Error>.Continuation
-    ) async throws {
+    struct Attempt {
+        var steps: [Step] = []
+        var failure: AttemptFailure?
+        var audioDelivered = false
+        var end: Duration
+    }
+
+    private func play(_ response: CassetteResponse, request: ModelTurnRequest, start: Duration) -> Attempt {
         let timed = response.timedChunks
+        var attempt = Attempt(end: start)
         if response.status != 200 {
-            if let first = timed.first { try await clock.sleep(until: start + .milliseconds(first.atMs)) }
+            attempt.end = start + .milliseconds(timed.first?.atMs ?? 0)
             let body = Data(response.body)
             let message = APIErrorBody(data: body)?.message ?? String(decoding: body.prefix(300), as: UTF8.self)
             let header = { (name: String) in response.headers.first { $0.key.lowercased() == name }?.value }
-            throw AttemptFailure(
-                failure: ModelFailure(code: "http_\(response.status)", message: "HTTP \(response.status): \(message)",
-                    retryable: RetryPolicy.isRetryable(status: response.status, shouldRetryHeader: header("x-should-retry"))),
-                retryable: RetryPolicy.isRetryable(status: response.status, shouldRetryHeader: header("x-should-retry")),
-                audioDelivered: false,
+            let retryable = RetryPolicy.isRetryable(status: response.status, shouldRetryHeader: header("x-should-retry"))
+            attempt.failure = AttemptFailure(
+                failure: ModelFailure(code: "http_\(response.status)", message: "HTTP \(response.status): \(message)", retryable: retryable),
+                retryable: retryable,
                 retryAfter: RetryPolicy.retryAfter(milliseconds: header("retry-after-ms"), seconds: header("retry-after")))
+            return attempt
         }
         let decoder = ReplyStreamDecoder(providerSampleRate: profile.audioSampleRate, outputSampleRate: request.outputSampleRate)
         let mapper = ModelEventMapper()
-        var audioDelivered = false
         var firstByte: Duration?
         var firstAudio: Duration?
         var last = start
-        func deliver(_ events: [ChatStreamEvent]) {
+        func deliver(_ events: [ChatStreamEvent], at time: Duration) {
             for event in events {
-                if case .audio = event, !audioDelivered {
-                    audioDelivered = true
-                    firstAudio = clock.now - start
+                if case .audio = event, !attempt.audioDelivered {
+                    attempt.audioDelivered = true
+                    firstAudio = time - start
                 }
-                mapper.map(event).forEach { continuation.yield($0) }
+                for mapped in mapper.map(event) { attempt.steps.append(Step(at: time, outcome: .success(mapped))) }
             }
         }
-        func timeout(_ code: String, _ what: String, after limit: Duration) async throws -> Never {
-            try await clock.sleep(until: last + limit)
-            throw AttemptFailure(
-                failure: ModelFailure(code: code, message: "no \(what) from the model within \(limit.milliseconds) ms", retryable: true),
-                retryable: true, audioDelivered: audioDelivered, retryAfter: nil)
+        func timeout(_ code: String, after limit: Duration) -> Attempt {
+            attempt.end = last + limit
+            attempt.failure = AttemptFailure(
+                failure: ModelFailure(code: code, message: "no data from the model within \(limit.milliseconds) ms", retryable: true),
+                retryable: true, retryAfter: nil)
+            return attempt
+        }
+        func broken(_ error: ModelClientError, at time: Duration) -> Attempt {
+            attempt.end = time
+            attempt.failure = AttemptFailure(
+                failure: ModelFailure(code: error.code.raw, message: error.message, retryable: false), retryable: false,
+                retryAfter: nil)
+            return attempt
         }
         for chunk in timed {
             let at = start + .milliseconds(chunk.atMs)
             let limit = firstByte == nil ? options.firstByteTimeout : options.idleTimeout
-            if at - last > limit {
-                try await timeout(firstByte == nil ? "timeout.first_byte" : "timeout.idle", "data", after: limit)
-            }
-            try await clock.sleep(until: at)
+            if at - last > limit { return timeout(firstByte == nil ? "timeout.first_byte" : "timeout.idle", after: limit) }
             last = at
             if firstByte == nil { firstByte = at - start }
             do {
-                deliver(response.isEventStream ? try decoder.consumeStream(chunk.bytes) : [])
+                deliver(response.isEventStream ? try decoder.consumeStream(chunk.bytes) : [], at: at)
             } catch {
-                throw AttemptFailure(
-                    failure: ModelFailure(code: error.code.raw, message: error.message, retryable: false),
-                    retryable: false, audioDelivered: audioDelivered, retryAfter: nil)
+                return broken(error, at: at)
             }
         }
-        if response.stalls {
-            try await timeout("timeout.idle", "more data", after: options.idleTimeout)
-        }
+        if response.stalls { return timeout("timeout.idle", after: options.idleTimeout) }
         do {
-            deliver(response.isEventStream ? try decoder.finishStream() : try decoder.consumeCompletion(Data(response.body)))
+            deliver(response.isEventStream ? try decoder.finishStream() : try decoder.consumeCompletion(Data(response.body)), at: last)
         } catch {
-            throw AttemptFailure(
-                failure: ModelFailure(code: error.code.raw, message: error.message, retryable: false),
-                retryable: false, audioDelivered: audioDelivered, retryAfter: nil)
+            return broken(error, at: last)
         }
         let usage = decoder.usage
-        if let id = decoder.audioID { continuation.yield(.audioID(id)) }
-        continuation.yield(.finished(ModelUsage(
+        if let id = decoder.audioID { attempt.steps.append(Step(at: last, outcome: .success(.audioID(id)))) }
+        attempt.steps.append(Step(at: last, outcome: .success(.finished(ModelUsage(
             promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0,
             timeToFirstByteMs: firstByte?.milliseconds, timeToFirstAudioMs: firstAudio?.milliseconds,
-            totalMs: (clock.now - start).milliseconds, costUSD: usage.map { profile.prices.cost(of: $0) })))
+            totalMs: (last - start).milliseconds, costUSD: usage.map { profile.prices.cost(of: $0) })))))
+        attempt.end = last
+        return attempt
     }
 }
 

@@ -83,14 +83,16 @@ public struct Replayer: Sendable {
         let result = await VirtualCallRunner.run(
             session, caller: caller, outbound: outbound, clock: clock, maxDurationMs: options.maxDurationMs)
         if !result.ended { await session.receive(.hangUp) }
-        let observed = await observe(session, events: events.all, transferredTo: media.transfers)
+        let observed = await observe(session, events: events.all, modelToolCalls: model.toolCalls)
         if let outDir = options.outDir {
             try write(result, events: events, to: outDir.appendingPathComponent(fixture.name))
         }
         return Run(observed: observed, mismatches: model.mismatches, durationMs: result.durationMs)
     }
 
-    func observe(_ session: CallSession, events: [CallLogRecord], transferredTo: [String]) async -> ObservedCall {
+    /// `modelToolCalls` are what the model asked for (exits included); tools the flow ran by itself (`tool`
+    /// steps) come from the call's events and are added after them.
+    func observe(_ session: CallSession, events: [CallLogRecord], modelToolCalls: [Flows.ToolCall]) async -> ObservedCall {
         var observed = ObservedCall()
         let outcome = await session.outcome
         observed.endReason = outcome?.endReason ?? "timeout"
@@ -100,9 +102,15 @@ public struct Replayer: Sendable {
             .joined(separator: " ")
         observed.turns = await session.callerTurns
         observed.bargeIns = await session.bargeIns
+        observed.tools = modelToolCalls.map { ObservedCall.ToolCallSeen(name: $0.name, arguments: $0.arguments) }
+        var unmatched = observed.tools
         for record in events {
-            if case .toolCall(let name, let arguments, _, _, _) = record.event {
-                observed.tools.append(.init(name: name, arguments: JSONValue.parse(arguments) ?? .string(arguments)))
+            guard case .toolCall(let name, let arguments, _, _, _) = record.event else { continue }
+            let seen = ObservedCall.ToolCallSeen(name: name, arguments: JSONValue.parse(arguments) ?? .string(arguments))
+            if let index = unmatched.firstIndex(where: { $0.name == name }) {
+                unmatched.remove(at: index)
+            } else {
+                observed.tools.append(seen)
             }
         }
         return observed
