@@ -98,7 +98,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog",
+                "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog", "Replay", "Bridges", "CallEngine",
+                "CallWiring", "Tools",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,7 +124,8 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "Server", "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog", "Tools", "Bridges",
+                "Server", "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog", "Tools", "Bridges", "Replay",
+                "CallWiring", "CallEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -181,7 +183,6 @@ let package = Package(
                 "Server", "CallLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
