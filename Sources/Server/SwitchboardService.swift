@@ -10,6 +10,7 @@ import Foundation
 public import Logging
 import ModelClient
 import Tools
+import AsyncHTTPClient
 
 /// A running Switchboard: start it, read where it listens, stop it.
 public final class SwitchboardService: Sendable {
@@ -22,14 +23,14 @@ public final class SwitchboardService: Sendable {
     public let modelDescription: String
     private let modelClient: ChatModelClient?
     private let tasks: [Task<Void, any Error>]
-    private let webhookClient: WebhookCaller?
+    private let webhookHTTP: HTTPClient
 
     public var sipPort: Int { sip.localAddress.port ?? 0 }
 
     private init(
         configuration: SwitchboardConfiguration, sip: SIPServer, callLog: CallLogWriter, flows: FlowRegistry,
         admin: AdminServer?, modelDescription: String, modelClient: ChatModelClient?, tasks: [Task<Void, any Error>],
-        webhookClient: WebhookCaller?
+        webhookHTTP: HTTPClient
     ) {
         self.configuration = configuration
         self.sip = sip
@@ -39,7 +40,7 @@ public final class SwitchboardService: Sendable {
         self.modelDescription = modelDescription
         self.modelClient = modelClient
         self.tasks = tasks
-        self.webhookClient = webhookClient
+        self.webhookHTTP = webhookHTTP
     }
 
     /// Loads flows, opens the call log, starts the model path, binds SIP (and the admin API when configured).
@@ -86,8 +87,9 @@ public final class SwitchboardService: Sendable {
                 csvFile: URL(fileURLWithPath: configuration.tools.accountsCSV), into: configuration.tools.accountsDB)
         }
         accounts = try? AccountsDatabase(path: configuration.tools.accountsDB)
+        let webhookHTTP = WebhookCaller.makeHTTPClient()
         let webhooks = WebhookCaller(
-            client: WebhookCaller.makeHTTPClient(),
+            client: webhookHTTP,
             policy: EgressPolicy(allowedHosts: configuration.tools.webhookAllow), environment: environment,
             logger: logger)
 
@@ -119,7 +121,7 @@ public final class SwitchboardService: Sendable {
         }
         return SwitchboardService(
             configuration: configuration, sip: sip, callLog: callLog, flows: flows, admin: admin,
-            modelDescription: modelDescription, modelClient: modelClient, tasks: tasks, webhookClient: webhooks)
+            modelDescription: modelDescription, modelClient: modelClient, tasks: tasks, webhookHTTP: webhookHTTP)
     }
 
     static func sipConfiguration(
@@ -152,6 +154,7 @@ public final class SwitchboardService: Sendable {
         await sip.stop()
         for task in tasks { task.cancel() }
         try? await modelClient?.shutdown()
+        try? await webhookHTTP.shutdown()
         await callLog.close()
     }
 }
