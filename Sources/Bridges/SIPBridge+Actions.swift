@@ -51,8 +51,12 @@ extension SIPBridge {
             command(.reject(callID: callID, statusCode: 503))
             return
         }
-        guard case .answer(let ringFor, let makeHandler) = configuration.route(user) else {
-            if case .reject(let code) = configuration.route(user) {
+        let info = IncomingCallInfo(
+            callID: callID, dialledUser: user, callerUser: incoming.from?.uri.user,
+            callerDisplayName: incoming.from?.displayName)
+        let route = configuration.route(info)
+        guard case .answer(let ringFor, let makeHandler) = route else {
+            if case .reject(let code) = route {
                 statistics.callsRejected += 1
                 command(.reject(callID: callID, statusCode: code))
             }

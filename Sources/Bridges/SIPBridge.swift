@@ -14,17 +14,37 @@ public final class SIPBridge: @unchecked Sendable {
         case reject(Int)
     }
 
+    /// Who is calling whom, as the INVITE says.
+    public struct IncomingCallInfo: Sendable, Equatable {
+        public var callID: String
+        /// The dialled user part of the Request-URI.
+        public var dialledUser: String
+        /// The caller's user part from From (a number for calls from a trunk or PBX), or nil.
+        public var callerUser: String?
+        public var callerDisplayName: String?
+    }
+
     public struct Configuration: Sendable {
         public var codecs: [MediaCodec]
         public var userAgent: String
-        public var route: @Sendable (String) -> CallRoute
+        /// Routes a call by everything known about it (the caller too).
+        public var route: @Sendable (IncomingCallInfo) -> CallRoute
+
+        /// Routes by the dialled user part alone.
         public init(
             codecs: [MediaCodec] = [.pcmu, .pcma, .opus], userAgent: String = "Switchboard",
             route: @escaping @Sendable (String) -> CallRoute
         ) {
+            self.init(codecs: codecs, userAgent: userAgent, routeCall: { route($0.dialledUser) })
+        }
+
+        public init(
+            codecs: [MediaCodec] = [.pcmu, .pcma, .opus], userAgent: String = "Switchboard",
+            routeCall: @escaping @Sendable (IncomingCallInfo) -> CallRoute
+        ) {
             self.codecs = codecs
             self.userAgent = userAgent
-            self.route = route
+            self.route = routeCall
         }
     }
 

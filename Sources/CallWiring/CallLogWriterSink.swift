@@ -36,7 +36,8 @@ public struct CallLogWriterSink: CallEngine.CallLogSink {
         case .turn(let speaker, let text, let durationMs):
             writer.write(.turn(TurnRecord(
                 callID: id, role: speaker == .caller ? .caller : .bot, transcript: text ?? "", audioMs: durationMs,
-                startedAt: date(record.at - .milliseconds(durationMs)))))
+                // A caller turn is logged when it ends; a bot turn when its reply was complete.
+                startedAt: speaker == .caller ? date(record.at - .milliseconds(durationMs)) : at)))
         case .dtmf(let digit):
             event(.dtmf, ["digit": .string(String(digit))])
         case .bargeIn:

@@ -135,18 +135,20 @@ public final class SwitchboardService: Sendable {
             throw ConfigurationError("sip.rtp_ports: '\(configuration.sip.rtpPorts)' is not low-high")
         }
         let codecs = configuration.sip.codecs.compactMap { MediaCodec(rawValue: $0.lowercased()) }
-        let route: @Sendable (String) -> SIPBridge.CallRoute = { user in
+        let route: @Sendable (SIPBridge.IncomingCallInfo) -> SIPBridge.CallRoute = { call in
+            let user = call.dialledUser
             if let diagnostic = DiagnosticHandlers.route(user: user, logger: logger) { return diagnostic }
             guard let flowPath = configuration.flowFile(forDialled: user), services.flows.flow(at: flowPath) != nil else {
                 return .reject(404)
             }
-            let factory = FlowCallFactory(services: services, caller: "unknown", callee: user, flowPath: flowPath)
+            let factory = FlowCallFactory(
+                services: services, caller: call.callerUser ?? "anonymous", callee: user, flowPath: flowPath)
             return .answer(ringFor: nil, handler: { FlowCallHandler(factory: factory, logger: logger) })
         }
         return SIPServer.Configuration(
             host: host, port: port,
             media: MediaEngine.Configuration(bindHost: host, portRange: range[0]...range[1]),
-            bridge: SIPBridge.Configuration(codecs: codecs.isEmpty ? [.pcmu, .pcma, .opus] : codecs, route: route))
+            bridge: SIPBridge.Configuration(codecs: codecs.isEmpty ? [.pcmu, .pcma, .opus] : codecs, routeCall: route))
     }
 
     /// Ends live calls with BYE, flushes the call log, stops every listener.

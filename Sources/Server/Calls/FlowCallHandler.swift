@@ -22,6 +22,8 @@ final class FlowCallHandler: CallMediaHandler {
     private var outbound: OutboundAudioQueue?
     private var continuation: AsyncStream<MediaInEvent>.Continuation?
     private var frame: [Int16] = []
+    /// Call time of the next inbound frame: one frame per media tick, so time is counted in frames.
+    private var inboundMs = 0
 
     init(factory: any CallSessionFactory, logger: Logger) {
         self.factory = factory
@@ -53,7 +55,8 @@ final class FlowCallHandler: CallMediaHandler {
     }
 
     func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
-        continuation?.yield(.audio(PCMFrame(samples: Array(samples), sampleRate: sampleRate)))
+        continuation?.yield(.audio(PCMFrame(samples: Array(samples), sampleRate: sampleRate, timestampMs: inboundMs)))
+        inboundMs += samples.count * 1000 / max(1, sampleRate)
         guard let outbound else { return }
         let active = frame.withUnsafeMutableBufferPointer { outbound.pull(into: $0) }
         if active {
