@@ -176,6 +176,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay"], swiftSettings: swiftSettings),
         .testTarget(name: "CallLogTests", dependencies: ["CallLog"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",

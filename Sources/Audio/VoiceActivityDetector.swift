@@ -23,10 +23,6 @@ public struct VoiceActivityDetector: Sendable {
         public var minLevelDBFS = -50.0
         /// The floor never goes below this (digital silence would otherwise pull it to -∞).
         public var noiseFloorMinDBFS = -75.0
-        /// Frames below this carry no signal at all (digital silence: a bridge's fill before the first RTP
-        /// packet, a muted or on-hold line). They are never voiced and teach the noise floor nothing, so line
-        /// noise that starts after them is learnt as noise rather than taken for speech.
-        public var digitalSilenceDBFS = -85.0
         /// How fast the floor follows quieter frames, and louder non-speech frames (fraction per 20 ms).
         public var floorFallRate = 0.25
         public var floorRiseRate = 0.03
@@ -98,13 +94,12 @@ public struct VoiceActivityDetector: Sendable {
 
     private mutating func step(level: Double, startMs: Int, endMs: Int, durationMs: Double) -> [VADEvent] {
         let c = configuration
-        let signal = level >= c.digitalSilenceDBFS
         let floor = noiseFloorDB ?? max(level, c.noiseFloorMinDBFS)
         let margin = inSpeech ? c.continueThresholdDB : c.thresholdDB
-        let voiced = signal && level >= max(floor + margin, c.minLevelDBFS)
+        let voiced = level >= max(floor + margin, c.minLevelDBFS)
         lastLevelDB = level
         lastFrameVoiced = voiced
-        if signal { updateFloor(floor, level: level, voiced: voiced, durationMs: durationMs) }
+        updateFloor(floor, level: level, voiced: voiced, durationMs: durationMs)
 
         switch state {
         case .silence:

@@ -9,10 +9,11 @@ public import Tools
 
 /// Writes one call's events to the SQLite call log without ever waiting on disk.
 public struct CallLogWriterSink: CallEngine.CallLogSink {
-    public let writer: CallLogWriter
+    /// The writer, or a wrapper of it (e.g. one that also updates metrics).
+    public let writer: any CallLog.CallLogSink
     public let callStartedAt: Date
 
-    public init(writer: CallLogWriter, callStartedAt: Date) {
+    public init(writer: any CallLog.CallLogSink, callStartedAt: Date) {
         self.writer = writer
         self.callStartedAt = callStartedAt
     }

@@ -21,7 +21,10 @@ public struct Replayer: Sendable {
         public var session = CallSessionConfiguration()
         public var modelOptions: ModelClientOptions = .telephony
 
-        public init(outDir: URL? = nil, synthesizer: any SpeechSynthesizer = EspeakSynthesizer()) {
+        /// One prompt cache for every replay in the process, as in `serve`: a prompt is synthesized once.
+        public static let sharedSynthesizer: any SpeechSynthesizer = CachingSpeechSynthesizer(base: EspeakSynthesizer())
+
+        public init(outDir: URL? = nil, synthesizer: any SpeechSynthesizer = Options.sharedSynthesizer) {
             self.outDir = outDir
             self.synthesizer = synthesizer
         }

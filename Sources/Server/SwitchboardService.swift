@@ -56,6 +56,9 @@ public final class SwitchboardService: Sendable {
             throw ConfigurationError("no valid flow in \(configuration.flows.dir)")
         }
         let callLog = try CallLogWriter(path: configuration.callLog.db, logger: logger)
+        // Every record goes through the metrics, so /metrics counts calls, outcomes, model latency, tool errors.
+        let metrics = AdminMetrics()
+        let records = MeteredCallLogSink(base: callLog, metrics: metrics)
         var tasks: [Task<Void, any Error>] = []
 
         // The model: the configured provider with its key, or recorded cassettes on loopback.
@@ -76,7 +79,7 @@ public final class SwitchboardService: Sendable {
             modelDescription = "recorded cassettes (\(cassettes)) on http://127.0.0.1:\(port)/v1, no API key"
         }
         let modelClient = ChatModelClient(provider: provider, options: .telephony, logger: logger)
-        let model: any ConversationModel = ChatModelConversation(client: modelClient) { callLog.write(.modelRequest($0)) }
+        let model: any ConversationModel = ChatModelConversation(client: modelClient) { records.write(.modelRequest($0)) }
 
         // Tools: the accounts database (seeded from the CSV on first start) and webhooks.
         var accounts: AccountsDatabase?
@@ -95,7 +98,7 @@ public final class SwitchboardService: Sendable {
 
         let services = CallServices(
             configuration: configuration, flows: flows, model: model, accounts: accounts, webhooks: webhooks,
-            synthesizer: EspeakSynthesizer(), callLog: callLog, logger: logger)
+            synthesizer: CachingSpeechSynthesizer(base: EspeakSynthesizer()), callLog: records, logger: logger)
         let sip = try await SIPServer.start(
             configuration: try sipConfiguration(configuration, services: services, logger: logger), logger: logger)
 
@@ -104,7 +107,7 @@ public final class SwitchboardService: Sendable {
             let server = try AdminServer(
                 configuration: try AdminServerConfiguration(
                     listen: configuration.admin.listen, bearerToken: environment[configuration.admin.tokenEnv]),
-                store: callLog.store,
+                store: callLog.store, metrics: metrics,
                 reloadFlows: {
                     let report = flows.reload()
                     return FlowReloadResult(

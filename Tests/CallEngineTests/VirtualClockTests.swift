@@ -18,6 +18,8 @@ struct VirtualClockTests {
                 try? await clock.sleep(until: .milliseconds(ms))
                 log.add(name)
             }
+            // Insertion order is the order the sleeps begin: let each task reach its sleep before the next.
+            await clock.settle()
         }
         await clock.advance(to: .milliseconds(15))
         #expect(log.all == ["b", "c"])

@@ -16,14 +16,15 @@ public struct CallServices: Sendable {
     public var accounts: AccountsDatabase?
     public var webhooks: WebhookCaller?
     public var synthesizer: any SpeechSynthesizer
-    public var callLog: CallLogWriter?
+    /// Where call records go: the writer, usually behind the admin metrics.
+    public var callLog: (any CallLog.CallLogSink)?
     public var session: CallSessionConfiguration
     public var logger: Logger
 
     public init(
         configuration: SwitchboardConfiguration, flows: FlowRegistry, model: any ConversationModel,
         accounts: AccountsDatabase?, webhooks: WebhookCaller?, synthesizer: any SpeechSynthesizer,
-        callLog: CallLogWriter?, session: CallSessionConfiguration = CallSessionConfiguration(), logger: Logger
+        callLog: (any CallLog.CallLogSink)?, session: CallSessionConfiguration = CallSessionConfiguration(), logger: Logger
     ) {
         self.configuration = configuration
         self.flows = flows

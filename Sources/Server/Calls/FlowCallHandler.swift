@@ -55,7 +55,11 @@ final class FlowCallHandler: CallMediaHandler {
     }
 
     func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
-        continuation?.yield(.audio(PCMFrame(samples: Array(samples), sampleRate: sampleRate, timestampMs: inboundMs)))
+        // Before the caller's first RTP packet the bridge can only fill digital silence; the turn detector
+        // would take that for the line's noise floor and the real line noise that follows for speech.
+        if session.statistics.packetsReceived > 0 {
+            continuation?.yield(.audio(PCMFrame(samples: Array(samples), sampleRate: sampleRate, timestampMs: inboundMs)))
+        }
         inboundMs += samples.count * 1000 / max(1, sampleRate)
         guard let outbound else { return }
         let active = frame.withUnsafeMutableBufferPointer { outbound.pull(into: $0) }
