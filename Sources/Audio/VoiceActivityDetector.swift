@@ -23,6 +23,11 @@ public struct VoiceActivityDetector: Sendable {
         public var minLevelDBFS = -50.0
         /// The floor never goes below this (digital silence would otherwise pull it to -∞).
         public var noiseFloorMinDBFS = -75.0
+        /// Frames below this carry no signal at all (digital silence: a jitter buffer's fill for a late or lost
+        /// packet, a muted or on-hold line). They are never voiced and, once the floor is known, teach it
+        /// nothing: a line whose noise is interrupted by such gaps would otherwise see its floor dragged down
+        /// and its noise taken for speech.
+        public var digitalSilenceDBFS = -85.0
         /// How fast the floor follows quieter frames, and louder non-speech frames (fraction per 20 ms).
         public var floorFallRate = 0.25
         public var floorRiseRate = 0.03
@@ -94,12 +99,13 @@ public struct VoiceActivityDetector: Sendable {
 
     private mutating func step(level: Double, startMs: Int, endMs: Int, durationMs: Double) -> [VADEvent] {
         let c = configuration
+        let signal = level >= c.digitalSilenceDBFS
         let floor = noiseFloorDB ?? max(level, c.noiseFloorMinDBFS)
         let margin = inSpeech ? c.continueThresholdDB : c.thresholdDB
-        let voiced = level >= max(floor + margin, c.minLevelDBFS)
+        let voiced = signal && level >= max(floor + margin, c.minLevelDBFS)
         lastLevelDB = level
         lastFrameVoiced = voiced
-        updateFloor(floor, level: level, voiced: voiced, durationMs: durationMs)
+        if signal || noiseFloorDB == nil { updateFloor(floor, level: level, voiced: voiced, durationMs: durationMs) }
 
         switch state {
         case .silence:

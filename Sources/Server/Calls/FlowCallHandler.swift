@@ -24,6 +24,7 @@ final class FlowCallHandler: CallMediaHandler {
     private var frame: [Int16] = []
     /// Call time of the next inbound frame: one frame per media tick, so time is counted in frames.
     private var inboundMs = 0
+    private var heardCaller = false
 
     init(factory: any CallSessionFactory, logger: Logger) {
         self.factory = factory
@@ -55,9 +56,11 @@ final class FlowCallHandler: CallMediaHandler {
     }
 
     func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
-        // Before the caller's first RTP packet the bridge can only fill digital silence; the turn detector
-        // would take that for the line's noise floor and the real line noise that follows for speech.
-        if session.statistics.packetsReceived > 0 {
+        // Until the caller's first audio comes out of the jitter buffer the bridge can only fill digital
+        // silence; the turn detector would take that for the line's noise floor, and the real line noise that
+        // follows for speech. So inbound audio starts with the first frame that carries any signal.
+        if !heardCaller { heardCaller = samples.contains { $0 != 0 } }
+        if heardCaller {
             continuation?.yield(.audio(PCMFrame(samples: Array(samples), sampleRate: sampleRate, timestampMs: inboundMs)))
         }
         inboundMs += samples.count * 1000 / max(1, sampleRate)
