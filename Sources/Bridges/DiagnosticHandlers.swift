@@ -1,6 +1,6 @@
 import Audio
 public import Logging
-public import NIOCore
+import NIOCore
 
 /// The built-in call handlers chosen by the dialled user part (they stay as diagnostics):
 /// `echo` returns the caller's audio, `tone` plays 440 Hz and hangs up after 3 s, `dtmf` logs digits,

@@ -146,7 +146,7 @@ extension SIPBridge {
             for id in core?.activeCallIDs ?? [] { command(.hangUp(callID: id)) }
             let promise = eventLoop.makePromise(of: Void.self)
             let deadline = NIODeadline.now() + grace
-            func poll() {
+            @Sendable func poll() {
                 let busy = (core?.transactionCount ?? 0) > 0 && (core?.activeCallIDs.isEmpty == false || hasClientWork)
                 if !busy || NIODeadline.now() >= deadline {
                     for t in timers.values { t.cancel() }

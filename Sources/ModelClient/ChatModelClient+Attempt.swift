@@ -27,10 +27,8 @@ extension ChatModelClient {
                 retryable: true))
         do {
             return try await withThrowingTaskGroup(of: ChatReply?.self) { group in
-                group.addTask {
-                    try await watchdog.run()
-                    return nil
-                }
+                // The watchdog never returns: it throws when a deadline passes, or is cancelled.
+                group.addTask { try await watchdog.run() }
                 group.addTask { try await self.read(context, watchdog: watchdog) }
                 while let result = try await group.next() {
                     if let reply = result {

@@ -2,7 +2,7 @@
 // retries (bounded, jittered, honouring the server's hints) only until the first audio has been delivered,
 // enforces connect / first-byte / idle-gap timeouts, and aborts the HTTP request at once when the consumer
 // stops listening (barge-in, hang-up: cancel the task or drop the stream).
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import Logging
 import NIOCore
 import Foundation

@@ -168,7 +168,7 @@ struct AudioBench {
         let r = try Resampler(from: from, to: to, quality: quality)
         let size = from / 50
         let count = input.count / size
-        try input.withUnsafeBufferPointer { p in
+        input.withUnsafeBufferPointer { p in
             measure(name) { i in
                 let k = i % count
                 return r.process(UnsafeBufferPointer(rebasing: p[k * size..<k * size + size]), into: o)
