@@ -107,4 +107,14 @@ import Testing
         let quiet = ToneGenerator.silence(durationMs: 2000, sampleRate: 8000)
         #expect(AudioTools.detectUtterances(WAVAudio(sampleRate: 8000, samples: quiet)).isEmpty)
     }
+
+    /// A jitter buffer fills late or lost packets with digital silence; those gaps in steady line noise must
+    /// not drag the noise floor down and turn the noise into speech.
+    @Test func lineNoiseWithSilentGapsIsNotSpeech() {
+        var signal = TestAudio.whiteNoise(count: 8000 * 6, rms: 150)
+        for frame in stride(from: 3, to: signal.count / 160, by: 4) {
+            for i in (frame * 160)..<(frame * 160 + 160) { signal[i] = 0 }
+        }
+        #expect(AudioTools.detectUtterances(WAVAudio(sampleRate: 8000, samples: signal)).isEmpty)
+    }
 }
