@@ -14,10 +14,26 @@ struct AttemptContext: Sendable {
     var progress: AttemptProgress
     var continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
     var logger: Logger
+    var tap: ExchangeTap?
 }
 
 extension ChatModelClient {
     func attemptOnce(_ context: AttemptContext) async throws -> ChatReply {
+        context.tap?.started(url: provider.chatCompletionsURL, body: context.body)
+        do {
+            let reply = try await watched(context)
+            context.tap?.finished(.completed)
+            return reply
+        } catch let error as ModelClientError {
+            context.tap?.finished(.failed(error))
+            throw error
+        } catch {
+            context.tap?.finished(.cancelled)
+            throw error
+        }
+    }
+
+    private func watched(_ context: AttemptContext) async throws -> ChatReply {
         let clock = ContinuousClock()
         let watchdog = StreamWatchdog(
             deadline: clock.now + options.connectTimeout + options.firstByteTimeout,
@@ -59,6 +75,7 @@ extension ChatModelClient {
         let response = try await http.execute(request, deadline: .distantFuture, logger: context.logger)
         let status = Int(response.status.code)
         context.progress.status(status)
+        context.tap?.head(status: status, headers: response.headers.map { ($0.name, $0.value) })
         let idle = ModelClientError(
             .idleTimeout, "the reply stream from \(provider.profile.name) stalled for more than \(options.idleTimeout)",
             retryable: true)
@@ -66,6 +83,7 @@ extension ChatModelClient {
             var bytes: [UInt8] = []
             for try await buffer in response.body {
                 watchdog.arm(deadline: clock.now + options.idleTimeout, error: idle)
+                context.tap?.received(buffer)
                 if bytes.count < 65_536 { bytes += buffer.readableBytesView.prefix(65_536 - bytes.count) }
             }
             throw Self.httpError(
@@ -82,6 +100,7 @@ extension ChatModelClient {
         for try await buffer in response.body {
             let now = clock.now
             context.progress.received(bytes: buffer.readableBytes, at: context.start.duration(to: now))
+            context.tap?.received(buffer)
             watchdog.arm(deadline: now + options.idleTimeout, error: idle)
             if isEventStream {
                 deliver(try decoder.consumeStream(buffer.readableBytesView), context)

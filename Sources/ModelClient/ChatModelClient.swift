@@ -11,15 +11,18 @@ import Foundation
 public final class ChatModelClient: Sendable {
     public let provider: ProviderConfiguration
     public let options: ModelClientOptions
+    /// Receives every HTTP attempt of every request (`serve --record`); a request may name its own instead.
+    public let recorder: (any ModelExchangeRecorder)?
     let http: HTTPClient
     let logger: Logger
 
     public init(
         provider: ProviderConfiguration, options: ModelClientOptions = ModelClientOptions(),
-        logger: Logger = Logger(label: "switchboard.model")
+        logger: Logger = Logger(label: "switchboard.model"), recorder: (any ModelExchangeRecorder)? = nil
     ) {
         self.provider = provider
         self.options = options
+        self.recorder = recorder
         var logger = logger
         logger[metadataKey: "provider"] = "\(provider.profile.name)"
         self.logger = logger
@@ -39,12 +42,17 @@ public final class ChatModelClient: Sendable {
 
     /// Sends `request` and streams the reply. Audio arrives resampled to `outputSampleRate`. The stream ends
     /// with `.finished`, or throws a `ModelClientError`. Cancelling the consuming task (or dropping the
-    /// stream) aborts the HTTP request and ends the stream without further events.
-    public func events(for request: ChatRequest, outputSampleRate: Int) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
+    /// stream) aborts the HTTP request and ends the stream without further events. `recorder` (default: the
+    /// client's) sees every attempt of this request.
+    public func events(
+        for request: ChatRequest, outputSampleRate: Int, recorder: (any ModelExchangeRecorder)? = nil
+    ) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ChatStreamEvent.self)
+        let recorder = recorder ?? self.recorder
         let task = Task {
             do {
-                try await self.run(request, outputSampleRate: outputSampleRate, continuation: continuation)
+                try await self.run(
+                    request, outputSampleRate: outputSampleRate, recorder: recorder, continuation: continuation)
                 continuation.finish()
             } catch is CancellationError {
                 continuation.finish()
@@ -58,10 +66,11 @@ public final class ChatModelClient: Sendable {
 
     /// Sends `request`, hands every event to `onEvent`, and returns the reply summary.
     public func reply(
-        to request: ChatRequest, outputSampleRate: Int, onEvent: (ChatStreamEvent) -> Void = { _ in }
+        to request: ChatRequest, outputSampleRate: Int, recorder: (any ModelExchangeRecorder)? = nil,
+        onEvent: (ChatStreamEvent) -> Void = { _ in }
     ) async throws -> ChatReply {
         var reply: ChatReply?
-        for try await event in events(for: request, outputSampleRate: outputSampleRate) {
+        for try await event in events(for: request, outputSampleRate: outputSampleRate, recorder: recorder) {
             onEvent(event)
             if case .finished(let value) = event { reply = value }
         }
@@ -70,7 +79,8 @@ public final class ChatModelClient: Sendable {
     }
 
     private func run(
-        _ request: ChatRequest, outputSampleRate: Int, continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
+        _ request: ChatRequest, outputSampleRate: Int, recorder: (any ModelExchangeRecorder)?,
+        continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
     ) async throws {
         guard outputSampleRate > 0 else {
             throw ModelClientError(.configuration, "output sample rate must be positive, got \(outputSampleRate)")
@@ -84,6 +94,7 @@ public final class ChatModelClient: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var attempt = 0
+        let requestID = UUID()
         var logger = self.logger
         logger[metadataKey: "model"] = "\(request.model)"
         while true {
@@ -92,7 +103,8 @@ public final class ChatModelClient: Sendable {
             do {
                 let context = AttemptContext(
                     request: request, body: body, outputSampleRate: outputSampleRate, start: start, attempt: attempt,
-                    progress: progress, continuation: continuation, logger: logger)
+                    progress: progress, continuation: continuation, logger: logger,
+                    tap: recorder.map { ExchangeTap(recorder: $0, id: ModelExchangeID(request: requestID, attempt: attempt)) })
                 let reply = try await attemptOnce(context)
                 continuation.yield(.finished(reply))
                 logger.debug("model reply finished", metadata: ["total_ms": "\(reply.metrics.total.milliseconds)"])
