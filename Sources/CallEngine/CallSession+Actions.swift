@@ -21,8 +21,8 @@ extension CallSession {
         case .cancelModel:
             cancelModel(reason: "step left")
             pendingReply = nil
-        case .callTool(let call):
-            callTool(call)
+        case .callTools(let calls):
+            runTools(calls)
         case .transfer(let uri, let route):
             await transfer(uri: uri, route: route)
         case .hangUp(let reason):
@@ -62,7 +62,10 @@ extension CallSession {
         await feed(.timerFired(id))
     }
 
-    private func callTool(_ call: ToolCall) {
+    /// Hands one batch (a model turn's calls, or a tool step's call) to the tools port at once; the port runs
+    /// them concurrently under its caps. The results go to the flow in the calls' order when all are in.
+    private func runTools(_ calls: [ToolCall]) {
+        guard !calls.isEmpty else { return }
         let tools = dependencies.tools
         let clock = self.clock
         let context = ToolRunContext(
@@ -70,27 +73,35 @@ extension CallSession {
         )
         clock.task {
             let started = clock.now
-            let outcome: ToolResult.Outcome
-            do throws(ToolError) {
-                let value = try await tools.run(call, context: context)
-                outcome = .success(value)
-            } catch {
-                outcome = .failure("\(error.code): \(error.message)")
-            }
-            await self.toolFinished(call, outcome: outcome, durationMs: (clock.now - started).milliseconds)
+            let results = await tools.run(calls, context: context)
+            await self.toolsFinished(calls, results: results, durationMs: (clock.now - started).milliseconds)
         }
     }
 
-    private func toolFinished(_ call: ToolCall, outcome: ToolResult.Outcome, durationMs: Int) async {
+    /// Logs every call of the batch (its `durationMs` is the batch's time on the call clock: the calls ran
+    /// together; the runner's own per-call timing goes to the `tool_calls` table) and feeds the results.
+    private func toolsFinished(_ calls: [ToolCall], results: [ToolResult], durationMs: Int) async {
         guard !isEnded else { return }
-        switch outcome {
-        case .success(let value):
-            log(.toolCall(name: call.name, arguments: call.arguments.jsonText, result: value.jsonText, error: nil, durationMs: durationMs))
-        case .failure(let message):
-            logger.warning("tool failed", metadata: ["tool": "\(call.name)", "error": "\(message)"])
-            log(.toolCall(name: call.name, arguments: call.arguments.jsonText, result: nil, error: message, durationMs: durationMs))
+        var answers: [ToolResult] = []
+        for (index, call) in calls.enumerated() {
+            let result =
+                results.indices.contains(index) && results[index].id == call.id
+                ? results[index]
+                : results.first { $0.id == call.id }
+                    ?? ToolResult(id: call.id, outcome: .failure("tool_no_result: the tool runner gave no result for \(call.name)"))
+            let arguments = call.arguments.jsonText
+            switch result.outcome {
+            case .success(let value):
+                log(.toolCall(name: call.name, arguments: arguments, result: value.jsonText, error: nil, durationMs: durationMs))
+            case .failure(let message):
+                logger.warning("tool failed", metadata: ["tool": "\(call.name)", "error": "\(message)"])
+                log(.toolCall(name: call.name, arguments: arguments, result: nil, error: message, durationMs: durationMs))
+            }
+            answers.append(result)
         }
-        await feed(.toolResult(ToolResult(id: call.id, outcome: outcome)))
+        for answer in answers {
+            await feed(.toolResult(answer))
+        }
     }
 
     private func transfer(uri: String, route: String?) async {

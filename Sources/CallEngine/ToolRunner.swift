@@ -28,7 +28,37 @@ public struct ToolError: Error, Sendable, Equatable {
     }
 }
 
-/// The tools port: runs one tool call (arguments already parsed from the model's JSON) and returns its result.
+/// The tools port. The session hands over every batch of tool calls (all calls of one model reply, or a
+/// `tool` step's single call) with `run(_ calls:context:)`; `run(_ call:context:)` runs one call by itself.
 public protocol ToolRunner: Sendable {
+    /// Runs one tool call (arguments already parsed from the model's JSON) and returns its result.
     func run(_ call: ToolCall, context: ToolRunContext) async throws(ToolError) -> JSONValue
+
+    /// Runs the calls of one model turn as one batch: concurrently where the runner can, with its per-turn
+    /// and per-call caps applied to the batch. Returns exactly one result per call, in the calls' order;
+    /// a failed call is a `.failure("code: message")` result, never a thrown error.
+    func run(_ calls: [ToolCall], context: ToolRunContext) async -> [ToolResult]
+}
+
+extension ToolRunner {
+    /// One call after the other, in order (enough for recorded and in-memory runners).
+    public func run(_ calls: [ToolCall], context: ToolRunContext) async -> [ToolResult] {
+        var results: [ToolResult] = []
+        results.reserveCapacity(calls.count)
+        for call in calls {
+            do throws(ToolError) {
+                results.append(ToolResult(id: call.id, outcome: .success(try await run(call, context: context))))
+            } catch {
+                results.append(ToolResult(id: call.id, error: error))
+            }
+        }
+        return results
+    }
+}
+
+extension ToolResult {
+    /// A failed call's result: `"code: message"`, as the model and the flow see it.
+    public init(id: String, error: ToolError) {
+        self.init(id: id, outcome: .failure("\(error.code): \(error.message)"))
+    }
 }

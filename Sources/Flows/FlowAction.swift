@@ -116,7 +116,10 @@ public enum FlowAction: Sendable, Equatable {
     case askModel(ModelRequest)
     /// Cancel a model request in flight (the step was left).
     case cancelModel
-    case callTool(ToolCall)
+    /// Run these tool calls as one batch — all calls of one model reply, or a `tool` step's single call —
+    /// concurrently where the runner can (its per-turn caps apply to the batch). Answer with one
+    /// `.toolResult` per call, in any order; the interpreter gives them to the model in the calls' order.
+    case callTools([ToolCall])
     /// Transfer the call (SIP REFER or the bridge's transfer); answer with `.transferResult`.
     case transfer(uri: String, route: String?)
     case hangUp(reason: String)

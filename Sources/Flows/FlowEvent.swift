@@ -52,7 +52,7 @@ public struct ModelReply: Sendable, Equatable {
     }
 }
 
-/// The outcome of a `.callTool`.
+/// The outcome of one call of a `.callTools` batch.
 public struct ToolResult: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         case success(JSONValue)

@@ -63,17 +63,8 @@ extension FlowInterpreter {
         case (.modelFailed(let reason), .thinking):
             output.append(.stopListening)
             fail("model failed: \(reason)", handler: state.step.onError)
-        case (.toolResult(let result), .tools(var pending, var results)):
-            guard let index = pending.firstIndex(of: result.id) else { return }
-            pending.remove(at: index)
-            results.append(result)
-            log("tool_result", detail: result.id)
-            if pending.isEmpty {
-                askModel(&state, .toolResults(results))
-            } else {
-                state.wait = .tools(pending: pending, results: results)
-                phase = .agent(state)
-            }
+        case (.toolResult(let result), .tools(let batch)):
+            handleToolResult(result, batch, &state)
         default:
             break
         }
@@ -81,18 +72,9 @@ extension FlowInterpreter {
 
     mutating func handleReply(_ reply: ModelReply, _ state: inout AgentState) {
         let text = reply.text.flatMap { $0.isEmpty ? nil : $0 }
-        // An exit tool ends the step; its arguments go to vars.exit_args.
+        // An exit tool ends the step (after the reply's other tool calls ran: see `ToolBatch`).
         if let exit = reply.toolCalls.first(where: { state.step.toolExits[$0.name] != nil }) {
-            log("agent_exit", detail: exit.name)
-            setVariable("exit_args", exit.arguments)
-            let target = state.step.toolExits[exit.name]
-            if let text, !reply.alreadySpoken {
-                state.wait = .leaving(play(.text(text), interruptible: false, voice: state.step.voice, language: state.step.language), to: target)
-                phase = .agent(state)
-            } else {
-                output.append(.stopListening)
-                enter(target)
-            }
+            startTools(reply, text: text, exit: ToolBatch.Exit(call: exit, text: text, alreadySpoken: reply.alreadySpoken), &state)
             return
         }
         if !reply.toolCalls.isEmpty {
@@ -102,26 +84,7 @@ extension FlowInterpreter {
                 fail("model called tools \(Self.maxToolRoundsPerTurn) times in a row", handler: state.step.onError)
                 return
             }
-            if let text, !reply.alreadySpoken {
-                _ = play(.text(text), interruptible: true, voice: state.step.voice, language: state.step.language)
-            }
-            var pending: [String] = []
-            var results: [ToolResult] = []
-            for call in reply.toolCalls {
-                if state.step.tools.contains(call.name), flow.tools[call.name] != nil {
-                    log("tool_call", detail: call.name)
-                    output.append(.callTool(call))
-                    pending.append(call.id)
-                } else {
-                    results.append(ToolResult(id: call.id, outcome: .failure("tool \(call.name) is not available here")))
-                }
-            }
-            if pending.isEmpty {
-                askModel(&state, .toolResults(results))
-            } else {
-                state.wait = .tools(pending: pending, results: results)
-                phase = .agent(state)
-            }
+            startTools(reply, text: text, exit: nil, &state)
             return
         }
         if !state.nudging { state.turns += 1 }

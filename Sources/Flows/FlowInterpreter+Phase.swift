@@ -29,7 +29,8 @@ struct AgentState: Sendable {
         case thinking
         case speaking(PromptID)
         case listening
-        case tools(pending: [String], results: [ToolResult])
+        /// Running the tool calls of the last reply.
+        case tools(ToolBatch)
         /// Playing the last words before leaving through an exit.
         case leaving(PromptID, to: String?)
     }
@@ -109,7 +110,7 @@ extension FlowInterpreter {
             nextToolCallNumber += 1
             let context = self.context
             let args = JSONValue.object(tool.args.mapValues { $0.render(context) })
-            output.append(.callTool(ToolCall(id: id, name: tool.tool, arguments: args)))
+            output.append(.callTools([ToolCall(id: id, name: tool.tool, arguments: args)]))
             phase = .tool(id: id, step: tool)
         case .transfer(let transfer):
             startTransfer(transfer)

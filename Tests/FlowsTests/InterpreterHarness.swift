@@ -60,6 +60,12 @@ func modelRequests(_ actions: [FlowAction]) -> [ModelRequest] {
     actions.compactMap { if case .askModel(let request) = $0 { return request } else { return nil } }
 }
 
+/// Every tool call the actions ask for (all batches, flattened).
 func toolCalls(_ actions: [FlowAction]) -> [ToolCall] {
-    actions.compactMap { if case .callTool(let call) = $0 { return call } else { return nil } }
+    actions.flatMap { if case .callTools(let calls) = $0 { return calls } else { return [] } }
+}
+
+/// The `.callTools` batches in the actions, one array per batch.
+func toolBatches(_ actions: [FlowAction]) -> [[ToolCall]] {
+    actions.compactMap { if case .callTools(let calls) = $0 { return calls } else { return nil } }
 }

@@ -1,0 +1,102 @@
+/// The tool calls of one model reply, while they run.
+///
+/// Dispatch rule for a reply with tool calls (all of it decided here; the engine only runs batches):
+/// - Calls the step does not list (or the flow does not declare) are answered at once with an error result
+///   and never run.
+/// - All other calls of the reply go to the engine as ONE `.callTools` batch, so they run concurrently and the
+///   runner's per-turn cap sees the whole turn.
+/// - The results go back to the model in the calls' order (not in the order they finished), in one request.
+/// - An exit tool (a name under the step's `exits:`, e.g. `transfer_call`, `end_call`) is never run as a tool:
+///   it ends the step. The first exit call of the reply wins; later exit calls are ignored. When the reply
+///   also has ordinary calls, those run first (one batch, as above); once all their results are in (and
+///   logged by the engine) the step is left through the exit. Their results are not sent to the model — its
+///   conversation in this step is over. The reply's own text (when not already spoken) is played on the way out.
+struct ToolBatch: Sendable, Equatable {
+    /// Where to go once the batch is done, when the reply also held an exit tool.
+    struct Exit: Sendable, Equatable {
+        var call: ToolCall
+        var text: String?
+        var alreadySpoken: Bool
+    }
+
+    /// Every call of the reply that is answered, in the model's order.
+    var ids: [String]
+    /// One slot per call; `nil` while the engine still runs it.
+    var results: [ToolResult?]
+    var exit: Exit?
+
+    var isComplete: Bool { !results.contains(nil) }
+
+    /// The results in the calls' order.
+    var ordered: [ToolResult] { results.compactMap { $0 } }
+
+    /// Fills the first open slot for `result.id`; false for an unknown or already answered id.
+    mutating func accept(_ result: ToolResult) -> Bool {
+        guard let index = ids.indices.first(where: { ids[$0] == result.id && results[$0] == nil }) else {
+            return false
+        }
+        results[index] = result
+        return true
+    }
+}
+
+extension FlowInterpreter {
+    /// The reply asked for tools: run the available ones as one batch (see `ToolBatch` for the rule).
+    mutating func startTools(_ reply: ModelReply, text: String?, exit: ToolBatch.Exit?, _ state: inout AgentState) {
+        var batch = ToolBatch(ids: [], results: [], exit: exit)
+        var toRun: [ToolCall] = []
+        for call in reply.toolCalls where state.step.toolExits[call.name] == nil {
+            if state.step.tools.contains(call.name), flow.tools[call.name] != nil {
+                log("tool_call", detail: call.name)
+                toRun.append(call)
+                batch.ids.append(call.id)
+                batch.results.append(nil)
+            } else if exit == nil {
+                batch.ids.append(call.id)
+                batch.results.append(ToolResult(id: call.id, outcome: .failure("tool \(call.name) is not available here")))
+            }
+        }
+        if exit == nil, let text, !reply.alreadySpoken {
+            _ = play(.text(text), interruptible: true, voice: state.step.voice, language: state.step.language)
+        }
+        if !toRun.isEmpty { output.append(.callTools(toRun)) }
+        state.wait = .tools(batch)
+        toolsProgressed(batch, &state)
+    }
+
+    /// A `.toolResult` while the agent waits for its batch.
+    mutating func handleToolResult(_ result: ToolResult, _ batch: ToolBatch, _ state: inout AgentState) {
+        var batch = batch
+        guard batch.accept(result) else { return }
+        log("tool_result", detail: result.id)
+        toolsProgressed(batch, &state)
+    }
+
+    private mutating func toolsProgressed(_ batch: ToolBatch, _ state: inout AgentState) {
+        guard batch.isComplete else {
+            state.wait = .tools(batch)
+            phase = .agent(state)
+            return
+        }
+        if let exit = batch.exit {
+            takeExit(exit, &state)
+        } else {
+            askModel(&state, .toolResults(batch.ordered))
+        }
+    }
+
+    /// Leaves the agent step through an exit tool; its arguments go to `vars.exit_args`.
+    mutating func takeExit(_ exit: ToolBatch.Exit, _ state: inout AgentState) {
+        log("agent_exit", detail: exit.call.name)
+        setVariable("exit_args", exit.call.arguments)
+        let target = state.step.toolExits[exit.call.name]
+        if let text = exit.text, !exit.alreadySpoken {
+            let prompt = play(.text(text), interruptible: false, voice: state.step.voice, language: state.step.language)
+            state.wait = .leaving(prompt, to: target)
+            phase = .agent(state)
+        } else {
+            output.append(.stopListening)
+            enter(target)
+        }
+    }
+}
