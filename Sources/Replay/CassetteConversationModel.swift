@@ -193,7 +193,12 @@ public final class CassetteConversationModel: ConversationModel {
                 return broken(error, at: at)
             }
         }
-        if response.stalls { return timeout("timeout.idle", after: options.idleTimeout) }
+        if response.stalls {
+            // Silent from the start (no head, or a head and nothing after): the first-byte deadline decides.
+            return firstByte == nil
+                ? timeout("timeout.first_byte", after: options.firstByteTimeout)
+                : timeout("timeout.idle", after: options.idleTimeout)
+        }
         do {
             deliver(response.isEventStream ? try decoder.finishStream() : try decoder.consumeCompletion(Data(response.body)), at: last)
         } catch {

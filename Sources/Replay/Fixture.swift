@@ -17,6 +17,13 @@ public struct Fixture: Sendable {
             case startedAt = "started_at"
             case sampleRate = "sample_rate"
         }
+
+        public init(caller: String, callee: String, startedAt: Date? = nil, sampleRate: Int? = nil) {
+            self.caller = caller
+            self.callee = callee
+            self.startedAt = startedAt
+            self.sampleRate = sampleRate
+        }
     }
 
     public struct DTMFEvent: Codable, Sendable, Equatable {
@@ -26,6 +33,11 @@ public struct Fixture: Sendable {
         enum CodingKeys: String, CodingKey {
             case atMs = "at_ms"
             case digit
+        }
+
+        public init(atMs: Int, digit: String) {
+            self.atMs = atMs
+            self.digit = digit
         }
     }
 
@@ -37,6 +49,11 @@ public struct Fixture: Sendable {
         enum CodingKeys: String, CodingKey {
             case mode
             case accountsCSV = "accounts_csv"
+        }
+
+        public init(mode: Mode, accountsCSV: String? = nil) {
+            self.mode = mode
+            self.accountsCSV = accountsCSV
         }
     }
 
@@ -57,6 +74,23 @@ public struct Fixture: Sendable {
             case format, name, description, flow, call, dtmf, tools, expect
             case callerAudio = "caller_audio"
             case hangupAtMs = "hangup_at_ms"
+        }
+
+        public init(
+            format: Int = 1, name: String, description: String? = nil, flow: String, call: Call,
+            callerAudio: String? = nil, dtmf: [DTMFEvent]? = nil, hangupAtMs: Int? = nil, tools: ToolSettings? = nil,
+            expect: FixtureExpectation? = nil
+        ) {
+            self.format = format
+            self.name = name
+            self.description = description
+            self.flow = flow
+            self.call = call
+            self.callerAudio = callerAudio
+            self.dtmf = dtmf
+            self.hangupAtMs = hangupAtMs
+            self.tools = tools
+            self.expect = expect
         }
     }
 

@@ -93,30 +93,9 @@ public struct Replayer: Sendable {
         return Run(observed: observed, mismatches: model.mismatches, durationMs: result.durationMs)
     }
 
-    /// `modelToolCalls` are what the model asked for (exits included); tools the flow ran by itself (`tool`
-    /// steps) come from the call's events and are added after them.
+    /// What the replayed call did: the same reading as `serve --record` makes of a live call.
     func observe(_ session: CallSession, events: [CallLogRecord], modelToolCalls: [Flows.ToolCall]) async -> ObservedCall {
-        var observed = ObservedCall()
-        let outcome = await session.outcome
-        observed.endReason = outcome?.endReason ?? "timeout"
-        observed.route = outcome?.route
-        observed.steps = await session.stepsVisited
-        observed.botTranscript = await session.transcript.filter { $0.speaker == .bot }.map(\.text)
-            .joined(separator: " ")
-        observed.turns = await session.callerTurns
-        observed.bargeIns = await session.bargeIns
-        observed.tools = modelToolCalls.map { ObservedCall.ToolCallSeen(name: $0.name, arguments: $0.arguments) }
-        var unmatched = observed.tools
-        for record in events {
-            guard case .toolCall(let name, let arguments, _, _, _) = record.event else { continue }
-            let seen = ObservedCall.ToolCallSeen(name: name, arguments: JSONValue.parse(arguments) ?? .string(arguments))
-            if let index = unmatched.firstIndex(where: { $0.name == name }) {
-                unmatched.remove(at: index)
-            } else {
-                observed.tools.append(seen)
-            }
-        }
-        return observed
+        await ObservedCall.observe(session, events: events, modelToolCalls: modelToolCalls)
     }
 
     func loadFlow(_ url: URL) throws(ReplayError) -> Flow {

@@ -1,22 +1,36 @@
-// `switchboard serve`: answer SIP calls over UDP. Until flows are routed here, the dialled user part picks a
-// built-in diagnostic handler (echo, tone, dtmf, transfer, ring); anything else gets 404.
+// `switchboard serve`: answer SIP calls and run call flows — the configuration file (or the embedded defaults)
+// plus SWITCHBOARD_* overrides and these options, assembled by `SwitchboardService`: flows, call log, model
+// (live API, or recorded cassettes with no key), tools, admin API, and with `--record DIR` every call written as
+// a replayable fixture (docs/fixtures.md).
 import ArgumentParser
-import Bridges
 import Dispatch
 import Foundation
 import Logging
+import Server
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Answer SIP calls and run call flows.")
 
-    @Option(name: .long, help: "SIP listen address host:port (UDP).")
-    var sip: String = "127.0.0.1:5080"
+    @Option(name: .long, help: "Configuration file (YAML); every field has a default.")
+    var config: String?
+
+    @Option(name: .long, help: "SIP listen address host:port (UDP). Default: the configuration's sip.listen.")
+    var sip: String?
 
     @Option(name: .customLong("rtp-ports"), help: "RTP port range, e.g. 20000-20999 (even ports; RTCP on +1).")
-    var rtpPorts: String = "20000-20999"
+    var rtpPorts: String?
 
     @Option(name: .long, help: "Codec preference, comma separated: pcmu, pcma, opus.")
-    var codecs: String = "pcmu,pcma,opus"
+    var codecs: String?
+
+    @Option(name: .long, help: "The call log (SQLite file).")
+    var db: String?
+
+    @Option(name: .long, help: "Admin HTTP API host:port (port 0: any free port); empty disables it.")
+    var admin: String?
+
+    @Option(name: .long, help: "Write every call as a fixture folder under DIR (replay it with `switchboard replay`).")
+    var record: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -29,26 +43,39 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "switchboard.serve")
-        let (host, port) = try Self.parseHostPort(sip)
-        let range = try Self.parsePortRange(rtpPorts)
-        let codecList = try codecs.split(separator: ",").map { name in
-            guard let c = MediaCodec(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw ValidationError("unknown codec '\(name)' (use pcmu, pcma, opus)")
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = try SwitchboardConfiguration.load(file: config, environment: environment)
+        if let sip {
+            _ = try Self.parseHostPort(sip)
+            configuration.sip.listen = sip
+        }
+        if let rtpPorts {
+            _ = try Self.parsePortRange(rtpPorts)
+            configuration.sip.rtpPorts = rtpPorts
+        }
+        if let codecs {
+            configuration.sip.codecs = codecs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            if let bad = configuration.sip.codecs.first(where: { !["pcmu", "pcma", "opus"].contains($0) }) {
+                throw ValidationError("unknown codec '\(bad)' (use pcmu, pcma, opus)")
             }
-            return c
         }
-        let bridgeConfig = SIPBridge.Configuration(codecs: codecList) { user in
-            DiagnosticHandlers.route(user: user, logger: logger) ?? .reject(404)
+        if let db { configuration.callLog.db = db }
+        if let admin { configuration.admin.listen = admin }
+        if let record { configuration.recordDir = record }
+
+        let service = try await SwitchboardService.start(
+            configuration: configuration, environment: environment, logger: logger)
+        let shown = service.sip.localAddress.ipAddress ?? "127.0.0.1"
+        var lines = ["listening on sip:\(shown):\(service.sipPort) (udp)"]
+        if let admin = service.admin, let port = await admin.listeningPort() {
+            lines.append("admin on http://\(admin.configuration.host):\(port)")
         }
-        let server = try await SIPServer.start(
-            configuration: .init(
-                host: host, port: port, media: .init(bindHost: host, portRange: range), bridge: bridgeConfig),
-            logger: logger)
-        let shown = server.localAddress.ipAddress ?? host
-        FileHandle.standardOutput.write(Data("listening on sip:\(shown):\(server.localAddress.port ?? port) (udp)\n".utf8))
+        lines.append("model: \(service.modelDescription)")
+        if let dir = configuration.recordDir { lines.append("recording every call as a fixture under \(dir)") }
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         await Self.waitForTermination()
         logger.info("shutting down: ending live calls")
-        await server.stop()
+        await service.stop()
     }
 
     static func parseHostPort(_ text: String) throws -> (String, Int) {
