@@ -22,11 +22,7 @@ public final class DispatcherToolRunner: ToolRunner {
     }
 
     public func run(_ call: Flows.ToolCall, context: ToolRunContext) async throws(ToolError) -> Flows.JSONValue {
-        let before = await state.context
-        let outcome = await dispatcher.run(
-            Tools.ToolCall(id: call.id, name: call.name, arguments: call.arguments.jsonText), context: before)
-        await state.merge(outcome.context)
-        outcome.records.forEach(onRecord)
+        let outcome = await dispatch([call])
         guard let result = outcome.results.first else {
             throw ToolError(code: "tool_no_result", message: "tool \(call.name) returned no result")
         }
@@ -36,6 +32,33 @@ public final class DispatcherToolRunner: ToolRunner {
             throw ToolError(code: "tool_error", message: result.errorMessage ?? value.jsonText, retryable: retryable)
         }
         return value
+    }
+
+    /// One model turn through `ToolDispatcher.dispatch`: the calls run concurrently, the per-turn cap applies to
+    /// this batch and the per-call cap to everything the call ran so far. One result per call, in order.
+    public func run(_ calls: [Flows.ToolCall], context: ToolRunContext) async -> [Flows.ToolResult] {
+        guard !calls.isEmpty else { return [] }
+        let outcome = await dispatch(calls)
+        return calls.enumerated().map { index, call in
+            guard outcome.results.indices.contains(index) else {
+                return Flows.ToolResult(
+                    id: call.id, error: ToolError(code: "tool_no_result", message: "tool \(call.name) returned no result"))
+            }
+            let result = outcome.results[index]
+            let value = Flows.JSONValue(result.value)
+            guard result.isError else { return Flows.ToolResult(id: call.id, outcome: .success(value)) }
+            return Flows.ToolResult(
+                id: call.id, error: ToolError(code: "tool_error", message: result.errorMessage ?? value.jsonText))
+        }
+    }
+
+    private func dispatch(_ calls: [Flows.ToolCall]) async -> ToolDispatcher.TurnOutcome {
+        let before = await state.context
+        let outcome = await dispatcher.dispatch(
+            calls.map { Tools.ToolCall(id: $0.id, name: $0.name, arguments: $0.arguments.jsonText) }, context: before)
+        await state.merge(outcome.context, calls: calls.count)
+        outcome.records.forEach(onRecord)
+        return outcome
     }
 
     /// The call's verification state now.
@@ -53,12 +76,13 @@ actor ContextState {
         self.context = context
     }
 
-    func merge(_ other: ToolCallContext) {
+    /// Takes a finished batch's context; `calls` is how many calls the batch ran.
+    func merge(_ other: ToolCallContext, calls: Int) {
         if other.verified {
             context.verified = true
             context.verifiedAccount = other.verifiedAccount
         }
         context.failedVerifications = max(context.failedVerifications, other.failedVerifications)
-        context.toolCallsSoFar += 1
+        context.toolCallsSoFar += calls
     }
 }

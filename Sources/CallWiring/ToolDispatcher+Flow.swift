@@ -1,4 +1,5 @@
 // CallWiring: the tool set of one flow — its declared tools and named routes — as Tools' dispatcher.
+// `serve`, `replay` and `switchboard tools call --flow` all build it here.
 public import Flows
 public import Foundation
 public import Logging
@@ -12,26 +13,48 @@ extension ToolDispatcher {
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "switchboard.tools")
     ) -> ToolDispatcher {
         let routing = RoutingTable.forFlow(flow, routeTargets: routeTargets)
+        return ToolDispatcher(
+            registry: ToolRegistry.forFlow(flow, routes: routing.routeNames),
+            builtins: BuiltinTools(accounts: accounts, routing: routing, now: now), webhooks: webhooks, logger: logger)
+    }
+}
+
+extension ToolRegistry {
+    /// The flow's declared tools, in declaration order (see `ToolDefinition.init(_:routes:)`). No checks:
+    /// `ToolRegistry.problems(in:)` lists what is wrong with them.
+    public static func forFlow(_ flow: Flow, routes: [String]) -> ToolRegistry {
         var registry = ToolRegistry()
         for name in flow.toolOrder {
-            guard let declaration = flow.tools[name] else { continue }
-            let implementation: ToolDefinition.Implementation
-            switch declaration.implementation {
-            case .builtin(let builtin):
-                guard let tool = Tools.BuiltinTool(rawValue: builtin.rawValue) else { continue }
-                implementation = .builtin(tool)
-            case .webhook(let hook):
-                implementation = .webhook(WebhookConfiguration(
-                    url: hook.url, secretEnv: hook.secretEnv, timeout: Double(hook.timeoutMs) / 1000))
-            }
-            let parameters = (try? Tools.JSONValue.parse(declaration.parameters.jsonText)) ?? .object([:])
-            registry.add(ToolDefinition(
-                name: name, description: declaration.description, parameters: parameters,
-                implementation: implementation))
+            guard let declaration = flow.tools[name], let definition = ToolDefinition(declaration, routes: routes)
+            else { continue }
+            registry.add(definition)
         }
-        return ToolDispatcher(
-            registry: registry, builtins: BuiltinTools(accounts: accounts, routing: routing, now: now),
-            webhooks: webhooks, logger: logger)
+        return registry
+    }
+}
+
+extension ToolDefinition {
+    /// A flow's tool declaration as Tools' definition. A built-in starts from its standard definition
+    /// (`ToolDefinition.builtin`, `transfer_call`'s route enum from `routes`); the declaration's name, its
+    /// description when not empty and its parameters when they are a non-empty object replace the standard ones.
+    /// So a built-in declared without parameters (or with `{}`) is checked against the standard schema.
+    /// `nil` for a built-in Tools does not implement.
+    public init?(_ declaration: ToolDeclaration, routes: [String]) {
+        let parameters = Tools.JSONValue(flowsValue: declaration.parameters)
+        switch declaration.implementation {
+        case .builtin(let builtin):
+            guard let tool = Tools.BuiltinTool(rawValue: builtin.rawValue) else { return nil }
+            self = .builtin(tool, routes: routes)
+            name = declaration.name
+            if !declaration.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { description = declaration.description }
+            if parameters?.objectValue?.isEmpty == false, let parameters { self.parameters = parameters }
+        case .webhook(let hook):
+            self.init(
+                name: declaration.name, description: declaration.description,
+                parameters: parameters ?? .object(["type": "object", "properties": .object([:])]),
+                implementation: .webhook(WebhookConfiguration(
+                    url: hook.url, secretEnv: hook.secretEnv, timeout: Double(hook.timeoutMs) / 1000)))
+        }
     }
 }
 
@@ -47,5 +70,13 @@ extension RoutingTable {
             routes[name] = Route(target: routeTargets[name] ?? route.uri, hours: hours, overflow: route.overflow)
         }
         return RoutingTable(routes: routes)
+    }
+}
+
+extension Tools.JSONValue {
+    /// Flows' value through JSON text; `nil` if it does not parse (it always should).
+    init?(flowsValue: Flows.JSONValue) {
+        guard let value = try? Tools.JSONValue.parse(flowsValue.jsonText) else { return nil }
+        self = value
     }
 }
