@@ -22,7 +22,7 @@ extension SIPBridge {
         case .callEstablished: break
         case .callEnded(let callID, let reason): ended(callID, reason)
         case .dtmf(let callID, let digit, _):
-            statistics.digitsViaInfo += 1
+            counters.update { $0.digitsViaInfo += 1 }
             if let session = calls[callID]?.media {
                 session.eventLoop.execute { session.deliver(digit: digit, source: .sipInfo) }
             }
@@ -30,24 +30,52 @@ extension SIPBridge {
             logger.info("transfer progress", metadata: ["call": "\(callID)", "status": "\(status)", "final": "\(final)"])
             if final && (200..<300).contains(status), let call = calls[callID], !call.transferred {
                 call.transferred = true
-                statistics.transfersAccepted += 1
+                counters.update { $0.transfersAccepted += 1 }
                 command(.hangUp(callID: callID))
             }
         case .registered, .registrationFailed: break
-        case .dropped(let reason):
-            statistics.dropped += 1
-            if dropLog.allow(NIODeadline.now().uptimeNanoseconds) {
-                logger.warning("SIP datagram dropped", metadata: ["reason": "\(reason)"])
+        case .dropped(let kind, let reason):
+            badInput(kind, status: nil, reason: reason)
+        case .rejected(let kind, let status, let reason):
+            badInput(kind, status: status, reason: reason)
+        }
+    }
+
+    /// Counts one bad datagram and logs it: the first of each kind at once, then at most one line per kind
+    /// per 10 s, saying how many were suppressed in between.
+    private func badInput(_ kind: SIPBadInputKind, status: Int?, reason: String) {
+        counters.update {
+            if kind == .keepAlive {
+                $0.keepAlives += 1
+                return
             }
+            if status == nil { $0.dropped += 1 } else { $0.rejectedAnswered += 1 }
+            $0.badInput[kind.rawValue, default: 0] += 1
+        }
+        guard kind != .keepAlive else { return }
+        guard let suppressed = badInputLog.admit(kind.rawValue, at: NIODeadline.now().uptimeNanoseconds) else {
+            counters.update { $0.logLinesSuppressed += 1 }
+            return
+        }
+        var metadata: Logger.Metadata = [
+            "kind": "\(kind.rawValue)", "reason": "\(reason.prefix(160))",
+            "action": "\(status.map { "answered \($0)" } ?? "dropped")",
+        ]
+        if let currentSource { metadata["source"] = "\(currentSource)" }
+        if suppressed > 0 { metadata["suppressed_since_last"] = "\(suppressed)" }
+        if kind.isSuspicious {
+            logger.warning("SIP bad input", metadata: metadata)
+        } else {
+            logger.info("SIP request not served", metadata: metadata)
         }
     }
 
     private func offered(_ incoming: SIPIncomingCall) {
-        statistics.callsOffered += 1
+        counters.update { $0.callsOffered += 1 }
         let callID = incoming.callID
         let user = incoming.dialledUser ?? ""
         guard !shuttingDown else {
-            statistics.callsRejected += 1
+            counters.update { $0.callsRejected += 1 }
             command(.reject(callID: callID, statusCode: 503))
             return
         }
@@ -57,7 +85,7 @@ extension SIPBridge {
         let route = configuration.route(info)
         guard case .answer(let ringFor, let makeHandler) = route else {
             if case .reject(let code) = route {
-                statistics.callsRejected += 1
+                counters.update { $0.callsRejected += 1 }
                 command(.reject(callID: callID, statusCode: code))
             }
             return
@@ -88,7 +116,7 @@ extension SIPBridge {
     private func answer(_ call: BridgeCall) {
         guard !call.ended, let session = call.media else { return }
         call.answered = true
-        statistics.callsAnswered += 1
+        counters.update { $0.callsAnswered += 1 }
         command(.answer(callID: call.callID, rtpPort: session.localPort))
     }
 
@@ -123,8 +151,8 @@ extension SIPBridge {
     }
 
     private func ended(_ callID: String, _ reason: SIPCallEndReason) {
-        statistics.callsEnded += 1
-        if reason == .cancelled { statistics.callsCancelled += 1 }
+        counters.update { $0.callsEnded += 1 }
+        if reason == .cancelled { counters.update { $0.callsCancelled += 1 } }
         guard let call = calls.removeValue(forKey: callID) else { return }
         call.ended = true
         call.ringTimer?.cancel()

@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import NIOCore
 import SIP
@@ -48,19 +49,40 @@ public final class SIPBridge: @unchecked Sendable {
         }
     }
 
+    /// Cumulative counters since start (see /work/notes/sip-stats-api.md).
     public struct Statistics: Sendable, Equatable {
         public var datagramsReceived: UInt64 = 0
+        /// Datagrams/messages dropped without an answer (garbage, invalid responses, stray ACKs …; not keep-alives).
         public var dropped: UInt64 = 0
+        /// `400 Bad Request` responses sent (front door and core, e.g. malformed SDP).
         public var badRequestsAnswered: UInt64 = 0
+        /// Datagrams answered at once with an error by the front door (400/405/415/416/420/505/406).
+        public var rejectedAnswered: UInt64 = 0
+        /// Bare CRLF keep-alives received.
+        public var keepAlives: UInt64 = 0
+        /// Bad input by kind (`SIPBadInputKind` raw values: garbage, oversize, truncated, content_length,
+        /// malformed, unsupported, invalid_response, stray), answered or dropped.
+        public var badInput: [String: UInt64] = [:]
+        /// Bad-input log lines suppressed by the rate limit (one line per kind per 10 s).
+        public var logLinesSuppressed: UInt64 = 0
         public var callsOffered: UInt64 = 0
         public var callsAnswered: UInt64 = 0
         public var callsRejected: UInt64 = 0
         public var callsCancelled: UInt64 = 0
         public var callsEnded: UInt64 = 0
+        /// re-INVITEs that changed the media (hold/unhold, new address, new codec).
+        public var mediaUpdates: UInt64 = 0
+        /// re-INVITEs that switched the codec.
+        public var codecChanges: UInt64 = 0
         public var activeCalls: Int = 0
         public var digitsViaInfo: UInt64 = 0
         public var transfersAccepted: UInt64 = 0
         public var transactions: Int = 0
+
+        public init() {}
+
+        /// Count for one bad-input kind (0 if never seen).
+        public func badInput(_ kind: String) -> UInt64 { badInput[kind] ?? 0 }
     }
 
     public let eventLoop: any EventLoop
@@ -71,8 +93,10 @@ public final class SIPBridge: @unchecked Sendable {
     var core: SIPUserAgentCore?
     var calls: [String: BridgeCall] = [:]
     var timers: [SIPUATimerID: Scheduled<Void>] = [:]
-    var statistics = Statistics()
-    var dropLog = RateLimitedLog()
+    let counters = SIPBridgeCounters()
+    var badInputLog = SIPLogRateLimiter()
+    /// Source of the datagram being handled (for bad-input logs).
+    var currentSource: SIPEndpoint?
     var shuttingDown = false
     let clock = ContinuousClock()
     let epoch: ContinuousClock.Instant
@@ -103,21 +127,28 @@ public final class SIPBridge: @unchecked Sendable {
 
     var now: Duration { clock.now - epoch }
 
-    /// Counters so far.
+    /// Counters so far (on the SIP loop; includes live call and transaction counts).
     public func currentStatistics() -> EventLoopFuture<Statistics> {
         eventLoop.submit {
-            var s = self.statistics
-            s.activeCalls = self.core?.activeCallIDs.count ?? 0
+            var s = self.counters.snapshot()
+            s.activeCalls = self.core?.activeCallCount ?? 0
             s.transactions = self.core?.transactionCount ?? 0
             return s
         }
     }
 
+    /// Cumulative counters, callable from any thread without waiting for the SIP loop (for metrics scrapes).
+    /// `activeCalls`/`transactions` are as of the last datagram/timer the SIP loop handled.
+    public func statisticsSnapshot() -> Statistics { counters.snapshot() }
+
     /// Handles one datagram (SIP loop).
     func receive(_ bytes: [UInt8], from peer: SocketAddress) {
-        statistics.datagramsReceived += 1
+        counters.update { $0.datagramsReceived += 1 }
         guard let ip = peer.ipAddress, let port = peer.port else { return }
-        run(.datagram(bytes, from: SIPEndpoint(host: ip, port: port)))
+        let source = SIPEndpoint(host: ip, port: port)
+        currentSource = source
+        run(.datagram(bytes, from: source))
+        currentSource = nil
     }
 
     /// Feeds one event to the core and performs its actions (SIP loop).
@@ -127,17 +158,41 @@ public final class SIPBridge: @unchecked Sendable {
         let actions = c.handle(event, at: now)
         core = c
         for action in actions { perform(action) }
+        let active = c.activeCallCount
+        let transactions = c.transactionCount
+        counters.update {
+            $0.activeCalls = active
+            $0.transactions = transactions
+        }
     }
 
     func command(_ command: SIPUACommand) { run(.command(command)) }
 
     func send(_ bytes: [UInt8], to endpoint: SIPEndpoint) {
         guard let channel, let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) else { return }
-        if bytes.starts(with: Self.badRequestPrefix) { statistics.badRequestsAnswered += 1 }
+        if bytes.starts(with: Self.badRequestPrefix) { counters.update { $0.badRequestsAnswered += 1 } }
         var buffer = channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
     }
 
     static let badRequestPrefix = Array("SIP/2.0 400 ".utf8)
+}
+
+/// The bridge's counters behind a lock: written on the SIP loop, read from anywhere.
+final class SIPBridgeCounters: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = SIPBridge.Statistics()
+
+    func update(_ body: (inout SIPBridge.Statistics) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        body(&value)
+    }
+
+    func snapshot() -> SIPBridge.Statistics {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
 }

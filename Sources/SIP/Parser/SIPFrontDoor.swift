@@ -22,23 +22,32 @@ public struct SIPFrontDoor: Sendable {
         self.validator = validator
     }
 
+    static let responsePrefix = Array("SIP/".utf8)
+
     /// Classifies one datagram. `toTag` is used for the To-tag of an immediate reply.
-    public func receive(_ bytes: [UInt8], toTag: String) -> SIPInbound {
+    public func receive(_ bytes: [UInt8], toTag: String) -> SIPInbound { classify(bytes, toTag: toTag).inbound }
+
+    /// Classifies one datagram and says what kind of bad input it was (nil for a request/response passed on).
+    public func classify(_ bytes: [UInt8], toTag: String) -> (inbound: SIPInbound, kind: SIPBadInputKind?) {
         let message: SIPMessage
         do {
             message = try parser.parse(bytes)
         } catch {
-            if error.code == .empty { return .drop(reason: "keep-alive") }
-            if let reply = SIPResponse.badRequest(for: error, toTag: toTag) { return .reply(reply) }
-            return .drop(reason: error.description)
+            let kind = SIPBadInputKind(parseError: error.code)
+            if error.code == .empty { return (.drop(reason: "keep-alive"), kind) }
+            if let reply = SIPResponse.badRequest(for: error, toTag: toTag) { return (.reply(reply), kind) }
+            guard kind == .malformed else { return (.drop(reason: error.description), kind) }
+            let isResponse = bytes.starts(with: SIPFrontDoor.responsePrefix)
+            return (.drop(reason: error.description), isResponse ? .invalidResponse : .garbage)
         }
         switch message {
         case .response(let response):
-            return validator.accepts(response) ? .response(response) : .drop(reason: "invalid response")
+            return validator.accepts(response) ? (.response(response), nil) : (.drop(reason: "invalid response"), .invalidResponse)
         case .request(let request):
-            guard let rejection = validator.check(request) else { return .request(request) }
-            if request.method == .ack { return .drop(reason: "invalid ACK: \(rejection.reason)") }
-            return .reply(rejection.response(to: request, toTag: toTag))
+            guard let rejection = validator.check(request) else { return (.request(request), nil) }
+            let kind: SIPBadInputKind = rejection.statusCode == 400 ? .malformed : .unsupported
+            if request.method == .ack { return (.drop(reason: "invalid ACK: \(rejection.reason)"), kind) }
+            return (.reply(rejection.response(to: request, toTag: toTag)), kind)
         }
     }
 }

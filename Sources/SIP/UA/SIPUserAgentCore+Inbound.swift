@@ -2,10 +2,11 @@
 
 extension SIPUserAgentCore {
     mutating func receive(_ bytes: [UInt8], from source: SIPEndpoint) {
-        switch frontDoor.receive(bytes, toTag: random.token()) {
-        case .drop(let reason): out.append(.dropped(reason: reason))
+        let (inbound, kind) = frontDoor.classify(bytes, toTag: random.token())
+        switch inbound {
+        case .drop(let reason): out.append(.dropped(kind: kind ?? .garbage, reason: reason))
         case .reply(let response):
-            out.append(.dropped(reason: "rejected: \(response.statusCode) \(response.reason)"))
+            out.append(.rejected(kind: kind ?? .malformed, statusCode: response.statusCode, reason: response.reason))
             send(.response(response), to: source)
         case .response(let response): receivedResponse(response)
         case .request(let request): receivedRequest(request, from: source)
@@ -14,7 +15,7 @@ extension SIPUserAgentCore {
 
     mutating func receivedRequest(_ request: SIPRequest, from source: SIPEndpoint) {
         guard let key = SIPTransactionKey.server(for: request) else {
-            out.append(.dropped(reason: "request without usable Via"))
+            out.append(.dropped(kind: .garbage, reason: "request without usable Via"))
             return
         }
         if request.method == .ack {
@@ -215,7 +216,7 @@ extension SIPUserAgentCore {
         guard let callID = ack.callID, let call = calls[callID], call.dialog?.matches(ack) == true,
             let awaiting = call.awaitingACK, awaiting.sequence == ack.cseq?.sequence, var entry = serverInvites[awaiting.key]
         else {
-            out.append(.dropped(reason: "ACK without transaction"))
+            out.append(.dropped(kind: .stray, reason: "ACK without transaction"))
             return
         }
         let actions = entry.transaction.handle(.received(.request(ack)), at: now)

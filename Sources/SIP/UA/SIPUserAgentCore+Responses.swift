@@ -3,7 +3,7 @@
 extension SIPUserAgentCore {
     mutating func receivedResponse(_ response: SIPResponse) {
         guard let key = SIPTransactionKey.client(for: response) else {
-            out.append(.dropped(reason: "response without branch"))
+            out.append(.dropped(kind: .invalidResponse, reason: "response without branch"))
             return
         }
         if var entry = clientInvites[key] {
@@ -15,7 +15,7 @@ extension SIPUserAgentCore {
             clientOthers[key] = entry
             applyClient(actions, key: key, peer: entry.peer, purpose: entry.purpose)
         } else {
-            out.append(.dropped(reason: "response matches no transaction"))
+            out.append(.dropped(kind: .stray, reason: "response matches no transaction"))
         }
     }
 

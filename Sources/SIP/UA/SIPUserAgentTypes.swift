@@ -202,6 +202,9 @@ public enum SIPUAAction: Sendable, Hashable {
     /// Registration succeeded for `expires` seconds (0 = unregistered).
     case registered(id: String, expires: Int)
     case registrationFailed(id: String, statusCode: Int?)
-    /// A datagram or message was dropped; for metrics and rate-limited logs.
-    case dropped(reason: String)
+    /// A datagram or message was dropped (not answered); for metrics and rate-limited logs.
+    case dropped(kind: SIPBadInputKind, reason: String)
+    /// A datagram was answered at once with an error (400/405/415/416/420/505/406 …; the `.send` follows);
+    /// for metrics and rate-limited logs.
+    case rejected(kind: SIPBadInputKind, statusCode: Int, reason: String)
 }
