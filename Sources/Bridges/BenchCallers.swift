@@ -2,32 +2,66 @@ import NIOCore
 import NIOPosix
 import RTP
 
-/// The far ends of `MediaBenchmark.echoPacing`: one UDP socket per call on their own event loop, all
-/// sending a 20 ms PCMU packet per tick from one timer, counting what comes back.
+/// The far ends of `MediaBenchmark.echoPacing`: one UDP socket per call on their OWN event loop (its own
+/// thread), each sending a 20 ms PCMU packet on its own phase of the cycle (callers start at different
+/// moments, as real ones do) from one absolute-deadline clock, and timestamping every echoed packet on receipt.
 final class BenchCallers: @unchecked Sendable {
     let loop: any EventLoop
     private(set) var channels: [any Channel] = []
     private(set) var ports: [Int] = []
     private var targets: [SocketAddress?] = []
     private var senders: [RTPSender] = []
-    private var task: RepeatedTask?
-    private let counter = Counter()
+    private var task: Scheduled<Void>?
+    private var nextDeadline: NIODeadline = .now()
+    private var phase = 0
+    private var sending = false
+    private let receivers: [Receiver]
 
-    final class Counter: ChannelInboundHandler, @unchecked Sendable {
+    static let phaseCount = 20
+
+    /// Counts echoed packets; while recording, keeps `arrival − n × 20 ms` of each (n from the RTP
+    /// timestamp), so the spread of arrivals around each call's own schedule can be computed afterwards.
+    final class Receiver: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         var count: UInt64 = 0
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) { count += 1 }
+        var recording = false
+        var offsets: [Int64] = []
+        private var firstTimestamp: UInt32?
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let now = Int64(NIODeadline.now().uptimeNanoseconds)
+            count += 1
+            guard recording else { return }
+            let envelope = unwrapInboundIn(data)
+            let header: RTPHeader? = envelope.data.withUnsafeReadableBytes { try? RTPHeader.parse($0) }
+            guard let header else { return }
+            let first = firstTimestamp ?? header.timestamp
+            firstTimestamp = first
+            let n = Int64(header.timestamp &- first) / 160
+            offsets.append(now - n * 20_000_000)
+        }
+
+        func startRecording(capacity: Int) {
+            offsets.reserveCapacity(capacity)
+            firstTimestamp = nil
+            recording = true
+        }
     }
 
-    private init(loop: any EventLoop) { self.loop = loop }
+    private init(loop: any EventLoop, count: Int) {
+        self.loop = loop
+        receivers = (0..<count).map { _ in Receiver() }
+    }
 
     static func start(on loop: any EventLoop, count: Int) async throws -> BenchCallers {
-        let callers = BenchCallers(loop: loop)
+        let callers = BenchCallers(loop: loop, count: count)
         for i in 0..<count {
-            let counter = callers.counter
+            let receiver = callers.receivers[i]
             let channel = try await DatagramBootstrap(group: loop)
+                .channelOption(.datagramVectorReadMessageCount, value: 8)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 8 * 2048))
                 .channelInitializer { ch in
-                    ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(counter) }
+                    ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(receiver) }
                 }
                 .bind(host: "127.0.0.1", port: 0).get()
             callers.channels.append(channel)
@@ -45,14 +79,26 @@ final class BenchCallers: @unchecked Sendable {
 
     func startSending() {
         loop.execute {
-            self.task = self.loop.scheduleRepeatedTask(initialDelay: .milliseconds(5), delay: .milliseconds(20)) { _ in
-                self.sendAll()
-            }
+            self.sending = true
+            self.nextDeadline = .now() + .milliseconds(1)
+            self.schedule()
         }
     }
 
-    private func sendAll() {
-        for i in channels.indices {
+    private func schedule() {
+        task = loop.scheduleTask(deadline: nextDeadline) { [self] in
+            guard sending else { return }
+            while nextDeadline <= .now() {
+                sendPhase(phase)
+                phase = (phase + 1) % Self.phaseCount
+                nextDeadline = nextDeadline + .milliseconds(1)
+            }
+            schedule()
+        }
+    }
+
+    private func sendPhase(_ phase: Int) {
+        for i in stride(from: phase, to: channels.count, by: Self.phaseCount) {
             guard let target = targets[i] else { continue }
             let channel = channels[i]
             var buffer = channel.allocator.buffer(capacity: 172)
@@ -66,9 +112,37 @@ final class BenchCallers: @unchecked Sendable {
         }
     }
 
-    func stopSending() { loop.execute { self.task?.cancel() } }
+    func stopSending() {
+        loop.execute {
+            self.sending = false
+            self.task?.cancel()
+        }
+    }
 
-    func received() async throws -> UInt64 { try await loop.submit { self.counter.count }.get() }
+    func received() async throws -> UInt64 {
+        try await loop.submit { self.receivers.reduce(0) { $0 + $1.count } }.get()
+    }
+
+    /// Starts keeping arrival offsets (for `arrivalSpread()`).
+    func startRecording(seconds: Double) async throws {
+        try await loop.submit {
+            for r in self.receivers { r.startRecording(capacity: Int(seconds * 55)) }
+        }.get()
+    }
+
+    /// Arrival of each echoed packet relative to its call's schedule, as the callers saw it: per call the
+    /// earliest `arrival − n × 20 ms` is the baseline (best-case path), lateness is the distance from it.
+    func arrivalSpread() async throws -> PacingHistogram {
+        try await loop.submit {
+            var histogram = PacingHistogram()
+            for r in self.receivers {
+                r.recording = false
+                guard let base = r.offsets.min() else { continue }
+                for o in r.offsets { histogram.record(latenessNanoseconds: o - base) }
+            }
+            return histogram
+        }.get()
+    }
 
     func close() async throws {
         for c in channels { try? await c.close() }

@@ -10,7 +10,17 @@ public final class CallMediaSession: @unchecked Sendable {
     public struct Statistics: Sendable, Equatable {
         public var packetsReceived: UInt64 = 0
         public var packetsSent: UInt64 = 0
+        /// Malformed RTP (= badVersion + badPadding + truncated), dropped.
         public var badPackets: UInt64 = 0
+        public var badVersion: UInt64 = 0
+        public var badPadding: UInt64 = 0
+        public var truncated: UInt64 = 0
+        /// Expected − received (RFC 3550 A.3) summed over the SSRCs this call locked to, never negative.
+        public var packetsLost: UInt64 = 0
+        /// Arrived after their play-out time (dropped by the jitter buffer).
+        public var packetsLate: UInt64 = 0
+        public var packetsDuplicate: UInt64 = 0
+        public var rtcpMalformed: UInt64 = 0
         public var unknownSource: UInt64 = 0
         public var unknownPayloadType: UInt64 = 0
         public var foreignSSRC: UInt64 = 0
@@ -50,7 +60,14 @@ public final class CallMediaSession: @unchecked Sendable {
     private var nextRTCPNanos: UInt64 = 0
     private var ticks = 0
     private var inBandTimeMs = 0
-    private var badLog = RateLimitedLog()
+    private var malformedLog = RateLimitedLog()
+    private var unknownSourceLog = RateLimitedLog()
+    private var foreignLog = RateLimitedLog()
+    /// Loss of the currently locked stream, and of streams before an SSRC re-lock.
+    private var streamLost: UInt64 = 0
+    private var lostBeforeRelock: UInt64 = 0
+    /// The shared clock's phase (0..<20, 1 ms apart) this call is paced on; set by the engine.
+    var phase = 0
     public private(set) var isActive = false
     public private(set) var isEnded = false
     /// Send comfort silence when nothing is queued (keeps NAT bindings and peers' RTP timeouts happy).
@@ -148,18 +165,24 @@ public final class CallMediaSession: @unchecked Sendable {
 
     func receiveRTP(_ buffer: ByteBuffer, from source: SocketAddress, nowNanos: UInt64) {
         guard isActive, let media else { return }
-        let parsed: RTPHeader? = buffer.withUnsafeReadableBytes { try? RTPHeader.parse($0) }
-        guard let header = parsed else {
-            statistics.badPackets += 1
-            if badLog.allow(nowNanos) { logger.warning("bad RTP datagram dropped", metadata: ["call": "\(callID)"]) }
+        let parsed: Result<RTPHeader, RTPError> = buffer.withUnsafeReadableBytes { raw in
+            do throws(RTPError) { return .success(try RTPHeader.parse(raw)) } catch { return .failure(error) }
+        }
+        let header: RTPHeader
+        switch parsed {
+        case .success(let h): header = h
+        case .failure(let error):
+            countMalformed(error, from: source, nowNanos: nowNanos)
             return
         }
         if latched, let remote = remoteAddress, remote != source {
             // Another source: ignore it unless the latched one went quiet for a second (re-INVITE, NAT rebind).
             guard nowNanos &- lastInboundNanos > 1_000_000_000 else {
                 statistics.unknownSource += 1
-                if badLog.allow(nowNanos) {
-                    logger.warning("RTP from unknown source dropped", metadata: ["call": "\(callID)", "from": "\(source)"])
+                if unknownSourceLog.allow(nowNanos) {
+                    logger.warning(
+                        "RTP from unknown source dropped (logged once per 10 s per call)",
+                        metadata: ["call": "\(callID)", "from": "\(source)", "count": "\(statistics.unknownSource)"])
                 }
                 return
             }
@@ -167,6 +190,11 @@ public final class CallMediaSession: @unchecked Sendable {
         switch receiver.received(header, arrivalNanos: nowNanos) {
         case .foreignSSRC:
             statistics.foreignSSRC += 1
+            if foreignLog.allow(nowNanos) {
+                logger.warning(
+                    "RTP with a foreign SSRC dropped (logged once per 10 s per call)",
+                    metadata: ["call": "\(callID)", "ssrc": "\(header.ssrc)", "count": "\(statistics.foreignSSRC)"])
+            }
             return
         case .sequenceJump:
             return
@@ -177,13 +205,24 @@ public final class CallMediaSession: @unchecked Sendable {
             }
             lastInboundNanos = nowNanos
             statistics.packetsReceived += 1
-            if relocked { jitterBuffer.reset() }
+            if relocked {
+                jitterBuffer.reset()
+                lostBeforeRelock += streamLost
+            }
+            let lost = receiver.packetsLost
+            streamLost = lost > 0 ? UInt64(lost) : 0
+            statistics.packetsLost = lostBeforeRelock + streamLost
             if header.payloadType == media.payloadType {
-                buffer.withUnsafeReadableBytes { raw in
+                let result = buffer.withUnsafeReadableBytes { raw in
                     let payload = UnsafeRawBufferPointer(
                         rebasing: raw[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
-                    jitterBuffer.insert(
+                    return jitterBuffer.insert(
                         sequence: ext, timestamp: header.timestamp, marker: header.marker, payload: payload)
+                }
+                switch result {
+                case .late: statistics.packetsLate += 1
+                case .duplicate: statistics.packetsDuplicate += 1
+                case .stored, .resynced: break
                 }
             } else if let te = media.telephoneEventPayloadType, header.payloadType == te {
                 let event: TelephoneEvent? = buffer.withUnsafeReadableBytes { raw in
@@ -202,11 +241,33 @@ public final class CallMediaSession: @unchecked Sendable {
         guard isActive else { return }
         let bytes = Array(buffer.readableBytesView)
         guard (try? RTCPPacket.parseCompound(bytes)) != nil else {
-            statistics.badPackets += 1
+            statistics.rtcpMalformed += 1
+            if malformedLog.allow(nowNanos) {
+                logger.warning(
+                    "malformed RTCP dropped (logged once per 10 s per call)",
+                    metadata: ["call": "\(callID)", "from": "\(source)", "count": "\(statistics.rtcpMalformed)"])
+            }
             return
         }
         statistics.rtcpReceived += 1
         rtcpRemote = source
+    }
+
+    private func countMalformed(_ error: RTPError, from source: SocketAddress, nowNanos: UInt64) {
+        statistics.badPackets += 1
+        switch error {
+        case .badVersion: statistics.badVersion += 1
+        case .badPadding: statistics.badPadding += 1
+        default: statistics.truncated += 1
+        }
+        if malformedLog.allow(nowNanos) {
+            logger.warning(
+                "malformed RTP dropped (logged once per 10 s per call)",
+                metadata: [
+                    "call": "\(callID)", "from": "\(source)", "error": "\(error)",
+                    "count": "\(statistics.badPackets)",
+                ])
+        }
     }
 
     func deliver(digit: Character, source: DTMFSource) {

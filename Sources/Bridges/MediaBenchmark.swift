@@ -55,20 +55,27 @@ public enum MediaBenchmark {
     public struct PacingResult: Sendable {
         public var calls: Int
         public var seconds: Double
+        /// Engine side: lateness of each outbound packet's write (after the syscall) against its call's
+        /// schedule (phase start + n × 20 ms).
+        public var sends: PacingHistogram
+        /// Clock wake-ups (phase slots served) and how late they were.
         public var ticks: UInt64
-        public var packetsSent: UInt64
-        public var packetsWithin1ms: UInt64
-        public var packetsLate: UInt64
         public var maxTickLatenessMicroseconds: Int64
         public var meanTickWorkMicroseconds: Double
+        public var resyncs: UInt64
+        /// Caller side: arrival of each echoed packet against its call's own schedule (timestamped on receipt).
+        public var arrivals: PacingHistogram
         public var packetsEchoedBack: UInt64
         /// Process CPU time (user + system) per RTP packet handled (received + sent, both sides) in µs.
         public var cpuMicrosecondsPerPacket: Double
+
+        public var packetsSent: UInt64 { sends.count }
+        public var packetsWithin1ms: UInt64 { sends.within1ms }
     }
 
     /// Runs `calls` echo calls at 50 packets/s each for `seconds` against the real media engine over UDP on
-    /// 127.0.0.1 (callers on a second event loop) and reports how many outbound packets left within 1 ms of
-    /// the shared clock's schedule.
+    /// 127.0.0.1 and reports how late each outbound packet left against its call's schedule. The callers (load
+    /// generator) run on their own event loop thread, spread over the 20 ms cycle like independent phones.
     public static func echoPacing(calls: Int, seconds: Double, logger: Logger) async throws -> PacingResult {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let loops = Array(group.makeIterator())
@@ -89,10 +96,12 @@ public enum MediaBenchmark {
         callers.startSending()
         try await Task.sleep(for: .seconds(1))
         _ = try await engine.tickStatistics(reset: true).get()
+        try await callers.startRecording(seconds: seconds)
         let received0 = try await callers.received()
         let cpu0 = cpuMicroseconds()
         try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         let stats = try await engine.tickStatistics().get()
+        let arrivals = try await callers.arrivalSpread()
         let received1 = try await callers.received()
         let cpu1 = cpuMicroseconds()
         callers.stopSending()
@@ -101,11 +110,10 @@ public enum MediaBenchmark {
         try await group.shutdownGracefully()
         let packetsHandled = Double(stats.packetsSent) * 2 + Double(received1 - received0) * 2
         return PacingResult(
-            calls: calls, seconds: seconds, ticks: stats.ticks, packetsSent: stats.packetsSent,
-            packetsWithin1ms: stats.packetsWithin1ms, packetsLate: stats.packetsLate,
+            calls: calls, seconds: seconds, sends: stats.sends, ticks: stats.ticks,
             maxTickLatenessMicroseconds: stats.maxLatenessMicroseconds,
             meanTickWorkMicroseconds: stats.ticks == 0 ? 0 : Double(stats.totalWorkMicroseconds) / Double(stats.ticks),
-            packetsEchoedBack: received1 - received0,
+            resyncs: stats.resyncs, arrivals: arrivals, packetsEchoedBack: received1 - received0,
             cpuMicrosecondsPerPacket: packetsHandled == 0 ? 0 : Double(cpu1 - cpu0) / packetsHandled)
     }
 

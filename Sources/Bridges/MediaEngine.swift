@@ -23,28 +23,29 @@ public final class MediaEngine: @unchecked Sendable {
         }
     }
 
-    /// Pacing of the shared clock: how late ticks fired relative to their 20 ms schedule.
-    public struct TickStatistics: Sendable {
-        public var ticks: UInt64 = 0
-        public var lateOver1ms: UInt64 = 0
-        public var maxLatenessMicroseconds: Int64 = 0
-        public var totalWorkMicroseconds: Int64 = 0
-        public var packetsSent: UInt64 = 0
-        /// Outbound packets written within 1 ms of their tick's scheduled time, and later than that.
-        public var packetsWithin1ms: UInt64 = 0
-        public var packetsLate: UInt64 = 0
-        public var liveCalls = 0
-    }
-
     public let eventLoop: any EventLoop
     public let configuration: Configuration
     private let logger: Logger
     private var ports: MediaPortAllocator
-    private var sessions: [CallMediaSession] = []
+    /// Live calls by clock phase: phase p sends at `p ms + n × 20 ms` of the clock's schedule.
+    private var phases = [[CallMediaSession]](repeating: [], count: MediaEngine.phaseCount)
+    private var liveCount = 0
     private var tickTask: Scheduled<Void>?
-    private var nextTick: NIODeadline = .now()
+    /// The next phase slot to serve and when it is due (absolute; never re-based on when a tick ran).
+    private var nextDeadline: NIODeadline = .now()
+    private var phaseIndex = 0
     private var tickStats = TickStatistics()
     private var running = false
+    /// Cumulative counters: calls that ended, pacing since start, and the snapshot `statistics()` returns.
+    private var retired = MediaStatistics()
+    private var pacingTotal = PacingHistogram()
+    private var lastPublish: NIODeadline = .now()
+    private let published = MediaLockedBox(MediaStatistics())
+
+    /// The 20 ms cycle is cut into 20 phases of 1 ms; each call is pinned to the least loaded one, so a
+    /// tick serves 1/20 of the calls and sends go out spread over the cycle instead of in one burst.
+    static let phaseCount = 20
+    static let phaseLength = TimeAmount.milliseconds(1)
 
     public init(eventLoop: any EventLoop, configuration: Configuration = Configuration(), logger: Logger) {
         self.eventLoop = eventLoop
@@ -116,7 +117,12 @@ public final class MediaEngine: @unchecked Sendable {
     ) throws {
         eventLoop.preconditionInEventLoop()
         try session.activate(media: media, remote: remote, handler: handler, nowNanos: Self.nowNanos())
-        sessions.append(session)
+        var best = 0
+        for p in 1..<Self.phaseCount where phases[p].count < phases[best].count { best = p }
+        session.phase = best
+        phases[best].append(session)
+        liveCount += 1
+        retired.callsTotal += 1
         startClockIfNeeded()
     }
 
@@ -125,26 +131,37 @@ public final class MediaEngine: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         let wasEnded = session.isEnded
         session.end(reason: reason)
-        if let i = sessions.firstIndex(where: { $0 === session }) { sessions.remove(at: i) }
-        if !wasEnded { ports.release(UInt16(session.localPort)) }
+        if let i = phases[session.phase].firstIndex(where: { $0 === session }) {
+            phases[session.phase].remove(at: i)
+            liveCount -= 1
+        }
+        if !wasEnded {
+            ports.release(UInt16(session.localPort))
+            retired.add(session.statistics)
+            publish()
+        }
     }
 
     /// Live calls (media loop only).
-    public var liveCalls: Int { sessions.count }
+    public var liveCalls: Int { liveCount }
+
+    /// Cumulative RTP counters of all calls (live and ended) for /metrics. Any thread; one lock, no hop.
+    /// Refreshed by the media loop every 100 ms and when a call ends.
+    public func statistics() -> MediaStatistics { published.load() }
 
     /// Ports in use (media loop only).
     public var portsInUse: Int { ports.allocatedCount }
 
     /// Media counters of one call by SIP Call-ID (nil when it has no live media).
     public func sessionStatistics(callID: String) -> EventLoopFuture<CallMediaSession.Statistics?> {
-        eventLoop.submit { self.sessions.first { $0.callID == callID }?.statistics }
+        eventLoop.submit { self.phases.lazy.joined().first { $0.callID == callID }?.statistics }
     }
 
     /// Pacing statistics so far; `reset` starts a new measurement window.
     public func tickStatistics(reset: Bool = false) -> EventLoopFuture<TickStatistics> {
         eventLoop.submit {
             var s = self.tickStats
-            s.liveCalls = self.sessions.count
+            s.liveCalls = self.liveCount
             if reset { self.tickStats = TickStatistics() }
             return s
         }
@@ -152,7 +169,7 @@ public final class MediaEngine: @unchecked Sendable {
 
     public func shutdown() -> EventLoopFuture<Void> {
         eventLoop.submit {
-            for s in self.sessions { self.close(s, reason: .localHangUp) }
+            for s in Array(self.phases.joined()) { self.close(s, reason: .localHangUp) }
             self.tickTask?.cancel()
             self.running = false
         }
@@ -163,43 +180,89 @@ public final class MediaEngine: @unchecked Sendable {
     private func startClockIfNeeded() {
         guard !running else { return }
         running = true
-        nextTick = .now() + .milliseconds(20)
+        nextDeadline = .now() + Self.phaseLength
         schedule()
     }
 
     private func schedule() {
-        tickTask = eventLoop.scheduleTask(deadline: nextTick) { [self] in runTick() }
+        tickTask = eventLoop.scheduleTask(deadline: nextDeadline) { [self] in runDue() }
     }
 
-    private func runTick() {
+    /// Serves every phase slot that is due (normally one), then sleeps until the next slot that has calls.
+    private func runDue() {
+        var now = NIODeadline.now()
+        var served = 0
+        while nextDeadline <= now && served < Self.phaseCount {
+            serve(phase: phaseIndex, deadline: nextDeadline)
+            advancePhase()
+            served += 1
+            now = .now()
+        }
+        // Far behind (machine stalled): skip whole cycles, keeping every call's phase, instead of bursting.
+        if now - nextDeadline > .milliseconds(60) {
+            let behind = (now - nextDeadline).nanoseconds
+            let cycles = behind / TimeAmount.milliseconds(20).nanoseconds + 1
+            nextDeadline = nextDeadline + .nanoseconds(cycles * TimeAmount.milliseconds(20).nanoseconds)
+            tickStats.resyncs += UInt64(cycles)
+        }
+        if now - lastPublish >= .milliseconds(100) { publish() }
+        guard running, liveCount > 0 else {
+            running = false
+            publish()
+            return
+        }
+        while phases[phaseIndex].isEmpty { advancePhase() }
+        schedule()
+    }
+
+    private func advancePhase() {
+        nextDeadline = nextDeadline + Self.phaseLength
+        phaseIndex += 1
+        if phaseIndex == Self.phaseCount { phaseIndex = 0 }
+    }
+
+    /// One phase slot: pull every call's inbound frame, hand it up, write and flush its outbound packet.
+    /// Each call has its own socket (symmetric RTP needs the port the peer latched on), so a flush is one
+    /// sendmsg per call; each packet's lateness is taken after its syscall returned.
+    private func serve(phase: Int, deadline: NIODeadline) {
+        let calls = phases[phase]
+        guard !calls.isEmpty else { return }
         let start = NIODeadline.now()
-        let lateness = (start - nextTick).nanoseconds / 1000
+        let lateness = (start - deadline).nanoseconds / 1000
         tickStats.ticks += 1
         if lateness > 1000 { tickStats.lateOver1ms += 1 }
         tickStats.maxLatenessMicroseconds = max(tickStats.maxLatenessMicroseconds, lateness)
         let now = start.uptimeNanoseconds
-        var wrote = 0
-        let onTime = nextTick + .milliseconds(1)
-        // Pull every call's frame and send it. Each call has its own socket (symmetric RTP needs the port the
-        // peer latched on), so a flush is one sendmsg per call; pacing is measured after it.
-        for session in sessions where session.tick(nowNanos: now) {
-            session.flush()
-            wrote += 1
-            if NIODeadline.now() <= onTime {
-                tickStats.packetsWithin1ms += 1
-            } else {
-                tickStats.packetsLate += 1
+        var anyEnded = false
+        for session in calls {
+            if session.tick(nowNanos: now) {
+                session.flush()
+                let late = (NIODeadline.now() - deadline).nanoseconds
+                tickStats.sends.record(latenessNanoseconds: late)
+                pacingTotal.record(latenessNanoseconds: late)
             }
+            if session.isEnded { anyEnded = true }
         }
-        tickStats.packetsSent += UInt64(wrote)
         tickStats.totalWorkMicroseconds += (NIODeadline.now() - start).nanoseconds / 1000
-        // Hand-ups requested during the tick.
-        sessions.removeAll { $0.isEnded }
-        guard running else { return }
-        nextTick = nextTick + .milliseconds(20)
-        // Far behind (machine stalled): resynchronise instead of bursting to catch up.
-        if NIODeadline.now() - nextTick > .milliseconds(60) { nextTick = .now() + .milliseconds(20) }
-        schedule()
+        if anyEnded {
+            let before = phases[phase].count
+            phases[phase].removeAll { $0.isEnded }
+            liveCount -= before - phases[phase].count
+        }
+    }
+
+    /// Publishes the cumulative counters for `statistics()`.
+    private func publish() {
+        lastPublish = .now()
+        var s = retired
+        for list in phases {
+            for session in list { s.add(session.statistics) }
+        }
+        s.activeCalls = liveCount
+        s.sendsWithin1ms = pacingTotal.within1ms
+        s.sendsLate = pacingTotal.count - pacingTotal.within1ms
+        s.maxSendLatenessMicroseconds = pacingTotal.maxMicroseconds
+        published.store(s)
     }
 }
 
