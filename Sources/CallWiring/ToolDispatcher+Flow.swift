@@ -7,15 +7,18 @@ public import Tools
 
 extension ToolDispatcher {
     /// A dispatcher for `flow`'s `tools:` and `routes:`. `routeTargets` (from configuration) overrides a
-    /// route's URI by name; `now` decides business hours (the call's clock in a replay).
+    /// route's URI by name; `now` decides business hours (the call's clock in a replay); `limits` are the
+    /// per-turn and per-call caps (configuration `tools.limits`).
     public static func forFlow(
         _ flow: Flow, accounts: AccountsDatabase?, routeTargets: [String: String] = [:], webhooks: WebhookCaller?,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "switchboard.tools")
+        limits: Limits = Limits(), now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "switchboard.tools")
     ) -> ToolDispatcher {
         let routing = RoutingTable.forFlow(flow, routeTargets: routeTargets)
         return ToolDispatcher(
             registry: ToolRegistry.forFlow(flow, routes: routing.routeNames),
-            builtins: BuiltinTools(accounts: accounts, routing: routing, now: now), webhooks: webhooks, logger: logger)
+            builtins: BuiltinTools(accounts: accounts, routing: routing, now: now), webhooks: webhooks, limits: limits,
+            logger: logger)
     }
 }
 
