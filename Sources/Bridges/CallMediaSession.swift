@@ -34,7 +34,7 @@ public final class CallMediaSession: @unchecked Sendable {
     public let callID: String
     public let eventLoop: any EventLoop
     public let localPort: Int
-    public private(set) var media: NegotiatedMedia?
+    public internal(set) var media: NegotiatedMedia?
     public private(set) var statistics = Statistics()
     /// Where media is sent: the latched source of inbound packets, else the SDP address.
     public private(set) var remoteAddress: SocketAddress?
@@ -44,19 +44,19 @@ public final class CallMediaSession: @unchecked Sendable {
     var handler: (any CallMediaHandler)?
     weak var signaling: (any CallSignaling)?
     private let logger: Logger
-    private var codec: MediaCodecState?
-    private var receiver = RTPReceiver(clockRate: 8000)
-    private var jitterBuffer: JitterBuffer
+    var codec: MediaCodecState?
+    var receiver = RTPReceiver(clockRate: 8000)
+    var jitterBuffer: JitterBuffer
     private var eventReceiver = TelephoneEventReceiver()
-    private var eventSender = TelephoneEventSender()
-    private var dtmfDetector: DTMFDetector?
+    var eventSender = TelephoneEventSender()
+    var dtmfDetector: DTMFDetector?
     private var sender: RTPSender
-    private var outbound = SampleQueue(capacity: 8000)
+    var outbound = SampleQueue(capacity: 8000)
     private var sendBuffer: ByteBuffer
-    private var sdpAddress: SocketAddress?
-    private var latched = false
+    var sdpAddress: SocketAddress?
+    var latched = false
     private var lastInboundNanos: UInt64 = 0
-    private var rtcpRemote: SocketAddress?
+    var rtcpRemote: SocketAddress?
     private var nextRTCPNanos: UInt64 = 0
     private var ticks = 0
     private var inBandTimeMs = 0
@@ -64,8 +64,8 @@ public final class CallMediaSession: @unchecked Sendable {
     private var unknownSourceLog = RateLimitedLog()
     private var foreignLog = RateLimitedLog()
     /// Loss of the currently locked stream, and of streams before an SSRC re-lock.
-    private var streamLost: UInt64 = 0
-    private var lostBeforeRelock: UInt64 = 0
+    var streamLost: UInt64 = 0
+    var lostBeforeRelock: UInt64 = 0
     /// The shared clock's phase (0..<20, 1 ms apart) this call is paced on; set by the engine.
     var phase = 0
     public private(set) var isActive = false
@@ -372,18 +372,5 @@ public final class CallMediaSession: @unchecked Sendable {
         buf.writeBytes(bytes)
         statistics.rtcpSent += 1
         rtcpChannel.writeAndFlush(AddressedEnvelope(remoteAddress: rtcpRemote, data: buf), promise: nil)
-    }
-}
-
-/// Allows one log line per interval (default 10 s) for a noisy condition.
-struct RateLimitedLog {
-    var intervalNanos: UInt64 = 10_000_000_000
-    private var last: UInt64 = 0
-    private var started = false
-    mutating func allow(_ now: UInt64) -> Bool {
-        if started && now &- last < intervalNanos { return false }
-        started = true
-        last = now
-        return true
     }
 }

@@ -95,3 +95,16 @@ final class MediaLockedBox<Value: Sendable>: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 }
+
+/// Allows one log line per interval (default 10 s) for a noisy condition.
+struct RateLimitedLog {
+    var intervalNanos: UInt64 = 10_000_000_000
+    private var last: UInt64 = 0
+    private var started = false
+    mutating func allow(_ now: UInt64) -> Bool {
+        if started && now &- last < intervalNanos { return false }
+        started = true
+        last = now
+        return true
+    }
+}
