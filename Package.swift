@@ -177,15 +177,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ReplayTests", dependencies: ["Replay"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CallWiringTests",
+            dependencies: ["CallWiring", "CallEngine", "Flows", "Tools", "SwitchboardTestKit"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CallLogTests", dependencies: ["CallLog"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "CallLog",
+                "Server", "CallLog", "Replay", "Audio",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
