@@ -118,6 +118,8 @@ public final class SwitchboardService: Sendable {
                 let stats = callLog.statistics
                 return (stats.queueDepth, stats.dropped, stats.failed)
             })
+            // RTP packets lost/late/… and SIP counters, sampled at each scrape.
+            server.metrics.observe(sipServer: sip)
             tasks.append(Task { try await server.run() })
             server.setReady(true)
             admin = server

@@ -38,6 +38,28 @@ public final class AdminMetrics: Sendable {
             descriptor: Self.name("calllog_records_dropped", "total", "Call-log records refused (queue full or closed)."))
         callLogFailed = registry.makeCounter(
             descriptor: Self.name("calllog_records_failed", "total", "Call-log records not written (unknown call, database error)."))
+        // Labelled families exist from the first scrape (at 0) for the usual label values; others appear when used.
+        for outcome in ["completed", "caller_hangup", "bot_hangup", "transferred", "error", "timeout", "interrupted"] {
+            _ = callsTotal(outcome: outcome)
+        }
+        for tool in ["lookup_account", "verify_caller", "transfer_call", "end_call"] {
+            _ = toolErrors(tool: tool)
+        }
+        _ = modelRequestErrors()
+    }
+
+    private func callsTotal(outcome: String) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name("calls", "total", "Finished calls by outcome (end reason)."), labels: [("outcome", outcome)])
+    }
+
+    private func toolErrors(tool: String) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name("tool_errors", "total", "Tool calls that returned an error."), labels: [("tool", tool)])
+    }
+
+    private func modelRequestErrors() -> Counter {
+        registry.makeCounter(descriptor: Self.name("model_request_errors", "total", "Model requests that failed."))
     }
 
     public func callStarted() {
@@ -46,27 +68,21 @@ public final class AdminMetrics: Sendable {
 
     public func callEnded(outcome: String) {
         activeCalls.decrement()
-        registry.makeCounter(
-            descriptor: Self.name("calls", "total", "Finished calls by outcome (end reason)."),
-            labels: [("outcome", outcome)]
-        ).increment()
+        callsTotal(outcome: outcome).increment()
     }
 
     public func modelRequest(ttfb: Duration?, ttfa: Duration?, failed: Bool) {
         if let ttfb { modelTTFB.record(ttfb) }
         if let ttfa { modelTTFA.record(ttfa) }
-        if failed {
-            registry.makeCounter(descriptor: Self.name("model_request_errors", "total", "Model requests that failed."))
-                .increment()
-        }
+        if failed { modelRequestErrors().increment() }
     }
 
     public func toolError(tool: String) {
-        registry.makeCounter(
-            descriptor: Self.name("tool_errors", "total", "Tool calls that returned an error."), labels: [("tool", tool)]
-        ).increment()
+        toolErrors(tool: tool).increment()
     }
 
+    /// Adds RTP losses directly (a media layer without cumulative totals); `observe(mediaStatistics:)` is the
+    /// usual feed.
     public func rtp(lost: Int, late: Int) {
         if lost > 0 { rtpPacketsLost.increment(by: Int64(lost)) }
         if late > 0 { rtpPacketsLate.increment(by: Int64(late)) }
