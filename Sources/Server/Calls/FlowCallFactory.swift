@@ -5,6 +5,7 @@ public import CallLog
 import CallWiring
 import Flows
 import Foundation
+import Synchronization
 public import Logging
 public import Tools
 
@@ -44,6 +45,8 @@ public struct FlowCallFactory: CallSessionFactory {
     public let caller: String
     public let callee: String
     public let flowPath: String
+    /// The call's recorder when it is recorded (`record_dir`, `record_numbers`); set by `makeSession`.
+    private let recording = RecorderSlot()
 
     public init(services: CallServices, caller: String, callee: String, flowPath: String) {
         self.services = services
@@ -51,6 +54,9 @@ public struct FlowCallFactory: CallSessionFactory {
         self.callee = callee
         self.flowPath = flowPath
     }
+
+    /// The recorder of this factory's call, once the session exists and the call is recorded.
+    public var recorder: CallRecorder? { recording.value }
 
     public func makeSession(callID: String, sampleRate: Int, media: any MediaOut) -> CallSession? {
         guard let flow = services.flows.flow(at: flowPath) else { return nil }
@@ -69,18 +75,52 @@ public struct FlowCallFactory: CallSessionFactory {
         let dispatcher = ToolDispatcher.forFlow(
             flow, accounts: services.accounts, routeTargets: services.configuration.routes, webhooks: services.webhooks,
             logger: services.logger)
-        let tools = DispatcherToolRunner(dispatcher: dispatcher, callID: callID, callerNumber: caller, onRecord: onToolRecord)
+        var tools: any ToolRunner = DispatcherToolRunner(
+            dispatcher: dispatcher, callID: callID, callerNumber: caller, onRecord: onToolRecord)
+        var model = services.model
+        let clock = RealCallClock()
+        if let directory = services.configuration.recordDirectory(forDialled: callee, flowFile: flowPath) {
+            let recorder = CallRecorder(
+                callID: callID, caller: caller, callee: callee, startedAt: startedAt, sampleRate: sampleRate, clock: clock,
+                settings: .init(directory: URL(fileURLWithPath: directory), flowPath: flowPath), logger: services.logger)
+            recording.value = recorder
+            log = RecordingCallLogSink(base: log, recorder: recorder)
+            tools = RecordingToolRunner(base: tools, recorder: recorder)
+            if let chat = model as? ChatModelConversation {
+                model = RecordingChatConversation(base: chat, recorder: recorder)
+            } else {
+                services.logger.warning(
+                    "recording a call whose model is not the HTTP client: the fixture gets no cassette",
+                    metadata: ["call": "\(callID)"])
+            }
+        }
         return CallSession(
             info: info, flow: flow, media: media, sampleRate: sampleRate,
-            dependencies: CallDependencies(model: services.model, tools: tools, synthesizer: services.synthesizer, log: log),
-            clock: RealCallClock(), configuration: services.session, logger: services.logger)
+            dependencies: CallDependencies(model: model, tools: tools, synthesizer: services.synthesizer, log: log),
+            clock: clock, configuration: services.session, logger: services.logger)
+    }
+
+    public func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn {
+        recording.value.map { RecordingMediaIn(base: input, recorder: $0) } ?? input
     }
 
     public func sessionEnded(_ session: CallSession, callID: String) async {
-        guard let writer = services.callLog else { return }
-        let outcome = await session.outcome
-        writer.write(.ended(CallEnded(
-            callID: callID, at: Date(), reason: CallEndReason(outcome?.endReason ?? "caller_hangup"),
-            finalRoute: outcome?.route)))
+        if let writer = services.callLog {
+            let outcome = await session.outcome
+            writer.write(.ended(CallEnded(
+                callID: callID, at: Date(), reason: CallEndReason(outcome?.endReason ?? "caller_hangup"),
+                finalRoute: outcome?.route)))
+        }
+        await recording.value?.finish(session)
+    }
+}
+
+/// Holds the call's recorder between `makeSession` and `sessionEnded` (the factory itself is a value).
+final class RecorderSlot: Sendable {
+    private let box = Mutex<CallRecorder?>(nil)
+
+    var value: CallRecorder? {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
     }
 }

@@ -14,6 +14,12 @@ public protocol CallSessionFactory: Sendable {
     func makeSession(callID: String, sampleRate: Int, media: any MediaOut) -> CallSession?
     /// Called once the session has ended (for the call log's end row).
     func sessionEnded(_ session: CallSession, callID: String) async
+    /// The session's inbound media, possibly wrapped (e.g. to record the call); the default passes it through.
+    func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn
+}
+
+extension CallSessionFactory {
+    public func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn { input }
 }
 
 final class FlowCallHandler: CallMediaHandler {
@@ -44,9 +50,9 @@ final class FlowCallHandler: CallMediaHandler {
         }
         let (events, continuation) = AsyncStream.makeStream(of: MediaInEvent.self, bufferingPolicy: .bufferingNewest(500))
         self.continuation = continuation
-        let input = StreamMediaIn(sampleRate: rate, events: events)
         let factory = self.factory
         let callID = session.callID
+        let input = factory.mediaIn(StreamMediaIn(sampleRate: rate, events: events), callID: callID)
         Task {
             await call.run(media: input)
             await factory.sessionEnded(call, callID: callID)

@@ -88,11 +88,15 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
     ]
     /// When set, every call is written as a fixture folder here (docs/fixtures.md).
     public var recordDir: String?
+    /// Only calls to these dialled numbers (or flow files, e.g. "support.yaml") are recorded; absent or empty:
+    /// every call. Given without `record_dir`, fixtures go to `recordings/`.
+    public var recordNumbers: [String]?
 
     enum CodingKeys: String, CodingKey {
         case sip, flows, model, admin, tools, routes
         case callLog = "call_log"
         case recordDir = "record_dir"
+        case recordNumbers = "record_numbers"
     }
 
     public init() {}
@@ -109,6 +113,7 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
         tools = try c.decodeIfPresent(ToolSettings.self, forKey: .tools) ?? defaults.tools
         routes = try c.decodeIfPresent([String: String].self, forKey: .routes) ?? defaults.routes
         recordDir = try c.decodeIfPresent(String.self, forKey: .recordDir)
+        recordNumbers = try c.decodeIfPresent([String].self, forKey: .recordNumbers)
     }
 
     /// Reads a YAML file (when given), then applies the environment's SWITCHBOARD_* overrides.
@@ -145,6 +150,16 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
         if let v = value("BASE_URL") { model.baseURL = v }
         if let v = value("CASSETTES") { model.cassettes = v }
         if let v = value("RECORD_DIR") { recordDir = v }
+    }
+
+    /// Where calls to `user` (running `flowFile`) are recorded as fixtures, or nil when they are not.
+    public func recordDirectory(forDialled user: String, flowFile: String) -> String? {
+        let numbers = recordNumbers ?? []
+        guard recordDir != nil || !numbers.isEmpty else { return nil }
+        if !numbers.isEmpty, !numbers.contains(user), !numbers.contains((flowFile as NSString).lastPathComponent) {
+            return nil
+        }
+        return recordDir ?? "recordings"
     }
 
     /// The flow file for a dialled user part, or nil when no flow answers it.

@@ -1,0 +1,169 @@
+// Server/Recording: `serve --record` — one live call captured as a replayable fixture (docs/fixtures.md).
+// The recorder is fed by decorators around the call's ports (media in, tools, call log, model exchanges); it
+// never touches the session itself. Everything is kept in memory during the call and written once it ended.
+// May import CallEngine, CallWiring, ModelClient, Replay, Tools, Flows, Audio.
+import Audio
+public import CallEngine
+import Flows
+public import Foundation
+public import Logging
+public import ModelClient
+import Replay
+import Synchronization
+public import Tools
+
+/// Everything one call did that a fixture needs, collected as it happens (any thread, non-blocking).
+public final class CallRecorder: Sendable {
+    public struct Settings: Sendable {
+        /// Fixtures are written here, one folder per call.
+        public var directory: URL
+        /// The flow file the call runs (the fixture refers to it by a relative path when it can).
+        public var flowPath: String
+        /// The recorded caller track is cut off beyond this (a stuck call must not eat the memory).
+        public var maxAudioSeconds = 2 * 3600
+        /// How arguments are redacted in `expect:` and `tools.jsonl` (as in the call log).
+        public var redactor = Redactor()
+
+        public init(directory: URL, flowPath: String) {
+            self.directory = directory
+            self.flowPath = flowPath
+        }
+    }
+
+    struct Exchange {
+        var requestBody: Data
+        var status: Int?
+        var headers: [(name: String, value: String)] = []
+        var body: [UInt8] = []
+        var chunks: [CassetteResponse.Chunk] = []
+        var outcome: ModelExchangeOutcome?
+    }
+
+    struct State {
+        var samples: [Int16] = []
+        /// End of the last caller frame (ms, media clock): DTMF and hang-up are placed after it.
+        var lastFrameEndMs: Int?
+        var dtmf: [Fixture.DTMFEvent] = []
+        var hangupAtMs: Int?
+        var tools: [FixtureRecording.ToolResult] = []
+        var toolEvents: [CallLogRecord] = []
+        var order: [ModelExchangeID] = []
+        var exchanges: [ModelExchangeID: Exchange] = [:]
+        var written = false
+    }
+
+    public let callID: String
+    public let caller: String
+    public let callee: String
+    public let startedAt: Date
+    public let sampleRate: Int
+    public let settings: Settings
+    let clock: any CallClock
+    let logger: Logger
+    let state = Mutex(State())
+
+    public init(
+        callID: String, caller: String, callee: String, startedAt: Date, sampleRate: Int, clock: any CallClock,
+        settings: Settings, logger: Logger
+    ) {
+        self.callID = callID
+        self.caller = caller
+        self.callee = callee
+        self.startedAt = startedAt
+        self.sampleRate = sampleRate
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+
+    // MARK: Caller media
+
+    /// A caller frame as the session received it, placed at its media-clock time.
+    func frame(_ frame: PCMFrame) {
+        let rate = sampleRate
+        let limit = settings.maxAudioSeconds * rate
+        state.withLock { state in
+            let offset = max(0, frame.timestampMs) * rate / 1000
+            let end = offset + frame.samples.count
+            state.lastFrameEndMs = max(state.lastFrameEndMs ?? 0, frame.timestampMs + frame.samples.count * 1000 / max(1, rate))
+            guard end <= limit else { return }
+            if state.samples.count < end {
+                state.samples.append(contentsOf: repeatElement(0, count: end - state.samples.count))
+            }
+            state.samples.replaceSubrange(offset..<end, with: frame.samples)
+        }
+    }
+
+    /// Now on the media clock: just after the last frame the session got (the replayer delivers a digit
+    /// before the frame of its tick, as the live bridge did), or the call clock before any frame.
+    private func mediaNow(_ state: State) -> Int {
+        state.lastFrameEndMs ?? clock.now.milliseconds
+    }
+
+    func dtmf(_ digit: Character) {
+        state.withLock { state in
+            state.dtmf.append(Fixture.DTMFEvent(atMs: mediaNow(state), digit: String(digit)))
+        }
+    }
+
+    func hangUp() {
+        state.withLock { state in
+            if state.hangupAtMs == nil { state.hangupAtMs = mediaNow(state) }
+        }
+    }
+
+    // MARK: Tools and events
+
+    func toolRan(_ call: Flows.ToolCall, result: Result<Flows.JSONValue, ToolError>) {
+        let redactor = settings.redactor
+        let arguments = Flows.JSONValue.parse(redactor.redact(jsonText: call.arguments.jsonText)) ?? .object([:])
+        let entry: FixtureRecording.ToolResult
+        switch result {
+        case .success(let value):
+            let redacted = Flows.JSONValue.parse(redactor.redact(jsonText: value.jsonText)) ?? value
+            entry = .init(name: call.name, arguments: arguments, result: redacted, error: nil)
+        case .failure(let error):
+            entry = .init(name: call.name, arguments: arguments, result: nil, error: "\(error.code): \(error.message)")
+        }
+        state.withLock { $0.tools.append(entry) }
+    }
+
+    func logged(_ record: CallLogRecord) {
+        guard case .toolCall = record.event else { return }
+        state.withLock { $0.toolEvents.append(record) }
+    }
+}
+
+extension CallRecorder: ModelExchangeRecorder {
+    public func exchangeStarted(_ id: ModelExchangeID, url: String, requestBody: Data) {
+        state.withLock { state in
+            state.order.append(id)
+            state.exchanges[id] = Exchange(requestBody: requestBody)
+        }
+    }
+
+    public func responseHead(_ id: ModelExchangeID, status: Int, headers: [(name: String, value: String)], at: Duration) {
+        state.withLock { state in
+            state.exchanges[id]?.status = status
+            state.exchanges[id]?.headers = headers
+        }
+    }
+
+    public func received(_ id: ModelExchangeID, bytes: [UInt8], at: Duration) {
+        state.withLock { state in
+            guard var exchange = state.exchanges.removeValue(forKey: id) else { return }
+            exchange.chunks.append(.init(offset: exchange.body.count, length: bytes.count, atMs: at.milliseconds))
+            exchange.body += bytes
+            state.exchanges[id] = exchange
+        }
+    }
+
+    public func exchangeFinished(_ id: ModelExchangeID, outcome: ModelExchangeOutcome, at: Duration) {
+        state.withLock { $0.exchanges[id]?.outcome = outcome }
+    }
+
+    /// Model attempts still running.
+    var openExchanges: Int {
+        state.withLock { $0.exchanges.values.filter { $0.outcome == nil }.count }
+    }
+}

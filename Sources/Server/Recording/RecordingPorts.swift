@@ -1,0 +1,83 @@
+// Server/Recording: decorators around one call's ports that tell the `CallRecorder` what happened — caller
+// media as the session consumed it, each tool run with its result, the call's log events — and otherwise pass
+// everything through unchanged.
+public import CallEngine
+public import Flows
+
+/// The caller's media, recorded as the session reads it (frames with their media-clock time, digits, hang-up).
+public struct RecordingMediaIn: MediaIn {
+    public let base: any MediaIn
+    let recorder: CallRecorder
+
+    public init(base: any MediaIn, recorder: CallRecorder) {
+        self.base = base
+        self.recorder = recorder
+    }
+
+    public var sampleRate: Int { base.sampleRate }
+
+    public var events: AsyncStream<MediaInEvent> {
+        let cursor = Cursor(base.events.makeAsyncIterator())
+        let recorder = self.recorder
+        return AsyncStream(unfolding: {
+            guard let event = await cursor.next() else { return nil }
+            switch event {
+            case .audio(let frame): recorder.frame(frame)
+            case .dtmf(let digit): recorder.dtmf(digit)
+            case .hangUp: recorder.hangUp()
+            }
+            return event
+        })
+    }
+
+    /// The base stream's iterator; only the one task consuming `events` touches it.
+    final class Cursor: @unchecked Sendable {
+        var iterator: AsyncStream<MediaInEvent>.Iterator
+
+        init(_ iterator: AsyncStream<MediaInEvent>.Iterator) {
+            self.iterator = iterator
+        }
+
+        func next() async -> MediaInEvent? {
+            await iterator.next()
+        }
+    }
+}
+
+/// Tools run as before; each result (or error) is recorded for `tools.jsonl`.
+public struct RecordingToolRunner: ToolRunner {
+    public let base: any ToolRunner
+    let recorder: CallRecorder
+
+    public init(base: any ToolRunner, recorder: CallRecorder) {
+        self.base = base
+        self.recorder = recorder
+    }
+
+    public func run(_ call: ToolCall, context: ToolRunContext) async throws(ToolError) -> JSONValue {
+        do {
+            let value = try await base.run(call, context: context)
+            recorder.toolRan(call, result: .success(value))
+            return value
+        } catch {
+            recorder.toolRan(call, result: .failure(error))
+            throw error
+        }
+    }
+}
+
+/// The call's events go to the call log as before; tool-call events are also kept for the `expect:` block.
+public struct RecordingCallLogSink: CallEngine.CallLogSink {
+    public let base: any CallEngine.CallLogSink
+    let recorder: CallRecorder
+
+    public init(base: any CallEngine.CallLogSink, recorder: CallRecorder) {
+        self.base = base
+        self.recorder = recorder
+    }
+
+    public func record(_ record: CallLogRecord) {
+        recorder.logged(record)
+        base.record(record)
+    }
+}

@@ -1,0 +1,187 @@
+// `serve --record` end to end: a real SIP/RTP call (Switchboard's own UAC playing a shipped fixture's caller)
+// to an in-process SwitchboardService whose model is the cassette server on loopback, recorded to a temp
+// folder; the recorded fixture must then replay offline and pass its own expectations, and its cassette must
+// hold exactly the bytes the cassette server sent.
+import Audio
+import Foundation
+import NIOPosix
+import Replay
+import Server
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+@Suite(.serialized) struct RecordReplayTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    struct RecordedCall {
+        var fixture: Fixture
+        var caller: DemoCaller.Result
+        var source: Cassette
+    }
+
+    /// Starts the service (recording into `folder/recordings`), places one call playing `shipped`'s caller track
+    /// from `from`, waits for the call and its fixture, stops the service.
+    static func record(_ shipped: String, from: String, in folder: TempFolder, limit: Int) async throws -> RecordedCall {
+        let source = root.appendingPathComponent("fixtures/calls/\(shipped)")
+        var configuration = SwitchboardConfiguration()
+        configuration.sip.listen = "127.0.0.1:\(try freeUDPPort())"
+        let low = 40_000 + 2 * Int.random(in: 0..<4_000)
+        configuration.sip.rtpPorts = "\(low)-\(low + 99)"
+        configuration.flows.dir = root.appendingPathComponent("flows").path
+        configuration.callLog.db = folder.path("calls.db")
+        configuration.admin.listen = ""
+        configuration.model.cassettes = source.appendingPathComponent("cassette").path
+        configuration.tools.accountsCSV = root.appendingPathComponent("fixtures/accounts.csv").path
+        configuration.tools.accountsDB = folder.path("accounts.db")
+        configuration.recordDir = folder.path("recordings")
+
+        let wav = try WAVFile.read(path: source.appendingPathComponent("caller.wav").path)
+        #expect(wav.sampleRate == 8000)
+        let service = try await SwitchboardService.start(
+            configuration: configuration, environment: [:], logger: .init(label: "record-test"))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let result: DemoCaller.Result
+        do {
+            result = try await DemoCaller.call(
+                user: "support", host: "127.0.0.1", port: service.sipPort, callerNumber: from, audio: wav.mono(),
+                limit: .seconds(limit), group: group)
+        } catch {
+            await service.stop()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try? await group.shutdownGracefully()
+        // The fixture is written once the session has ended (just after the BYE): wait for it, bounded.
+        let recordings = URL(fileURLWithPath: configuration.recordDir ?? "")
+        var found: [URL] = []
+        let deadline = ContinuousClock.now + .seconds(15)
+        while found.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            found = (try? Fixture.discover([recordings])) ?? []
+        }
+        await service.stop()
+        #expect(result.established)
+        let folderURL = try #require(found.first, "no fixture was recorded under \(recordings.path)")
+        #expect(found.count == 1)
+        return RecordedCall(
+            fixture: try Fixture.load(from: folderURL), caller: result,
+            source: try Cassette.load(from: source.appendingPathComponent("cassette")))
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aRecordedAgentCallReplaysAndPassesItsOwnExpectations() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let recorded = try await Self.record("agent-verify-lookup", from: "+15550100001", in: folder, limit: 70)
+        let fixture = recorded.fixture
+        let document = fixture.document
+
+        // What was written: the call, a caller track with signal, tools from recorded results.
+        #expect(document.call.caller == "+15550100001")
+        #expect(document.call.callee == "support")
+        #expect(document.call.sampleRate == 8000)
+        #expect(document.tools?.mode == .recorded)
+        let track = try WAVFile.read(path: fixture.callerAudioURL.path)
+        #expect(track.sampleRate == 8000)
+        #expect(track.samples.count > 8000 * 20, "the caller spoke for more than 20 s")
+        #expect(track.samples.contains { abs(Int($0)) > 1000 }, "the caller track holds speech")
+
+        // The observed outcome, as the expect block.
+        let expect = try #require(document.expect)
+        #expect(expect.endReason == "completed")
+        #expect(expect.steps.map { ["greeting", "menu", "assistant", "goodbye"].allSatisfy($0.contains) } == true)
+        #expect(expect.tools?.map(\.name) == ["verify_caller", "lookup_account", "end_call"])
+        #expect((expect.turns ?? 0) >= 2)
+        #expect(expect.bargeIns == 0)
+
+        // No secret in the files the recorder derived: the PIN the model passed to verify_caller is redacted.
+        let yaml = try String(contentsOf: fixture.folder.appendingPathComponent("fixture.yaml"), encoding: .utf8)
+        #expect(!yaml.contains("4821"), "\(yaml)")
+        let tools = try String(contentsOf: fixture.toolsURL, encoding: .utf8)
+        #expect(!tools.contains("4821"))
+        #expect(tools.contains("\"[redacted]\""))
+        #expect(tools.split(separator: "\n").count == 2, "verify_caller and lookup_account ran: \(tools)")
+
+        // The cassette: one exchange per request the server answered, each body byte for byte what it sent.
+        let cassette = try Cassette.load(from: fixture.cassetteURL)
+        #expect(cassette.exchanges.count == recorded.source.exchanges.count)
+        for (mine, sent) in zip(cassette.exchanges, recorded.source.exchanges) {
+            #expect(mine.response.status == sent.response.status)
+            #expect(mine.response.body == sent.response.body, "exchange \(mine.index): body differs")
+            #expect(!mine.response.stalls)
+            #expect(mine.response.chunks.reduce(0) { $0 + $1.length } == sent.response.body.count)
+            #expect(zip(mine.response.chunks, mine.response.chunks.dropFirst()).allSatisfy { $0.atMs <= $1.atMs })
+            let request = try #require(mine.request, "exchange \(mine.index) has its request")
+            #expect(request["model"] != nil)
+        }
+        // Caller audio travels as files next to the request, never inline.
+        let names = try FileManager.default.contentsOfDirectory(atPath: fixture.cassetteURL.path)
+        #expect(names.contains { $0.hasSuffix(".input.wav") })
+        let firstRequest = try String(
+            contentsOf: fixture.cassetteURL.appendingPathComponent("0001.request.json"), encoding: .utf8)
+        #expect(firstRequest.contains("\"$file\""))
+        #expect(firstRequest.count < 200_000, "no base64 audio inline")
+
+        // The replay passes by construction (same flow, same caller track, the recorded cassette).
+        let result = await Replayer(options: .init()).replay(folder: fixture.folder)
+        #expect(result.error == nil, "\(result.error?.message ?? "")")
+        #expect(result.failures.isEmpty, "\(result.failures.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRecordedDTMFCallKeepsItsDigitsWithSaneTimes() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let recorded = try await Self.record("dtmf-menu-billing", from: "+15550100002", in: folder, limit: 30)
+        let document = recorded.fixture.document
+        // The caller's in-band "1" at 4.0 s of its track, seen by the bridge and stamped on the media clock.
+        let digits = try #require(document.dtmf)
+        #expect(digits.map(\.digit) == ["1"])
+        let at = try #require(digits.first?.atMs)
+        #expect((4_000...6_500).contains(at), "digit at \(at) ms")
+        #expect(document.expect?.endReason == "transferred")
+        #expect(document.expect?.route != nil)
+        #expect(document.expect?.turns == 0)
+        let track = try WAVFile.read(path: recorded.fixture.callerAudioURL.path)
+        #expect(track.samples.count >= at * 8)
+
+        let result = await Replayer(options: .init()).replay(folder: recorded.fixture.folder)
+        #expect(result.error == nil, "\(result.error?.message ?? "")")
+        #expect(result.failures.isEmpty, "\(result.failures.map(\.description).joined(separator: "\n"))")
+    }
+
+    /// A UDP port free right now on 127.0.0.1 (the SIP core puts the port in Contact, so it must be known).
+    static func freeUDPPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw TestError("cannot open a UDP socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw TestError("cannot bind a UDP socket") }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw TestError("cannot read the bound port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    struct TestError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}
