@@ -39,8 +39,10 @@ extension ToolRegistry {
 extension ToolDefinition {
     /// A flow's tool declaration as Tools' definition. A built-in starts from its standard definition
     /// (`ToolDefinition.builtin`, `transfer_call`'s route enum from `routes`); the declaration's name, its
-    /// description when not empty and its parameters when they are a non-empty object replace the standard ones.
-    /// So a built-in declared without parameters (or with `{}`) is checked against the standard schema.
+    /// description when not empty and its parameters when they declare properties replace the standard ones.
+    /// So a built-in declared without parameters (`{type: object}`, `{}`) is checked against the standard schema.
+    /// (Flows' loader fills in its own schema for a built-in whose `parameters:` key is missing; that one
+    /// declares properties and is kept, so the dispatcher checks what the model was shown.)
     /// `nil` for a built-in Tools does not implement.
     public init?(_ declaration: ToolDeclaration, routes: [String]) {
         let parameters = Tools.JSONValue(flowsValue: declaration.parameters)
@@ -50,7 +52,7 @@ extension ToolDefinition {
             self = .builtin(tool, routes: routes)
             name = declaration.name
             if !declaration.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { description = declaration.description }
-            if parameters?.objectValue?.isEmpty == false, let parameters { self.parameters = parameters }
+            if let parameters, parameters["properties"]?.objectValue?.isEmpty == false { self.parameters = parameters }
         case .webhook(let hook):
             self.init(
                 name: declaration.name, description: declaration.description,

@@ -1,7 +1,8 @@
 // `switchboard tools call NAME 'JSON'` runs one tool outside a call (for people wiring tools up);
 // `switchboard tools seed` creates the demo accounts database from fixtures/accounts.csv.
-// The flow adapter at the bottom (Flows declarations → Tools definitions) is what `serve` can reuse.
+// With --flow the tools come from CallWiring's `ToolDispatcher.forFlow`, exactly as in a call.
 import ArgumentParser
+import CallWiring
 import Flows
 import Foundation
 import Logging
@@ -56,19 +57,25 @@ struct ToolsCommand: AsyncParsableCommand {
                 }
                 now = parsed
             }
-            var registry = ToolRegistry.builtins()
-            var routing = RoutingTable.demo
-            if let flow {
-                (registry, routing) = try ToolsCommand.loadFlowTools(path: flow)
-            }
             let accounts = FileManager.default.fileExists(atPath: accountsDB) ? try AccountsDatabase(path: accountsDB) : nil
             let client = WebhookCaller.makeHTTPClient()
+            let webhooks = WebhookCaller(
+                client: client, policy: EgressPolicy(allowedHosts: allowHosts, allowPrivateAddresses: allowPrivate))
             let fixedNow = now
-            let dispatcher = ToolDispatcher(
-                registry: registry,
-                builtins: BuiltinTools(accounts: accounts, routing: routing, now: { fixedNow }),
-                webhooks: WebhookCaller(
-                    client: client, policy: EgressPolicy(allowedHosts: allowHosts, allowPrivateAddresses: allowPrivate)))
+            let dispatcher: ToolDispatcher
+            do {
+                if let flow {
+                    dispatcher = try ToolsCommand.flowDispatcher(
+                        path: flow, accounts: accounts, webhooks: webhooks, now: { fixedNow })
+                } else {
+                    dispatcher = ToolDispatcher(
+                        registry: .builtins(), builtins: BuiltinTools(accounts: accounts, routing: .demo, now: { fixedNow }),
+                        webhooks: webhooks)
+                }
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
             var context = ToolCallContext(callID: "cli-\(UUID().uuidString.prefix(8).lowercased())", callerNumber: caller)
             if let verifiedAccount {
                 context.verified = true
@@ -109,68 +116,28 @@ struct ToolsCommand: AsyncParsableCommand {
         }
     }
 
-    // MARK: flow adapter
+    // MARK: flow tools
 
-    /// The tools and routes of a flow file, as the Tools target wants them.
-    static func loadFlowTools(path: String) throws -> (ToolRegistry, RoutingTable) {
+    /// The dispatcher a call of the flow at `path` would use (declared tools, routes, built-in fallbacks).
+    static func flowDispatcher(
+        path: String, accounts: AccountsDatabase?, webhooks: WebhookCaller?, now: @escaping @Sendable () -> Date
+    ) throws -> ToolDispatcher {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let result = FlowLoader.load(data: data, file: path)
         guard let flow = result.flow else {
             for diagnostic in result.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
             throw ExitCode.failure
         }
-        let routing = routingTable(of: flow)
-        var definitions: [ToolDefinition] = []
-        for name in flow.toolOrder {
-            guard let declaration = flow.tools[name] else { continue }
-            definitions.append(toolDefinition(declaration, routes: routing.routeNames))
+        let dispatcher = ToolDispatcher.forFlow(flow, accounts: accounts, webhooks: webhooks, now: now)
+        if let problem = ToolRegistry.problems(in: dispatcher.registry.definitions).first {
+            throw ValidationError("\(path): \(problem.description)")
         }
-        do {
-            return (try ToolRegistry(definitions), routing)
-        } catch {
-            throw ValidationError("\(path): \(error.description)")
-        }
+        return dispatcher
     }
 
-    static func toolDefinition(_ declaration: ToolDeclaration, routes: [String]) -> ToolDefinition {
-        let parameters = toolsJSON(declaration.parameters)
-        switch declaration.implementation {
-        case .builtin(let builtin):
-            let tool = Tools.BuiltinTool(rawValue: builtin.rawValue) ?? .endCall
-            var definition = ToolDefinition.builtin(tool, routes: routes)
-            definition.name = declaration.name
-            if !declaration.description.isEmpty { definition.description = declaration.description }
-            if parameters.objectValue?.isEmpty == false { definition.parameters = parameters }
-            return definition
-        case .webhook(let webhook):
-            return ToolDefinition(
-                name: declaration.name, description: declaration.description, parameters: parameters,
-                implementation: .webhook(
-                    WebhookConfiguration(
-                        url: webhook.url, secretEnv: webhook.secretEnv, timeout: Double(webhook.timeoutMs) / 1000)))
-        }
-    }
-
-    static func routingTable(of flow: Flow) -> RoutingTable {
-        var routes: [String: RoutingTable.Route] = [:]
-        for (name, route) in flow.routes {
-            let hours = route.hours.flatMap { flow.hours[$0] }.map {
-                Tools.BusinessHours(timeZone: $0.timezone, weekMinutes: $0.week, closedDates: $0.holidays)
-            }
-            routes[name] = RoutingTable.Route(target: route.uri, hours: hours, overflow: route.overflow)
-        }
-        return routes.isEmpty ? .demo : RoutingTable(routes: routes)
-    }
-
-    static func toolsJSON(_ value: Flows.JSONValue) -> Tools.JSONValue {
-        switch value {
-        case .null: .null
-        case .bool(let bool): .bool(bool)
-        case .number(let number):
-            number == number.rounded() && abs(number) < 9e15 ? .integer(Int64(number)) : .number(number)
-        case .string(let string): .string(string)
-        case .array(let values): .array(values.map(toolsJSON))
-        case .object(let members): .object(members.mapValues(toolsJSON))
-        }
+    /// The tools and routes of a flow file, as a call of it would have them (for `chat --flow`).
+    static func loadFlowTools(path: String) throws -> (ToolRegistry, RoutingTable) {
+        let dispatcher = try flowDispatcher(path: path, accounts: nil, webhooks: nil, now: { Date() })
+        return (dispatcher.registry, dispatcher.builtins.routing)
     }
 }
