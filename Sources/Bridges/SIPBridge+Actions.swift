@@ -125,19 +125,32 @@ extension SIPBridge {
         let remote: SocketAddress? =
             negotiated.isRemoteHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
         let engine = media
-        if call.mediaStarted {
-            engine.eventLoop.execute { session.retarget(remote: remote) }
-            return
-        }
         guard let codec = MediaCodec(sdpName: negotiated.codec.name),
             let pt = UInt8(exactly: negotiated.payloadType)
         else {
+            logger.warning("negotiated codec not supported by the media engine", metadata: ["call": "\(callID)"])
             command(.hangUp(callID: callID))
             return
         }
-        call.mediaStarted = true
         let te = negotiated.telephoneEventPayloadType.flatMap { UInt8(exactly: $0) }
         let settings = NegotiatedMedia(codec: codec, payloadType: pt, telephoneEventPayloadType: te)
+        if call.mediaStarted {
+            // re-INVITE: hold/unhold, new address, or a new codec (the session switches at a frame boundary).
+            counters.update { $0.mediaUpdates += 1 }
+            if let previous = call.negotiated, previous.codec != settings.codec || previous.payloadType != settings.payloadType {
+                counters.update { $0.codecChanges += 1 }
+                logger.info(
+                    "codec changed by re-INVITE",
+                    metadata: ["call": "\(callID)", "from": "\(previous.codec)/\(previous.payloadType)", "to": "\(codec)/\(pt)"])
+            }
+            call.negotiated = settings
+            engine.renegotiate(session, media: settings, remote: remote).hop(to: eventLoop).whenFailure { [self] error in
+                logger.error("media switch failed; call keeps its old codec", metadata: ["call": "\(callID)", "error": "\(error)"])
+            }
+            return
+        }
+        call.mediaStarted = true
+        call.negotiated = settings
         let makeHandler = call.makeHandler
         engine.eventLoop.execute { [self] in
             session.signaling = self

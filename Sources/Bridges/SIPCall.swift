@@ -8,6 +8,8 @@ final class BridgeCall: @unchecked Sendable {
     var media: CallMediaSession?
     var answered = false
     var mediaStarted = false
+    /// What the media session was last set to (to tell a codec change from a hold/retarget).
+    var negotiated: NegotiatedMedia?
     var ended = false
     var transferred = false
     var ringTimer: Scheduled<Void>?

@@ -23,6 +23,21 @@ public struct SIPFrontDoor: Sendable {
     }
 
     static let responsePrefix = Array("SIP/".utf8)
+    static let versionSuffix = Array(" SIP/2.0".utf8)
+
+    /// Whether the first line looks like a SIP start line (`SIP/2.0 200 OK` or `METHOD uri SIP/2.0`), to tell
+    /// a cut SIP message from garbage that merely lacks an empty line.
+    static func startLine(_ bytes: [UInt8]) -> (isSIP: Bool, isResponse: Bool) {
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x0D || bytes[start] == 0x0A { start += 1 }
+        let limit = min(bytes.count, start + 2048)
+        var end = start
+        while end < limit, bytes[end] != 0x0D, bytes[end] != 0x0A { end += 1 }
+        let line = bytes[start..<end]
+        if line.starts(with: responsePrefix) { return (true, true) }
+        let upper = line.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        return (upper.count > versionSuffix.count && upper.suffix(versionSuffix.count).elementsEqual(versionSuffix), false)
+    }
 
     /// Classifies one datagram. `toTag` is used for the To-tag of an immediate reply.
     public func receive(_ bytes: [UInt8], toTag: String) -> SIPInbound { classify(bytes, toTag: toTag).inbound }
@@ -33,12 +48,18 @@ public struct SIPFrontDoor: Sendable {
         do {
             message = try parser.parse(bytes)
         } catch {
-            let kind = SIPBadInputKind(parseError: error.code)
+            var kind = SIPBadInputKind(parseError: error.code)
             if error.code == .empty { return (.drop(reason: "keep-alive"), kind) }
             if let reply = SIPResponse.badRequest(for: error, toTag: toTag) { return (.reply(reply), kind) }
-            guard kind == .malformed else { return (.drop(reason: error.description), kind) }
-            let isResponse = bytes.starts(with: SIPFrontDoor.responsePrefix)
-            return (.drop(reason: error.description), isResponse ? .invalidResponse : .garbage)
+            if kind != .oversize {
+                let line = SIPFrontDoor.startLine(bytes)
+                if !line.isSIP {
+                    kind = .garbage
+                } else if kind == .malformed {
+                    kind = line.isResponse ? .invalidResponse : .garbage
+                }
+            }
+            return (.drop(reason: error.description), kind)
         }
         switch message {
         case .response(let response):
