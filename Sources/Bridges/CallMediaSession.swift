@@ -20,6 +20,8 @@ public final class CallMediaSession: @unchecked Sendable {
         /// Arrived after their play-out time (dropped by the jitter buffer).
         public var packetsLate: UInt64 = 0
         public var packetsDuplicate: UInt64 = 0
+        /// Frames the jitter buffer dropped unplayed: trimmed after a burst, or discarded on a resync/re-lock/codec switch.
+        public var framesDropped: UInt64 = 0
         public var rtcpMalformed: UInt64 = 0
         public var unknownSource: UInt64 = 0
         public var unknownPayloadType: UInt64 = 0
@@ -61,6 +63,7 @@ public final class CallMediaSession: @unchecked Sendable {
     private var ticks = 0
     private var inBandTimeMs = 0
     private var malformedLog = RateLimitedLog()
+    private var rtcpLog = RateLimitedLog()
     private var unknownSourceLog = RateLimitedLog()
     private var foreignLog = RateLimitedLog()
     /// Loss of the currently locked stream, and of streams before an SSRC re-lock.
@@ -242,7 +245,7 @@ public final class CallMediaSession: @unchecked Sendable {
         let bytes = Array(buffer.readableBytesView)
         guard (try? RTCPPacket.parseCompound(bytes)) != nil else {
             statistics.rtcpMalformed += 1
-            if malformedLog.allow(nowNanos) {
+            if rtcpLog.allow(nowNanos) {
                 logger.warning(
                     "malformed RTCP dropped (logged once per 10 s per call)",
                     metadata: ["call": "\(callID)", "from": "\(source)", "count": "\(statistics.rtcpMalformed)"])
@@ -291,6 +294,7 @@ public final class CallMediaSession: @unchecked Sendable {
             statistics.concealed += 1
             codec.decode(nil)
         }
+        statistics.framesDropped = jitterBuffer.statistics.trimmed + jitterBuffer.statistics.discarded
         codec.pcm.withUnsafeBufferPointer { frame in
             if dtmfDetector != nil {
                 for d in dtmfDetector?.process(frame, timestampMs: inBandTimeMs) ?? [] {

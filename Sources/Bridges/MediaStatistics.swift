@@ -21,6 +21,8 @@ public struct MediaStatistics: Sendable, Equatable {
     public var packetsDuplicate: UInt64 = 0
     /// 20 ms frames played as concealment (Opus PLC or silence).
     public var framesConcealed: UInt64 = 0
+    /// Frames the jitter buffer dropped unplayed: trimmed after a burst, or discarded on a resync/re-lock/codec switch.
+    public var framesDropped: UInt64 = 0
     /// Malformed RTP (dropped): `badVersion + badPadding + truncated`.
     public var malformed: UInt64 = 0
     public var badVersion: UInt64 = 0
@@ -52,6 +54,7 @@ public struct MediaStatistics: Sendable, Equatable {
         packetsLate += s.packetsLate
         packetsDuplicate += s.packetsDuplicate
         framesConcealed += s.concealed
+        framesDropped += s.framesDropped
         malformed += s.badPackets
         badVersion += s.badVersion
         badPadding += s.badPadding

@@ -26,6 +26,8 @@ public struct JitterBuffer: Sendable {
         public var underruns: UInt64 = 0
         public var trimmed: UInt64 = 0
         public var resyncs: UInt64 = 0
+        /// Buffered frames thrown away unplayed by `reset()` (resync, SSRC re-lock, codec switch).
+        public var discarded: UInt64 = 0
     }
 
     private struct Slot: Sendable {
@@ -165,6 +167,7 @@ public struct JitterBuffer: Sendable {
 
     /// Drops everything (e.g. on SSRC re-lock).
     public mutating func reset() {
+        statistics.discarded += UInt64(count)
         for i in slots.indices where slots[i].sequence >= 0 { slots[i].sequence = -1 }
         count = 0
         playing = false

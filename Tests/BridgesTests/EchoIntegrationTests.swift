@@ -111,8 +111,9 @@ struct EchoIntegrationTests {
         let decode = { (f: [UInt8]) in G711.ulaw.decode(f) }
         let sentAudio = frames.map(decode).filter { $0.contains { $0 != 0 } }
         let echoedAudio = returned.map { decode($0.payload) }.filter { $0.contains { $0 != 0 } }
-        // Every echoed frame is one we sent, in order, bit-exact after decode; under CI load the jitter
-        // buffer may conceal or trim some when the media loop is starved, but at least 85 % must come back.
+        // Every echoed frame is one we sent, in order, bit-exact after decode, and every frame we sent comes back
+        // unless the media path says why not: lost on the wire, arrived after its play-out time, or dropped by the
+        // jitter buffer (trimmed after a burst, resync after a stall: heavy CI load only). No silent losses.
         var next = 0
         var matched = 0
         for frame in echoedAudio {
@@ -121,9 +122,10 @@ struct EchoIntegrationTests {
             next = at + 1
         }
         #expect(matched == echoedAudio.count)
+        let accounted = Int((media?.packetsLost ?? 0) + (media?.packetsLate ?? 0) + (media?.framesDropped ?? 0))
         #expect(
-            Double(matched) >= 0.85 * Double(sentAudio.count),
-            "echoed \(matched) of \(sentAudio.count); media \(String(describing: media))")
+            matched + accounted >= sentAudio.count,
+            "echoed \(matched) of \(sentAudio.count), accounted \(accounted); media \(String(describing: media))")
         // Bad input was seen, counted and survived.
         #expect(stats.dropped + stats.badRequestsAnswered >= 3)
         #expect((media?.badPackets ?? 0) >= 2)

@@ -33,6 +33,22 @@ import Testing
         #expect(jb.statistics.late == 1)
     }
 
+    @Test func resetCountsTheFramesItThrowsAway() {
+        var jb = JitterBuffer(minDelay: 100)
+        for seq: Int64 in 0..<4 {
+            jb.insert(sequence: seq, timestamp: 0, marker: false, payload: Self.payload(seq))
+        }
+        #expect(drain(&jb, ticks: 1) == [nil])  // still filling (100 ms)
+        jb.reset()
+        #expect(jb.statistics.discarded == 4)
+        // A jump the ring cannot span resyncs and discards what was buffered.
+        jb.insert(sequence: 10, timestamp: 0, marker: false, payload: Self.payload(10))
+        jb.insert(sequence: 11, timestamp: 0, marker: false, payload: Self.payload(11))
+        #expect(jb.insert(sequence: 5000, timestamp: 0, marker: false, payload: Self.payload(5000)) == .resynced)
+        #expect(jb.statistics.discarded == 6)
+        #expect(jb.statistics.resyncs == 1)
+    }
+
     @Test func duplicatesDropped() {
         var jb = JitterBuffer()
         #expect(jb.insert(sequence: 9, timestamp: 0, marker: true, payload: Self.payload(9)) == .stored)
