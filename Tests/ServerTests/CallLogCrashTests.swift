@@ -37,7 +37,7 @@ import Testing
         let output = Pipe()
         child.standardOutput = output
         let errorLog = folder.path("child-stderr.txt")
-        FileManager.default.createFile(atPath: errorLog, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
         child.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorLog))
         try child.run()
         let pid = child.processIdentifier

@@ -1,0 +1,224 @@
+// A minimal SIP UAC over real UDP sockets on 127.0.0.1 for the serve tests: INVITE (PCMU + telephone-event),
+// ACK, BYE, and raw RTP to the server's media port. It answers 200 to any request the server sends.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A blocking IPv4 UDP socket bound to an ephemeral port on 127.0.0.1.
+final class TestUDPSocket: @unchecked Sendable {
+    // @unchecked: the descriptor is only used by one test at a time; close happens in deinit.
+    let fd: Int32
+    let port: Int
+
+    init(receiveTimeoutMs: Int = 100) throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw ServeTestError("socket() failed") }
+        var address = Self.loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw ServeTestError("bind() failed")
+        }
+        var timeout = timeval(tv_sec: receiveTimeoutMs / 1000, tv_usec: (receiveTimeoutMs % 1000) * 1000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var name = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &name) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: name.sin_port))
+    }
+
+    deinit { close(fd) }
+
+    static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    func send(_ bytes: [UInt8], to port: Int) {
+        var address = Self.loopback(port: port)
+        _ = bytes.withUnsafeBytes { raw in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+    }
+
+    /// One datagram, or nil after the receive timeout.
+    func receive() -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return nil }
+        return Array(buffer[0..<n])
+    }
+}
+
+/// One caller with any number of calls to a Switchboard on `serverPort`.
+final class SIPTestPhone: @unchecked Sendable {
+    // @unchecked: used from one task at a time.
+    struct Dialog {
+        let callID: String
+        let user: String
+        let fromTag: String
+        let toTag: String
+        /// The server's RTP port from its SDP answer.
+        let mediaPort: Int
+    }
+
+    let serverPort: Int
+    let sip: TestUDPSocket
+    /// Where the server sends its RTP (every call of this phone shares it; nothing reads it unless asked).
+    let media: TestUDPSocket
+    private var unread: [String] = []
+    private var branch = 0
+
+    init(serverPort: Int) throws {
+        self.serverPort = serverPort
+        sip = try TestUDPSocket(receiveTimeoutMs: 100)
+        media = try TestUDPSocket(receiveTimeoutMs: 50)
+    }
+
+    private func nextBranch() -> String {
+        branch += 1
+        return "z9hG4bK-phone-\(sip.port)-\(branch)"
+    }
+
+    static func header(_ name: String, compact: String? = nil, in message: String) -> String? {
+        for line in message.split(separator: "\r\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            if key == name.lowercased() || key == compact {
+                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+
+    /// INVITE `user` and complete the handshake (200, ACK). Retransmits the INVITE every second.
+    func call(user: String, callID: String, caller: String, timeout: Duration = .seconds(8)) throws -> Dialog {
+        let fromTag = "t\(abs(callID.hashValue) % 1_000_000)"
+        let sdp = [
+            "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
+            "m=audio \(media.port) RTP/AVP 0 101", "a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000",
+            "a=fmtp:101 0-15", "a=ptime:20", "a=sendrecv", "",
+        ].joined(separator: "\r\n")
+        let invite = [
+            "INVITE sip:\(user)@127.0.0.1:\(serverPort) SIP/2.0",
+            "Via: SIP/2.0/UDP 127.0.0.1:\(sip.port);branch=\(nextBranch())",
+            "From: <sip:\(caller)@127.0.0.1>;tag=\(fromTag)", "To: <sip:\(user)@127.0.0.1>", "Call-ID: \(callID)",
+            "CSeq: 1 INVITE", "Contact: <sip:\(caller)@127.0.0.1:\(sip.port)>", "Max-Forwards: 70",
+            "Content-Type: application/sdp", "Content-Length: \(sdp.utf8.count)", "", sdp,
+        ].joined(separator: "\r\n")
+        let answer = try exchange(invite, callID: callID, method: "INVITE", timeout: timeout)
+        guard answer.hasPrefix("SIP/2.0 200") else {
+            throw ServeTestError("INVITE \(user) answered: \(answer.prefix(while: { $0 != "\r" }))")
+        }
+        guard let to = Self.header("To", compact: "t", in: answer),
+            let tagRange = to.range(of: "tag=")
+        else { throw ServeTestError("200 without a To tag") }
+        let toTag = String(to[tagRange.upperBound...].prefix(while: { $0 != ";" && $0 != ">" }))
+        guard let mline = answer.split(separator: "\r\n").first(where: { $0.hasPrefix("m=audio ") }),
+            let mediaPort = Int(mline.split(separator: " ")[1])
+        else { throw ServeTestError("200 without an audio m= line") }
+        let dialog = Dialog(callID: callID, user: user, fromTag: fromTag, toTag: toTag, mediaPort: mediaPort)
+        sip.send(Array(inDialog("ACK", dialog, cseq: 1).utf8), to: serverPort)
+        return dialog
+    }
+
+    /// BYE from the caller; returns once the server answered 200.
+    func hangUp(_ dialog: Dialog, timeout: Duration = .seconds(5)) throws {
+        let answer = try exchange(inDialog("BYE", dialog, cseq: 2), callID: dialog.callID, method: "BYE", timeout: timeout)
+        guard answer.hasPrefix("SIP/2.0 200") else {
+            throw ServeTestError("BYE answered: \(answer.prefix(while: { $0 != "\r" }))")
+        }
+    }
+
+    private func inDialog(_ method: String, _ dialog: Dialog, cseq: Int) -> String {
+        [
+            "\(method) sip:\(dialog.user)@127.0.0.1:\(serverPort) SIP/2.0",
+            "Via: SIP/2.0/UDP 127.0.0.1:\(sip.port);branch=\(nextBranch())",
+            "From: <sip:caller@127.0.0.1>;tag=\(dialog.fromTag)", "To: <sip:\(dialog.user)@127.0.0.1>;tag=\(dialog.toTag)",
+            "Call-ID: \(dialog.callID)", "CSeq: \(cseq) \(method)", "Max-Forwards: 70", "Content-Length: 0", "", "",
+        ].joined(separator: "\r\n")
+    }
+
+    /// Sends `request` (again every second) until a final response for it arrives.
+    private func exchange(_ request: String, callID: String, method: String, timeout: Duration) throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var resendAt = ContinuousClock.now
+        while ContinuousClock.now < deadline {
+            if ContinuousClock.now >= resendAt {
+                sip.send(Array(request.utf8), to: serverPort)
+                resendAt = ContinuousClock.now + .seconds(1)
+            }
+            if let response = takeResponse(callID: callID, method: method) { return response }
+            guard let datagram = sip.receive() else { continue }
+            let text = String(decoding: datagram, as: UTF8.self)
+            if text.hasPrefix("SIP/2.0 ") {
+                unread.append(text)
+            } else {
+                answerRequest(text)
+            }
+        }
+        throw ServeTestError("no final answer to \(method) for \(callID) within \(timeout)")
+    }
+
+    private func takeResponse(callID: String, method: String) -> String? {
+        while let index = unread.firstIndex(where: { response in
+            Self.header("Call-ID", compact: "i", in: response) == callID
+                && (Self.header("CSeq", in: response)?.hasSuffix(method) ?? false)
+        }) {
+            let response = unread.remove(at: index)
+            let status = Int(response.dropFirst(8).prefix(3)) ?? 0
+            if status >= 200 { return response }
+        }
+        return nil
+    }
+
+    /// 200 OK to whatever the server asks (BYE when it hangs up, OPTIONS, NOTIFY).
+    private func answerRequest(_ request: String) {
+        let names = ["Via", "From", "To", "Call-ID", "CSeq"]
+        var lines = ["SIP/2.0 200 OK"]
+        for line in request.split(separator: "\r\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            if names.contains(where: { $0.lowercased() == key }) || ["v", "f", "t", "i"].contains(key) {
+                lines.append(String(line))
+            }
+        }
+        lines += ["Content-Length: 0", "", ""]
+        sip.send(Array(lines.joined(separator: "\r\n").utf8), to: serverPort)
+    }
+
+    /// Reads (and answers) whatever the server sent for `duration`: keeps retransmissions quiet.
+    func drain(for duration: Duration) {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline {
+            guard let datagram = sip.receive() else { continue }
+            let text = String(decoding: datagram, as: UTF8.self)
+            if !text.hasPrefix("SIP/2.0 ") { answerRequest(text) }
+        }
+    }
+
+    /// A PCMU RTP packet (12-byte header, no extensions) to the call's media port.
+    func sendRTP(_ dialog: Dialog, sequence: UInt16, timestamp: UInt32, ssrc: UInt32, payload: [UInt8], marker: Bool = false) {
+        var packet: [UInt8] = [0x80, (marker ? 0x80 : 0) | 0]
+        packet += [UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
+        packet += [24, 16, 8, 0].map { UInt8((timestamp >> UInt32($0)) & 0xFF) }
+        packet += [24, 16, 8, 0].map { UInt8((ssrc >> UInt32($0)) & 0xFF) }
+        media.send(packet + payload, to: dialog.mediaPort)
+    }
+}
