@@ -65,20 +65,27 @@ public struct Fixture: Sendable {
         public var flow: String
         public var call: Call
         public var callerAudio: String?
+        /// The session got the caller's audio from this time on (a live bridge starts it at the caller's first
+        /// signal); before it, no frames. Absent: from t = 0.
+        public var callerAudioFromMs: Int?
         public var dtmf: [DTMFEvent]?
         public var hangupAtMs: Int?
         public var tools: ToolSettings?
         public var expect: FixtureExpectation?
 
         enum CodingKeys: String, CodingKey {
-            case format, name, description, flow, call, dtmf, tools, expect
+            // In the order a written fixture lists them.
+            case format, name, description, flow, call
             case callerAudio = "caller_audio"
+            case callerAudioFromMs = "caller_audio_from_ms"
+            case dtmf
             case hangupAtMs = "hangup_at_ms"
+            case tools, expect
         }
 
         public init(
             format: Int = 1, name: String, description: String? = nil, flow: String, call: Call,
-            callerAudio: String? = nil, dtmf: [DTMFEvent]? = nil, hangupAtMs: Int? = nil, tools: ToolSettings? = nil,
+            callerAudio: String? = nil, callerAudioFromMs: Int? = nil, dtmf: [DTMFEvent]? = nil, hangupAtMs: Int? = nil, tools: ToolSettings? = nil,
             expect: FixtureExpectation? = nil
         ) {
             self.format = format
@@ -87,6 +94,7 @@ public struct Fixture: Sendable {
             self.flow = flow
             self.call = call
             self.callerAudio = callerAudio
+            self.callerAudioFromMs = callerAudioFromMs
             self.dtmf = dtmf
             self.hangupAtMs = hangupAtMs
             self.tools = tools

@@ -9,12 +9,17 @@ public struct FixtureCallerSource: CallerMediaSource {
     let samples: [Int16]
     let dtmf: [(atMs: Int, digit: Character)]
     let hangupAtMs: Int?
+    /// No audio frame before this time (a live bridge hands audio on from the caller's first signal).
+    let audioFromMs: Int
 
-    public init(samples: [Int16], sampleRate: Int, dtmf: [(atMs: Int, digit: Character)], hangupAtMs: Int?) {
+    public init(
+        samples: [Int16], sampleRate: Int, dtmf: [(atMs: Int, digit: Character)], hangupAtMs: Int?, audioFromMs: Int = 0
+    ) {
         self.samples = samples
         self.sampleRate = sampleRate
         self.dtmf = dtmf.sorted { $0.atMs < $1.atMs }
         self.hangupAtMs = hangupAtMs
+        self.audioFromMs = audioFromMs
     }
 
     /// Length of the caller track.
@@ -22,6 +27,10 @@ public struct FixtureCallerSource: CallerMediaSource {
 
     public func callerEvents(fromMs startMs: Int, toMs endMs: Int) -> [MediaInEvent] {
         var events: [MediaInEvent] = dtmf.filter { $0.atMs >= startMs && $0.atMs < endMs }.map { .dtmf($0.digit) }
+        guard startMs >= audioFromMs else {
+            if let hangupAtMs, hangupAtMs >= startMs, hangupAtMs < endMs { events.append(.hangUp) }
+            return events
+        }
         let perFrame = PCMFrame.samplesPer20ms(sampleRate: sampleRate)
         let first = startMs * sampleRate / 1000
         var frame = [Int16](repeating: 0, count: perFrame)

@@ -23,9 +23,11 @@ public struct FixtureExpectation: Codable, Sendable, Equatable {
     public var bargeIns: Int?
 
     enum CodingKeys: String, CodingKey {
-        case route, steps, tools, turns
+        // In the order a written fixture lists them.
         case endReason = "end_reason"
+        case route, steps, tools
         case transcriptContains = "transcript_contains"
+        case turns
         case bargeIns = "barge_ins"
     }
 

@@ -127,7 +127,9 @@ public struct Replayer: Sendable {
         let dtmf = (fixture.document.dtmf ?? []).compactMap { event -> (atMs: Int, digit: Character)? in
             event.digit.first.map { (event.atMs, $0) }
         }
-        return FixtureCallerSource(samples: samples, sampleRate: rate, dtmf: dtmf, hangupAtMs: fixture.document.hangupAtMs)
+        return FixtureCallerSource(
+            samples: samples, sampleRate: rate, dtmf: dtmf, hangupAtMs: fixture.document.hangupAtMs,
+            audioFromMs: fixture.document.callerAudioFromMs ?? 0)
     }
 
     func toolRunner(

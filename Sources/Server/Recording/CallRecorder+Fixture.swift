@@ -58,7 +58,8 @@ extension CallRecorder {
             description: "Call from \(caller) to \(callee), recorded live by `switchboard serve --record`.",
             flow: Self.relativePath(from: folder, to: settings.flowPath),
             call: .init(caller: caller, callee: callee, startedAt: startedAt, sampleRate: sampleRate),
-            callerAudio: "caller.wav", dtmf: state.dtmf.isEmpty ? nil : state.dtmf,
+            callerAudio: "caller.wav", callerAudioFromMs: (state.firstFrameMs ?? 0) > 0 ? state.firstFrameMs : nil,
+            dtmf: state.dtmf.isEmpty ? nil : state.dtmf,
             hangupAtMs: callerHungUp ? (state.hangupAtMs ?? state.lastFrameEndMs) : nil,
             tools: .init(mode: .recorded))
     }

@@ -43,6 +43,8 @@ public final class CallRecorder: Sendable {
         var samples: [Int16] = []
         /// End of the last caller frame (ms, media clock): DTMF and hang-up are placed after it.
         var lastFrameEndMs: Int?
+        /// Media-clock time of the first frame the session got.
+        var firstFrameMs: Int?
         var dtmf: [Fixture.DTMFEvent] = []
         var hangupAtMs: Int?
         var tools: [FixtureRecording.ToolResult] = []
@@ -85,6 +87,7 @@ public final class CallRecorder: Sendable {
         state.withLock { state in
             let offset = max(0, frame.timestampMs) * rate / 1000
             let end = offset + frame.samples.count
+            if state.firstFrameMs == nil { state.firstFrameMs = frame.timestampMs }
             state.lastFrameEndMs = max(state.lastFrameEndMs ?? 0, frame.timestampMs + frame.samples.count * 1000 / max(1, rate))
             guard end <= limit else { return }
             if state.samples.count < end {
