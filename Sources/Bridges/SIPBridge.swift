@@ -154,12 +154,12 @@ public final class SIPBridge: @unchecked Sendable {
     /// Feeds one event to the core and performs its actions (SIP loop).
     func run(_ event: SIPUAEvent) {
         eventLoop.preconditionInEventLoop()
-        guard var c = core else { return }
-        let actions = c.handle(event, at: now)
-        core = c
+        // Mutate the core in place: copying it out (`var c = core`) and back would make every dictionary
+        // inside it non-unique, so the first write copied all calls and transactions — O(calls) per datagram.
+        guard let actions = core?.handle(event, at: now) else { return }
         for action in actions { perform(action) }
-        let active = c.activeCallCount
-        let transactions = c.transactionCount
+        let active = core?.activeCallCount ?? 0
+        let transactions = core?.transactionCount ?? 0
         counters.update {
             $0.activeCalls = active
             $0.transactions = transactions

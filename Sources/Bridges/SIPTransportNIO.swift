@@ -7,6 +7,9 @@ public enum SIPTransportNIO {
     public static func bind(bridge: SIPBridge, host: String, port: Int) -> EventLoopFuture<any Channel> {
         DatagramBootstrap(group: bridge.eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            // A large receive buffer rides out bursts (hundreds of INVITEs per second plus retransmissions)
+            // instead of the kernel dropping them; Linux caps it at net.core.rmem_max.
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(.maxMessagesPerRead, value: 16)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536 + 1024))
             .channelInitializer { channel in

@@ -26,8 +26,9 @@ public struct SIPUserAgentCore: Sendable {
     /// Call-IDs of calls the core still tracks.
     public var activeCallIDs: [String] { calls.values.filter { $0.state != .ended }.map(\.callID).sorted() }
 
-    /// Number of calls the core still tracks (cheap: no sorting).
-    public var activeCallCount: Int { calls.values.reduce(0) { $0 + ($1.state != .ended ? 1 : 0) } }
+    /// Number of calls the core tracks, O(1) (for per-event metrics). Unlike `activeCallIDs` it includes an
+    /// outbound call hung up before the answer until its INVITE transaction completes.
+    public var activeCallCount: Int { calls.count }
 
     /// Number of live transactions (for metrics and leak tests).
     public var transactionCount: Int { serverInvites.count + serverOthers.count + clientInvites.count + clientOthers.count }
