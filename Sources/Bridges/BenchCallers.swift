@@ -58,6 +58,7 @@ final class BenchCallers: @unchecked Sendable {
         for i in 0..<count {
             let receiver = callers.receivers[i]
             let channel = try await DatagramBootstrap(group: loop)
+                .channelOption(.maxMessagesPerRead, value: 1)
                 .channelOption(.datagramVectorReadMessageCount, value: 8)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 8 * 2048))
                 .channelInitializer { ch in

@@ -69,7 +69,7 @@ public final class CallMediaSession: @unchecked Sendable {
     /// Loss of the currently locked stream, and of streams before an SSRC re-lock.
     var streamLost: UInt64 = 0
     var lostBeforeRelock: UInt64 = 0
-    /// The shared clock's phase (0..<20, 1 ms apart) this call is paced on; set by the engine.
+    /// The shared clock's phase (0..<40, 0.5 ms apart) this call is paced on; set by the engine.
     var phase = 0
     public private(set) var isActive = false
     public private(set) var isEnded = false
