@@ -170,26 +170,30 @@ public struct WebhookCaller: Sendable {
         let client = self.client
         let maxReplyBytes = self.maxReplyBytes
         let milliseconds = Int64((seconds * 1000).rounded())
-        return await withTaskGroup(of: AttemptResult.self) { group in
-            group.addTask {
-                do {
-                    let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
-                    let buffer = try await response.body.collect(upTo: maxReplyBytes)
-                    return .replied(Int(response.status.code), Array(buffer.readableBytesView))
-                } catch is CancellationError {
+        // The request and the timer race; the tool call gets the first answer at once. The request is then
+        // cancelled, but is not waited for (a client slow to honour cancellation cannot stretch the timeout).
+        let first = FirstOf<AttemptResult>()
+        return await withTaskCancellationHandler {
+            await first.wait([
+                {
+                    do {
+                        let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
+                        let buffer = try await response.body.collect(upTo: maxReplyBytes)
+                        return .replied(Int(response.status.code), Array(buffer.readableBytesView))
+                    } catch is CancellationError {
+                        return .timedOut
+                    } catch {
+                        let text = String(describing: error)
+                        return text.contains("deadlineExceeded") ? .timedOut : .failed(text)
+                    }
+                },
+                {
+                    try? await Task.sleep(for: .milliseconds(milliseconds))
                     return .timedOut
-                } catch {
-                    let text = String(describing: error)
-                    return text.contains("deadlineExceeded") ? .timedOut : .failed(text)
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(milliseconds))
-                return .timedOut
-            }
-            let first = await group.next() ?? .timedOut
-            group.cancelAll()
-            return first
+                },
+            ])
+        } onCancel: {
+            first.offer(.timedOut)
         }
     }
 }
