@@ -3,9 +3,13 @@ public import NIOCore
 import NIOPosix
 import RTP
 
-/// All calls' RTP on one media event loop, paced by ONE shared 20 ms clock (DESIGN: "one media clock,
-/// pull-based"): each tick pulls the inbound frame and the next outbound frame of every live call, writes all
-/// packets, then flushes them together. Per-call state lives in `CallMediaSession`, confined to the loop.
+/// All calls' RTP on one media event loop, paced by ONE shared media clock (DESIGN: "one media clock,
+/// pull-based"). The clock runs on absolute deadlines (each slot is due at `start + k × 0.5 ms`, never re-based
+/// on when the previous one ran, so it does not drift) and cuts the 20 ms cycle into 40 phases: each call is
+/// pinned to one phase and, every 20 ms at its phase, the clock pulls its inbound frame, hands it to the
+/// handler, then writes and flushes its outbound packet. Spreading calls over the cycle keeps each send within
+/// a few hundred µs of its schedule instead of queueing every call's sendmsg behind all others'. Per-call state
+/// lives in `CallMediaSession`, confined to the loop: no locks, actors or Tasks on the per-packet path.
 public final class MediaEngine: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var bindHost: String
