@@ -17,7 +17,7 @@ final class BenchCallers: @unchecked Sendable {
     private var sending = false
     private let receivers: [Receiver]
 
-    static let phaseCount = 20
+    static let phaseCount = 40
 
     /// Counts echoed packets; while recording, keeps `arrival − n × 20 ms` of each (n from the RTP
     /// timestamp), so the spread of arrivals around each call's own schedule can be computed afterwards.
@@ -81,7 +81,7 @@ final class BenchCallers: @unchecked Sendable {
     func startSending() {
         loop.execute {
             self.sending = true
-            self.nextDeadline = .now() + .milliseconds(1)
+            self.nextDeadline = .now() + .microseconds(500)
             self.schedule()
         }
     }
@@ -92,7 +92,7 @@ final class BenchCallers: @unchecked Sendable {
             while nextDeadline <= .now() {
                 sendPhase(phase)
                 phase = (phase + 1) % Self.phaseCount
-                nextDeadline = nextDeadline + .milliseconds(1)
+                nextDeadline = nextDeadline + .microseconds(500)
             }
             schedule()
         }
