@@ -68,6 +68,9 @@ public struct Fixture: Sendable {
         /// The session got the caller's audio from this time on (a live bridge starts it at the caller's first
         /// signal); before it, no frames. Absent: from t = 0.
         public var callerAudioFromMs: Int?
+        /// A JSON file of `[media_ms, at_ms]` pairs: from the frame of media time `media_ms` on, the session took
+        /// each caller frame `at_ms - media_ms` late (recorded calls; absent: on time).
+        public var callerTiming: String?
         public var dtmf: [DTMFEvent]?
         public var hangupAtMs: Int?
         public var tools: ToolSettings?
@@ -78,6 +81,7 @@ public struct Fixture: Sendable {
             case format, name, description, flow, call
             case callerAudio = "caller_audio"
             case callerAudioFromMs = "caller_audio_from_ms"
+            case callerTiming = "caller_timing"
             case dtmf
             case hangupAtMs = "hangup_at_ms"
             case tools, expect
@@ -85,7 +89,8 @@ public struct Fixture: Sendable {
 
         public init(
             format: Int = 1, name: String, description: String? = nil, flow: String, call: Call,
-            callerAudio: String? = nil, callerAudioFromMs: Int? = nil, dtmf: [DTMFEvent]? = nil, hangupAtMs: Int? = nil, tools: ToolSettings? = nil,
+            callerAudio: String? = nil, callerAudioFromMs: Int? = nil, callerTiming: String? = nil,
+            dtmf: [DTMFEvent]? = nil, hangupAtMs: Int? = nil, tools: ToolSettings? = nil,
             expect: FixtureExpectation? = nil
         ) {
             self.format = format
@@ -95,6 +100,7 @@ public struct Fixture: Sendable {
             self.call = call
             self.callerAudio = callerAudio
             self.callerAudioFromMs = callerAudioFromMs
+            self.callerTiming = callerTiming
             self.dtmf = dtmf
             self.hangupAtMs = hangupAtMs
             self.tools = tools
@@ -112,6 +118,7 @@ public struct Fixture: Sendable {
     public var cassetteURL: URL { folder.appendingPathComponent("cassette") }
     public var toolsURL: URL { folder.appendingPathComponent("tools.jsonl") }
     public var accountsCSVURL: URL? { document.tools?.accountsCSV.map(resolve) }
+    public var callerTimingURL: URL? { document.callerTiming.map(resolve) }
 
     /// Loads `folder/fixture.yaml`.
     public static func load(from folder: URL) throws(ReplayError) -> Fixture {

@@ -45,15 +45,20 @@ public struct FixtureRecording: Sendable {
     /// The caller's track from t = 0, at `sampleRate`.
     public var callerAudio: [Int16]
     public var sampleRate: Int
+    /// When the session took the caller's frames, as `[media_ms, at_ms]` anchors (written to the file the
+    /// document's `caller_timing` names).
+    public var callerTiming: [(mediaMs: Int, atMs: Int)]
     public var exchanges: [Exchange]
     public var tools: [ToolResult]
 
     public init(
-        document: Fixture.Document, callerAudio: [Int16], sampleRate: Int, exchanges: [Exchange], tools: [ToolResult]
+        document: Fixture.Document, callerAudio: [Int16], sampleRate: Int,
+        callerTiming: [(mediaMs: Int, atMs: Int)] = [], exchanges: [Exchange], tools: [ToolResult]
     ) {
         self.document = document
         self.callerAudio = callerAudio
         self.sampleRate = sampleRate
+        self.callerTiming = callerTiming
         self.exchanges = exchanges
         self.tools = tools
     }
@@ -98,6 +103,15 @@ public struct FixtureRecording: Sendable {
         try WAVFile.write(
             WAVAudio(sampleRate: sampleRate, samples: callerAudio),
             path: folder.appendingPathComponent(document.callerAudio ?? "caller.wav").path)
+        var document = document
+        if callerTiming.isEmpty {
+            document.callerTiming = nil
+        } else {
+            let name = document.callerTiming ?? "caller.timing.json"
+            document.callerTiming = name
+            let pairs = callerTiming.map { "[\($0.mediaMs),\($0.atMs)]" }.joined(separator: ",\n")
+            try Data("[\n\(pairs)\n]\n".utf8).write(to: folder.appendingPathComponent(name))
+        }
         let yaml = try YAMLEncoder().encode(document)
         let header = """
             # Recorded by `switchboard serve --record`. The `expect:` block is what this call did; edit it freely

@@ -127,9 +127,16 @@ public struct Replayer: Sendable {
         let dtmf = (fixture.document.dtmf ?? []).compactMap { event -> (atMs: Int, digit: Character)? in
             event.digit.first.map { (event.atMs, $0) }
         }
+        var timing: [(mediaMs: Int, atMs: Int)] = []
+        if let url = fixture.callerTimingURL {
+            guard let data = try? Data(contentsOf: url), let pairs = try? JSONDecoder().decode([[Int]].self, from: data),
+                pairs.allSatisfy({ $0.count == 2 })
+            else { throw ReplayError(.fixture, "\(url.path): not a JSON list of [media_ms, at_ms] pairs") }
+            timing = pairs.map { ($0[0], $0[1]) }
+        }
         return FixtureCallerSource(
             samples: samples, sampleRate: rate, dtmf: dtmf, hangupAtMs: fixture.document.hangupAtMs,
-            audioFromMs: fixture.document.callerAudioFromMs ?? 0)
+            audioFromMs: fixture.document.callerAudioFromMs ?? 0, timing: timing)
     }
 
     func toolRunner(

@@ -29,7 +29,7 @@ extension CallRecorder {
         let outcome = await session.outcome
         var recording = FixtureRecording(
             document: document(snapshot, callerHungUp: outcome == .callerHungUp), callerAudio: snapshot.samples,
-            sampleRate: sampleRate, exchanges: snapshot.order.compactMap { snapshot.exchanges[$0] }.map(Self.exchange),
+            sampleRate: sampleRate, callerTiming: snapshot.timing, exchanges: snapshot.order.compactMap { snapshot.exchanges[$0] }.map(Self.exchange),
             tools: snapshot.tools)
         let observed = await ObservedCall.observe(
             session, events: snapshot.toolEvents, modelToolCalls: recording.cassette.modelToolCalls())

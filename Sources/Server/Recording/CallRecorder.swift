@@ -45,6 +45,8 @@ public final class CallRecorder: Sendable {
         var lastFrameEndMs: Int?
         /// Media-clock time of the first frame the session got.
         var firstFrameMs: Int?
+        /// When the session took the frames (call clock), where its lag behind the media clock changed.
+        var timing: [(mediaMs: Int, atMs: Int)] = []
         var dtmf: [Fixture.DTMFEvent] = []
         var hangupAtMs: Int?
         var tools: [FixtureRecording.ToolResult] = []
@@ -80,11 +82,23 @@ public final class CallRecorder: Sendable {
 
     // MARK: Caller media
 
+    /// A change of the session's input lag smaller than this is not worth a timing anchor.
+    static let timingToleranceMs = 5
+
     /// A caller frame as the session received it, placed at its media-clock time.
     func frame(_ frame: PCMFrame) {
         let rate = sampleRate
         let limit = settings.maxAudioSeconds * rate
+        let takenAt = clock.now.milliseconds
         state.withLock { state in
+            let lag = takenAt - frame.timestampMs
+            if let last = state.timing.last {
+                if abs(lag - (last.atMs - last.mediaMs)) >= Self.timingToleranceMs {
+                    state.timing.append((frame.timestampMs, takenAt))
+                }
+            } else {
+                state.timing.append((frame.timestampMs, takenAt))
+            }
             let offset = max(0, frame.timestampMs) * rate / 1000
             let end = offset + frame.samples.count
             if state.firstFrameMs == nil { state.firstFrameMs = frame.timestampMs }
