@@ -176,7 +176,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReplayTests", dependencies: ["Replay", "Flows", "CallEngine", "Audio"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CallWiringTests",
             dependencies: ["CallWiring", "CallEngine", "Flows", "Tools", "SwitchboardTestKit"],
