@@ -1,4 +1,10 @@
 import Audio
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 public import NIOCore
 import Logging
 import RTP
@@ -364,7 +370,7 @@ public final class CallMediaSession: @unchecked Sendable {
             packets.append(
                 .senderReport(
                     .init(
-                        ssrc: sender.ssrc, ntpTimestamp: 0, rtpTimestamp: sender.timestamp,
+                        ssrc: sender.ssrc, ntpTimestamp: Self.ntpNow(), rtpTimestamp: sender.timestamp,
                         packetCount: sender.packetsSent, octetCount: sender.octetsSent,
                         reports: block.map { [$0] } ?? [])))
         } else {
@@ -376,5 +382,17 @@ public final class CallMediaSession: @unchecked Sendable {
         buf.writeBytes(bytes)
         statistics.rtcpSent += 1
         rtcpChannel.writeAndFlush(AddressedEnvelope(remoteAddress: rtcpRemote, data: buf), promise: nil)
+    }
+}
+
+extension CallMediaSession {
+    /// Wall-clock time as a 64-bit NTP timestamp (RFC 3550 §4: seconds since 1900 in the high word, fraction in
+    /// the low word), for sender reports.
+    static func ntpNow() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        let seconds = UInt64(ts.tv_sec) + 2_208_988_800
+        let fraction = (UInt64(ts.tv_nsec) << 32) / 1_000_000_000
+        return seconds << 32 | fraction
     }
 }
