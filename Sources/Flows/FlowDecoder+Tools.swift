@@ -27,7 +27,11 @@ extension FlowDecoder {
                 error(entry.keyNode, "tool `\(entry.key)` needs an implementation: `builtin: …` or `webhook: {url: …}`")
             }
             var description = ""
-            if let node = byKey["description"] { description = string(node, "`description`") ?? "" } else {
+            if let node = byKey["description"] {
+                description = string(node, "`description`") ?? ""
+            } else if case .builtin(let builtin)? = implementation {
+                description = builtin.defaultDescription
+            } else {
                 error(entry.keyNode, "tool `\(entry.key)` needs a `description` (the model reads it)")
             }
             var parameters: JSONValue
@@ -35,7 +39,8 @@ extension FlowDecoder {
                 parameters = json(node)
                 for problem in JSONSchemaCheck.problems(in: node, decoder: self) { error(problem.0, problem.1) }
             } else if case .builtin(let builtin)? = implementation {
-                parameters = BuiltinSchemas.parameters(for: builtin, routes: routeNames)
+                // The same schema as Tools' standard definition (route names sorted, like its routing table).
+                parameters = builtin.defaultParameters(routes: routeNames.sorted())
             } else {
                 parameters = .object(["type": .string("object"), "properties": .object([:])])
             }
@@ -76,35 +81,5 @@ extension FlowDecoder {
             valid = false
         }
         return valid ? .webhook(hook) : nil
-    }
-}
-
-/// Parameter schemas of the built-in tools when the flow does not give its own.
-enum BuiltinSchemas {
-    static func parameters(for tool: BuiltinTool, routes: [String]) -> JSONValue {
-        func object(_ properties: [String: JSONValue], required: [String]) -> JSONValue {
-            .object([
-                "type": .string("object"), "properties": .object(properties),
-                "required": .array(required.map { .string($0) }),
-            ])
-        }
-        func text(_ description: String) -> JSONValue {
-            .object(["type": .string("string"), "description": .string(description)])
-        }
-        switch tool {
-        case .lookupAccount:
-            return object(["account_number": text("The customer's account number, if they gave one.")], required: [])
-        case .verifyCaller:
-            return object(["pin": text("The PIN or date of birth (YYYY-MM-DD) the caller gave.")], required: ["pin"])
-        case .transferCall:
-            var route = text("Where to transfer the caller.")
-            if !routes.isEmpty, case .object(var members) = route {
-                members["enum"] = .array(routes.map { .string($0) })
-                route = .object(members)
-            }
-            return object(["route": route], required: ["route"])
-        case .endCall:
-            return object(["reason": text("Why the call ends.")], required: [])
-        }
     }
 }

@@ -20,6 +20,10 @@ public enum BuiltinTool: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// The standard JSON Schema of the tool's arguments. `routes` become the `enum` of `transfer_call`'s `route`
+    /// (left out when there are none: an empty `enum` allows nothing). Flows keeps an identical copy
+    /// (`Flows.BuiltinTool.defaultParameters`) for flows that declare a built-in without `parameters:`;
+    /// CallWiringTests fails when the two drift.
     public func defaultParameters(routes: [String]) -> JSONValue {
         switch self {
         case .lookupAccount:
@@ -57,10 +61,7 @@ public enum BuiltinTool: String, Sendable, Hashable, CaseIterable, Codable {
             [
                 "type": "object",
                 "properties": [
-                    "route": [
-                        "type": "string", "enum": .array(routes.map { .string($0) }),
-                        "description": "Where to transfer the call.",
-                    ],
+                    "route": routeParameter(routes),
                     "reason": ["type": "string", "maxLength": 200, "description": "Why, in a few words."],
                 ],
                 "required": ["route"],
@@ -76,5 +77,11 @@ public enum BuiltinTool: String, Sendable, Hashable, CaseIterable, Codable {
                 "additionalProperties": false,
             ]
         }
+    }
+
+    private func routeParameter(_ routes: [String]) -> JSONValue {
+        var route: [String: JSONValue] = ["type": "string", "description": "Where to transfer the call."]
+        if !routes.isEmpty { route["enum"] = .array(routes.map { .string($0) }) }
+        return .object(route)
     }
 }
