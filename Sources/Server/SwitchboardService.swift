@@ -159,6 +159,8 @@ public final class SwitchboardService: Sendable {
     /// Ends live calls with BYE, flushes the call log, stops every listener.
     public func stop() async {
         await sip.stop()
+        // Calls recorded with `--record` write their fixture once ended: give them a moment.
+        await CallRecorder.waitForPendingFixtures(timeout: .seconds(3))
         for task in tasks { task.cancel() }
         try? await modelClient?.shutdown()
         try? await webhookHTTP.shutdown()

@@ -26,6 +26,7 @@ extension CallRecorder {
             return state
         }
         guard let snapshot else { return nil }
+        defer { Self.fixtureDone() }
         let outcome = await session.outcome
         var recording = FixtureRecording(
             document: document(snapshot, callerHungUp: outcome == .callerHungUp), callerAudio: snapshot.samples,

@@ -78,6 +78,7 @@ public final class CallRecorder: Sendable {
         self.clock = clock
         self.settings = settings
         self.logger = logger
+        Self.callStarted()
     }
 
     // MARK: Caller media
