@@ -146,13 +146,26 @@ final class SIPTestPhone: @unchecked Sendable {
         }
     }
 
-    private func inDialog(_ method: String, _ dialog: Dialog, cseq: Int) -> String {
-        [
+    /// A DTMF digit as SIP INFO (`application/dtmf-relay`), sent without waiting for the answer. `cseq` must grow
+    /// per dialog (use 10 and up: the INVITE took 1, the BYE takes 2).
+    func sendDigit(_ digit: Character, _ dialog: Dialog, cseq: Int) {
+        let body = "Signal=\(digit)\r\nDuration=100\r\n"
+        let request = inDialog("INFO", dialog, cseq: cseq, contentType: "application/dtmf-relay", body: body)
+        sip.send(Array(request.utf8), to: serverPort)
+    }
+
+    private func inDialog(_ method: String, _ dialog: Dialog, cseq: Int, contentType: String? = nil, body: String = "")
+        -> String
+    {
+        var lines = [
             "\(method) sip:\(dialog.user)@127.0.0.1:\(serverPort) SIP/2.0",
             "Via: SIP/2.0/UDP 127.0.0.1:\(sip.port);branch=\(nextBranch())",
             "From: <sip:caller@127.0.0.1>;tag=\(dialog.fromTag)", "To: <sip:\(dialog.user)@127.0.0.1>;tag=\(dialog.toTag)",
-            "Call-ID: \(dialog.callID)", "CSeq: \(cseq) \(method)", "Max-Forwards: 70", "Content-Length: 0", "", "",
-        ].joined(separator: "\r\n")
+            "Call-ID: \(dialog.callID)", "CSeq: \(cseq) \(method)", "Max-Forwards: 70",
+        ]
+        if let contentType { lines.append("Content-Type: \(contentType)") }
+        lines += ["Content-Length: \(body.utf8.count)", "", body]
+        return lines.joined(separator: "\r\n")
     }
 
     /// Sends `request` (again every second) until a final response for it arrives.

@@ -15,14 +15,14 @@ import Testing
 @Suite("serve: kill -9 during live calls", .serialized)
 struct ServeCrashTests {
     static let holdFlow = """
-        # One prompt, then a long wait for a digit: the call stays live until the caller hangs up.
+        # One prompt, then a long wait for digits ending in #: the call stays live until the caller hangs up.
         name: hold
         version: "7"
         start: menu
         steps:
           menu:
             gather:
-              dtmf: {max_digits: 1, first_digit_timeout_ms: 120000}
+              dtmf: {max_digits: 64, terminator: "#", first_digit_timeout_ms: 120000, inter_digit_timeout_ms: 120000}
             prompt: "Please hold."
             on:
               "1": bye
@@ -145,9 +145,27 @@ struct ServeCrashTests {
                   AND EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id AND e.kind = 'step_entered')
                 """) == 20
         }
+        // Keep the writer busy at the moment of the kill: every live call gets a digit (SIP INFO → a `dtmf` event)
+        // every 40 ms (at most 60, the flow takes 64), and serve is killed while they still arrive.
+        let sender = Task.detached { [phone, live] () -> Int in
+            var rounds = 0
+            while !Task.isCancelled && rounds < 60 {
+                for dialog in live { phone.sendDigit("2", dialog, cseq: 10 + rounds) }
+                rounds += 1
+                try? await Task.sleep(for: .milliseconds(40))
+            }
+            return rounds
+        }
+        try await Self.waitFor(db, "the first digits committed") { db in
+            try Self.count(db, "SELECT count(*) FROM call_events WHERE kind = 'dtmf'") > 0
+        }
+        try await Task.sleep(for: .milliseconds(60))
         #expect(serve.isRunning)
         await serve.killNine()
+        sender.cancel()
+        let rounds = await sender.value
         #expect(serve.terminationSignal == SIGKILL)
+        #expect(rounds < 60, "the kill came after the last digit; it should hit the server mid-stream")
 
         // Restart on the same call log: recovery closes the live calls before SIP is bound.
         let (again, _, adminPort) = try await Self.startServe(folder, config: config, db: db, log: "serve-2.log")
@@ -189,6 +207,7 @@ struct ServeCrashTests {
                 #expect(kinds.last == "hangup")
                 #expect(!kinds.contains("interrupted"))
             }
+            var digits = 0
             for dialog in live {
                 let call = try #require(try Row.fetchOne(db, sql: "SELECT * FROM calls WHERE id = ?", arguments: [dialog.callID]))
                 #expect(call["end_reason"] as String? == "interrupted")
@@ -203,7 +222,16 @@ struct ServeCrashTests {
                 #expect(kinds.first == "answered")
                 #expect(kinds.last == "interrupted")
                 #expect(kinds.filter { $0 == "interrupted" }.count == 1)
+                // Digits committed before the kill are kept, never more than were sent; the call ends at its last
+                // recorded activity.
+                digits += kinds.filter { $0 == "dtmf" }.count
+                #expect(kinds.filter { $0 == "dtmf" }.count <= rounds)
+                let lastActivity = try String.fetchOne(
+                    db, sql: "SELECT max(at) FROM call_events WHERE call_id = ? AND kind != 'interrupted'",
+                    arguments: [dialog.callID])
+                #expect(lastActivity.map { ended >= $0 } ?? false)
             }
+            #expect(digits > 0, "digits committed before the kill")
         }
     }
 }
