@@ -36,6 +36,12 @@ import Testing
         #expect(Self.outcome(random).kind == .garbage)
     }
 
+    @Test func requestWithoutViaIsDroppedNotAnswered() {
+        let noVia = "OPTIONS sip:echo@127.0.0.1 SIP/2.0\r\nX-Big: " + String(repeating: "a", count: 60000) + "\r\n\r\n"
+        let o = Self.outcome(Array(noVia.utf8))
+        #expect(o.kind == .garbage && o.status == nil && o.sent == 0)
+    }
+
     @Test func keepAliveIsNotBad() {
         let o = Self.outcome(Array("\r\n\r\n".utf8))
         #expect(o.kind == .keepAlive && o.sent == 0)

@@ -65,6 +65,9 @@ public struct SIPFrontDoor: Sendable {
         case .response(let response):
             return validator.accepts(response) ? (.response(response), nil) : (.drop(reason: "invalid response"), .invalidResponse)
         case .request(let request):
+            // Without any Via there is nothing to answer along (RFC 3261 §18.2.2): drop. A malformed Via still
+            // gets 400 at the datagram's source (RFC 4475 badinv01).
+            guard request.headers.contains("Via") else { return (.drop(reason: "request without Via"), .garbage) }
             guard let rejection = validator.check(request) else { return (.request(request), nil) }
             let kind: SIPBadInputKind = rejection.statusCode == 400 ? .malformed : .unsupported
             if request.method == .ack { return (.drop(reason: "invalid ACK: \(rejection.reason)"), kind) }
