@@ -1,7 +1,9 @@
 // ModelClient: one reply's bytes to events: SSE parsing, chunk decoding, and resampling the reply audio ONCE
 // from the provider's rate to the call's rate (speexdsp, streaming, filter state kept across chunks).
 // Not Sendable (owns a resampler); one per attempt, used by one task. Public so that Replay decodes recorded
-// response bytes with exactly this code.
+// response bytes with exactly this code. Audio-delta chunks take the fast path (`decodeAudioDelta`: a byte
+// scanner and table base64, no JSON decode); every other chunk, or one the scanner is unsure of, is decoded
+// in full. `fastPath: false` decodes everything in full (for comparisons).
 import Audio
 public import Foundation
 
@@ -23,10 +25,14 @@ public final class ReplyStreamDecoder {
     public private(set) var malformedChunks: Int = 0
     public private(set) var malformedSamples: [String] = []
     public private(set) var isDone = false
+    public let fastPath: Bool
+    /// Chunks decoded by the fast path (the rest went through the full decoder).
+    public private(set) var fastChunks = 0
 
-    public init(providerSampleRate: Int, outputSampleRate: Int) {
+    public init(providerSampleRate: Int, outputSampleRate: Int, fastPath: Bool = true) {
         self.chunks = ChatChunkDecoder(pcmSampleRate: providerSampleRate)
         self.outputSampleRate = outputSampleRate
+        self.fastPath = fastPath
     }
 
     /// Bytes held in parser buffers (for memory estimates).
@@ -34,28 +40,43 @@ public final class ReplyStreamDecoder {
 
     /// One read of a streamed (SSE) body.
     public func consumeStream(_ bytes: some Collection<UInt8>) throws(ModelClientError) -> [ChatStreamEvent] {
-        let events: [SSEEvent]
+        var out: [ChatStreamEvent] = []
+        var failure: ModelClientError?
         do {
-            events = try parser.parse(bytes)
+            try parser.parse(bytes) { name, data in
+                guard failure == nil else { return }
+                do throws(ModelClientError) { try handle(name, data, into: &out) } catch { failure = error }
+            }
         } catch {
             throw ModelClientError(.malformedResponse, "an SSE line exceeded \(error.limit) bytes")
         }
-        var out: [ChatStreamEvent] = []
-        for event in events {
-            try apply(chunkOutputs { decoder throws(ToolCallAssemblyError) in try decoder.decode(event) }, into: &out)
-        }
+        if let failure { throw failure }
         return out
     }
 
     /// The body ended: pending events, tool calls not released yet, the resampler's tail.
     public func finishStream() throws(ModelClientError) -> [ChatStreamEvent] {
         var out: [ChatStreamEvent] = []
-        for event in parser.finish() {
-            try apply(chunkOutputs { decoder throws(ToolCallAssemblyError) in try decoder.decode(event) }, into: &out)
+        var failure: ModelClientError?
+        parser.finish { name, data in
+            guard failure == nil else { return }
+            do throws(ModelClientError) { try handle(name, data, into: &out) } catch { failure = error }
         }
+        if let failure { throw failure }
         try apply(chunkOutputs { decoder throws(ToolCallAssemblyError) in try decoder.finish() }, into: &out)
         flushResampler(into: &out)
         return out
+    }
+
+    private func handle(
+        _ name: String?, _ data: UnsafeBufferPointer<UInt8>, into out: inout [ChatStreamEvent]
+    ) throws(ModelClientError) {
+        if fastPath, name == nil, let outputs = chunks.decodeAudioDelta(data) {
+            fastChunks += 1
+            return try apply(outputs, into: &out)
+        }
+        let event = SSEEvent(event: name, data: String(decoding: data, as: UTF8.self))
+        try apply(chunkOutputs { decoder throws(ToolCallAssemblyError) in try decoder.decode(event) }, into: &out)
     }
 
     /// A whole non-streamed JSON body.

@@ -163,7 +163,7 @@ import Testing
         #expect(result.retries.count == 2)
     }
 
-    static func eventually(timeout: Duration = .seconds(3), _ condition: () -> Bool) async throws {
+    static func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while !condition() {

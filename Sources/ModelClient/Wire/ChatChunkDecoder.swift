@@ -24,7 +24,7 @@ public struct ChatChunkDecoder: Sendable {
     public let pcmSampleRate: Int
     private var tools = ToolCallAssembler()
     private var toolCallsReleased = false
-    private var carry: UInt8?
+    var carry: UInt8?
     public private(set) var isDone = false
 
     public init(pcmSampleRate: Int = 24000) {

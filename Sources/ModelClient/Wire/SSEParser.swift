@@ -1,7 +1,8 @@
 // Wire (pure, Foundation only): an incremental Server-Sent Events parser (WHATWG event-stream rules).
 // Bytes may be split anywhere across calls; lines end in "\n", "\r\n" or "\r"; ":" lines are comments;
 // several `data:` lines join with "\n"; `event`, `id` and `retry` are read but not needed by the model client.
-public import Foundation
+// The core works on contiguous bytes and hands each event's data over as bytes (no String per event), so the
+// reply decoder's fast path can scan it in place; `parse(_:)` builds `SSEEvent`s on top of it.
 
 /// One dispatched event.
 public struct SSEEvent: Sendable, Equatable {
@@ -38,55 +39,102 @@ public struct SSEParser: Sendable {
     /// Parses the next read. Throws `SSEParser.LineTooLong` if one line exceeds `maxLineBytes`.
     public mutating func parse(_ bytes: some Collection<UInt8>) throws(LineTooLong) -> [SSEEvent] {
         var events: [SSEEvent] = []
-        var index = bytes.startIndex
-        if afterCR, index < bytes.endIndex {
-            if bytes[index] == 0x0A { index = bytes.index(after: index) }
-            afterCR = false
-        }
-        while index < bytes.endIndex {
-            guard let end = bytes[index...].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else {
-                line.append(contentsOf: bytes[index...])
-                if line.count > maxLineBytes { throw LineTooLong(limit: maxLineBytes) }
-                break
-            }
-            line.append(contentsOf: bytes[index..<end])
-            if line.count > maxLineBytes { throw LineTooLong(limit: maxLineBytes) }
-            let terminator = bytes[end]
-            index = bytes.index(after: end)
-            if terminator == 0x0D {
-                if index < bytes.endIndex {
-                    if bytes[index] == 0x0A { index = bytes.index(after: index) }
-                } else {
-                    afterCR = true
-                }
-            }
-            if let event = takeLine() { events.append(event) }
+        try parse(bytes) { name, data in
+            events.append(SSEEvent(event: name, data: String(decoding: data, as: UTF8.self)))
         }
         return events
+    }
+
+    /// Parses the next read, handing each complete event's name and data bytes (valid only during the call) to
+    /// `onEvent`.
+    public mutating func parse(
+        _ bytes: some Collection<UInt8>, onEvent: (_ event: String?, _ data: UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(LineTooLong) {
+        var failure: LineTooLong?
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            do throws(LineTooLong) { try parseContiguous(buffer, onEvent) } catch { failure = error }
+        }
+        if handled == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { buffer in
+                do throws(LineTooLong) { try parseContiguous(buffer, onEvent) } catch { failure = error }
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// The body ended. A last event without its blank line is still dispatched (lenient).
     public mutating func finish() -> [SSEEvent] {
         var events: [SSEEvent] = []
-        if !line.isEmpty, let event = takeLine() { events.append(event) }
-        if let event = dispatch() { events.append(event) }
-        afterCR = false
+        finish { name, data in events.append(SSEEvent(event: name, data: String(decoding: data, as: UTF8.self))) }
         return events
     }
 
-    private mutating func takeLine() -> SSEEvent? {
-        defer { line.removeAll(keepingCapacity: line.capacity <= 64 << 10) }
+    /// The body ended; see `finish()`.
+    public mutating func finish(onEvent: (_ event: String?, _ data: UnsafeBufferPointer<UInt8>) -> Void) {
+        if !line.isEmpty { takeBufferedLine(onEvent) }
+        dispatch(onEvent)
+        afterCR = false
+    }
+
+    private mutating func parseContiguous(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ onEvent: (String?, UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(LineTooLong) {
+        let count = bytes.count
+        var index = 0
+        if afterCR, index < count {
+            if bytes[index] == 0x0A { index += 1 }
+            afterCR = false
+        }
+        while index < count {
+            var end = index
+            while end < count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            let piece = UnsafeBufferPointer(rebasing: bytes[index..<end])
+            guard line.count + piece.count <= maxLineBytes else { throw LineTooLong(limit: maxLineBytes) }
+            guard end < count else {
+                line.append(contentsOf: piece)
+                break
+            }
+            if line.isEmpty {
+                take(piece, onEvent)
+            } else {
+                line.append(contentsOf: piece)
+                takeBufferedLine(onEvent)
+            }
+            index = end + 1
+            if bytes[end] == 0x0D {
+                if index < count {
+                    if bytes[index] == 0x0A { index += 1 }
+                } else {
+                    afterCR = true
+                }
+            }
+        }
+    }
+
+    private mutating func takeBufferedLine(_ onEvent: (String?, UnsafeBufferPointer<UInt8>) -> Void) {
+        var held: [UInt8] = []
+        swap(&held, &line)
+        held.withUnsafeBufferPointer { take($0, onEvent) }
+        held.removeAll(keepingCapacity: held.capacity <= 64 << 10)
+        swap(&held, &line)
+    }
+
+    private mutating func take(_ whole: UnsafeBufferPointer<UInt8>, _ onEvent: (String?, UnsafeBufferPointer<UInt8>) -> Void) {
+        var line = whole
         if atStart {
             atStart = false
-            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+            if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+                line = UnsafeBufferPointer(rebasing: line[3...])
+            }
         }
-        if line.isEmpty { return dispatch() }
-        if line[0] == 0x3A { return nil }  // ":" comment / keep-alive
-        let colon = line.firstIndex(of: 0x3A) ?? line.endIndex
-        let field = line[..<colon]
-        var valueStart = colon < line.endIndex ? line.index(after: colon) : colon
-        if valueStart < line.endIndex, line[valueStart] == 0x20 { valueStart = line.index(after: valueStart) }
-        let value = line[valueStart...]
+        if line.isEmpty { return dispatch(onEvent) }
+        if line[0] == 0x3A { return }  // ":" comment / keep-alive
+        let colon = line.firstIndex(of: 0x3A) ?? line.count
+        var valueStart = colon < line.count ? colon + 1 : colon
+        if valueStart < line.count, line[valueStart] == 0x20 { valueStart += 1 }
+        let field = UnsafeBufferPointer(rebasing: line[..<colon])
+        let value = UnsafeBufferPointer(rebasing: line[valueStart...])
         if field.elementsEqual("data".utf8) {
             if hasData { data.append(0x0A) }
             data.append(contentsOf: value)
@@ -94,17 +142,20 @@ public struct SSEParser: Sendable {
         } else if field.elementsEqual("event".utf8) {
             eventName = String(decoding: value, as: UTF8.self)
         }
-        return nil
     }
 
-    private mutating func dispatch() -> SSEEvent? {
+    private mutating func dispatch(_ onEvent: (String?, UnsafeBufferPointer<UInt8>) -> Void) {
         defer {
             data.removeAll(keepingCapacity: data.capacity <= 64 << 10)
             hasData = false
             eventName = nil
         }
-        guard hasData else { return nil }
-        return SSEEvent(event: eventName, data: String(decoding: data, as: UTF8.self))
+        guard hasData else { return }
+        let name = eventName
+        var held: [UInt8] = []
+        swap(&held, &data)
+        held.withUnsafeBufferPointer { onEvent(name, $0) }
+        swap(&held, &data)
     }
 }
 
