@@ -97,8 +97,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Suspends until SIGINT or SIGTERM.
     static func waitForTermination() async {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
+        #if canImport(Darwin)
+            // Darwin delivers to Dispatch's signal sources (kqueue) only when the default action is off. On Linux
+            // Dispatch installs its own handler: SIG_IGN there would silence every signal source in the process
+            // (the cassette server's ServiceLifecycle has some too).
+            signal(SIGINT, SIG_IGN)
+            signal(SIGTERM, SIG_IGN)
+        #endif
         let stream = AsyncStream<Int32> { continuation in
             let box = SignalSources(
                 [SIGINT, SIGTERM].map { sig in
