@@ -180,6 +180,13 @@ struct ServeCrashTests {
         let shown = try await admin.request("/calls/\(finished[0].callID)")
         #expect(shown.status == 200)
         #expect(shown.body.contains("caller_hangup"))
+        #expect(try await admin.request("/calls/no-such-call").status == 404)
+        #expect(try await admin.request("/healthz").status == 200)
+        let reload = try await admin.request("/flows/reload", method: .POST)
+        #expect(reload.status == 200)
+        #expect(reload.body.contains("hold.yaml") || reload.body.contains("hold"), "\(reload.body)")
+        let metrics = try await admin.request("/metrics")
+        #expect(metrics.body.contains("switchboard_calllog_queue_depth 0"), "\(metrics.body)")
         #expect(await again.terminate(), "the restarted serve did not stop on SIGTERM: \(again.stderr.suffix(2000))")
         #expect(again.exitStatus == 0)
 
