@@ -136,7 +136,33 @@ extension FlowDecoder {
                 }
             }
         }
+        checkBuiltinTransfers(step, tools: tools, nodes: toolNodes)
         return step
+    }
+
+    /// A built-in `transfer_call` without an exit transfers to the route the model names (see `AgentExit`):
+    /// the flow must declare routes, and a declared schema must let the model name one of them.
+    mutating func checkBuiltinTransfers(_ step: AgentStep, tools: [String: ToolDeclaration], nodes: [String: Node]) {
+        for name in step.tools where step.toolExits[name] == nil {
+            guard case .builtin(.transferCall)? = tools[name]?.implementation, let node = nodes[name] else { continue }
+            let fix = "add `exits: {\(name): STEP}` to handle it in the flow"
+            guard !routeNames.isEmpty else {
+                error(node, "`\(name)` (built-in transfer_call) has no exit here, so it transfers to the route the model names, but the flow declares no `routes:`; declare routes or \(fix)")
+                continue
+            }
+            guard case .object(let route)? = tools[name]?.parameters["properties"]?["route"] else {
+                error(node, "`\(name)` (built-in transfer_call) has no exit here, so it transfers to its `route` argument, but its `parameters` have no `route` property; add one or \(fix)")
+                continue
+            }
+            if case .array(let values)? = route["enum"] {
+                for value in values {
+                    guard case .string(let text) = value, routeNames.contains(text) else {
+                        error(node, "`\(name)` (built-in transfer_call) has no exit here, but its `route` enum lists \(value.jsonText), which is not a declared route; \(fix) or fix the enum")
+                        break
+                    }
+                }
+            }
+        }
     }
 
     mutating func decodeSet(_ node: Node, _ options: [String: Node], edges: inout StepEdges) -> SetStep? {

@@ -73,7 +73,7 @@ extension FlowInterpreter {
     mutating func handleReply(_ reply: ModelReply, _ state: inout AgentState) {
         let text = reply.text.flatMap { $0.isEmpty ? nil : $0 }
         // An exit tool ends the step (after the reply's other tool calls ran: see `ToolBatch`).
-        if let exit = reply.toolCalls.first(where: { state.step.toolExits[$0.name] != nil }) {
+        if let exit = exitCall(in: reply, state.step) {
             startTools(reply, text: text, exit: ToolBatch.Exit(call: exit, text: text, alreadySpoken: reply.alreadySpoken), &state)
             return
         }

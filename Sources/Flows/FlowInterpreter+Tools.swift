@@ -6,10 +6,13 @@
 /// - All other calls of the reply go to the engine as ONE `.callTools` batch, so they run concurrently and the
 ///   runner's per-turn cap sees the whole turn.
 /// - The results go back to the model in the calls' order (not in the order they finished), in one request.
-/// - An exit tool (a name under the step's `exits:`, e.g. `transfer_call`, `end_call`) is never run as a tool:
-///   it ends the step. The first exit call of the reply wins; later exit calls are ignored. When the reply
-///   also has ordinary calls, those run first (one batch, as above); once all their results are in (and
-///   logged by the engine) the step is left through the exit. Their results are not sent to the model — its
+/// - An exit tool is never run as a tool: it ends the step. Exit tools are the names under the step's `exits:`
+///   and, without such an exit, the built-ins `transfer_call` (transfers to its `route`) and `end_call` (says
+///   goodbye, hangs up) — see `AgentExit`. A built-in exit that cannot be carried out (unknown or closed route)
+///   is answered with an error result instead, like a call the step does not list. The first exit call of
+///   the reply wins; later exit calls are ignored. When the reply also has ordinary calls, those run first
+///   (one batch, as above); once all their results are in (and logged by the engine) the step is left
+///   through the exit. Their results are not sent to the model — its
 ///   conversation in this step is over. The reply's own text (when not already spoken) is played on the way out.
 struct ToolBatch: Sendable, Equatable {
     /// Where to go once the batch is done, when the reply also held an exit tool.
@@ -45,8 +48,15 @@ extension FlowInterpreter {
     mutating func startTools(_ reply: ModelReply, text: String?, exit: ToolBatch.Exit?, _ state: inout AgentState) {
         var batch = ToolBatch(ids: [], results: [], exit: exit)
         var toRun: [ToolCall] = []
-        for call in reply.toolCalls where state.step.toolExits[call.name] == nil {
-            if state.step.tools.contains(call.name), flow.tools[call.name] != nil {
+        for call in reply.toolCalls {
+            if let kind = exitKind(of: call.name, in: state.step) {
+                // Exit tools never run. A built-in one that cannot be carried out tells the model why.
+                if exit == nil, let why = refusal(of: call, kind) {
+                    log("tool_refused", detail: "\(call.name): \(why)")
+                    batch.ids.append(call.id)
+                    batch.results.append(ToolResult(id: call.id, outcome: .failure(why)))
+                }
+            } else if state.step.tools.contains(call.name), flow.tools[call.name] != nil {
                 log("tool_call", detail: call.name)
                 toRun.append(call)
                 batch.ids.append(call.id)
@@ -82,21 +92,6 @@ extension FlowInterpreter {
             takeExit(exit, &state)
         } else {
             askModel(&state, .toolResults(batch.ordered))
-        }
-    }
-
-    /// Leaves the agent step through an exit tool; its arguments go to `vars.exit_args`.
-    mutating func takeExit(_ exit: ToolBatch.Exit, _ state: inout AgentState) {
-        log("agent_exit", detail: exit.call.name)
-        setVariable("exit_args", exit.call.arguments)
-        let target = state.step.toolExits[exit.call.name]
-        if let text = exit.text, !exit.alreadySpoken {
-            let prompt = play(.text(text), interruptible: false, voice: state.step.voice, language: state.step.language)
-            state.wait = .leaving(prompt, to: target)
-            phase = .agent(state)
-        } else {
-            output.append(.stopListening)
-            enter(target)
         }
     }
 }
