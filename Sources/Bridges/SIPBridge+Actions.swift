@@ -66,7 +66,7 @@ extension SIPBridge {
         if kind.isSuspicious {
             logger.warning("SIP bad input", metadata: metadata)
         } else {
-            logger.info("SIP request not served", metadata: metadata)
+            logger.info("SIP message not served (unsupported or stray)", metadata: metadata)
         }
     }
 

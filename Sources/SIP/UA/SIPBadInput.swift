@@ -35,8 +35,9 @@ public enum SIPBadInputKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// Worth a warning in the logs (rate-limited): everything but keep-alives and unserved methods/types.
-    public var isSuspicious: Bool { self != .keepAlive && self != .unsupported }
+    /// Worth a warning in the logs (rate-limited): everything but keep-alives, unserved methods/types and stray
+    /// messages (late retransmissions of ACKs and responses are normal on UDP).
+    public var isSuspicious: Bool { self != .keepAlive && self != .unsupported && self != .stray }
 }
 
 /// Allows the first log line per key, then at most one per `intervalNanos`, and tells how many were

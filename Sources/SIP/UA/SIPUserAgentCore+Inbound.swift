@@ -213,6 +213,9 @@ extension SIPUserAgentCore {
 
     /// An ACK that matches no server transaction: the ACK for one of our 2xx responses.
     mutating func ackForSuccess(_ ack: SIPRequest) {
+        if let callID = ack.callID, let call = calls[callID], call.dialog?.matches(ack) == true, call.awaitingACK == nil {
+            return  // a retransmitted ACK (the peer saw our 2xx again): absorbed, nothing to do
+        }
         guard let callID = ack.callID, let call = calls[callID], call.dialog?.matches(ack) == true,
             let awaiting = call.awaitingACK, awaiting.sequence == ack.cseq?.sequence, var entry = serverInvites[awaiting.key]
         else {
