@@ -1,7 +1,8 @@
 // `switchboard bench model`: the model reply path without the network: (1) overhead from the first audio
 // bytes received to the first RTP-ready frame (SSE parse, JSON, base64, resample 24 kHz → 8 kHz, 20 ms framing,
-// µ-law), (2) decode+resample cost per second of reply audio, (3) memory per in-flight reply stream (decoder
-// state measured from RSS over many live decoders; HTTP connection buffers not included). Run on a release build.
+// µ-law), (2) decode+resample cost per second of reply audio, on the fast audio-delta path and on the full JSON
+// decode, (3) memory per in-flight reply stream (decoder state measured from RSS over many live decoders; HTTP
+// connection buffers not included). Run on a release build.
 import ArgumentParser
 import Audio
 import Foundation
@@ -47,26 +48,17 @@ struct BenchModelCommand: AsyncParsableCommand {
             format: "first audio chunk → first 20 ms frame: median %.3f ms, p99 %.3f ms, max %.3f ms (goal < 2 ms)",
             overheads[overheads.count / 2], overheads[overheads.count * 99 / 100], overheads[overheads.count - 1]))
 
-        // (2) decode + resample per second of reply audio, the body read in `readBytes` pieces.
+        // (2) decode + resample per second of reply audio, the body read in `readBytes` pieces: the fast path
+        // (audio deltas scanned in place, table base64) and, for comparison, the full JSON decode of every chunk.
         let body = chunks.reduce(into: [UInt8]()) { $0 += $1 }
-        var best = Double.infinity
-        for _ in 0..<3 {
-            let decoder = ReplyStreamDecoder(providerSampleRate: 24000, outputSampleRate: rate)
-            let start = ContinuousClock.now
-            var index = 0
-            var produced = 0
-            while index < body.count {
-                let end = min(body.count, index + readBytes)
-                for case .audio(let samples) in try decoder.consumeStream(body[index..<end]) { produced += samples.count }
-                index = end
-            }
-            for case .audio(let samples) in try decoder.finishStream() { produced += samples.count }
-            best = min(best, Self.ms(start.duration(to: .now)))
+        for fast in [true, false] {
+            let (best, produced, fastChunks) = try Self.decodeAndResample(body, rate: rate, readBytes: readBytes, fast: fast)
             sink &+= produced
+            print(String(
+                format: "decode + resample (%@): %.3f ms per second of reply audio%@; %.1f MB/s of SSE; %d of %d chunks fast",
+                fast ? "fast path" : "full JSON decode", best / Double(seconds), fast ? " (goal < 1 ms)" : "",
+                Double(body.count) / (best / 1000) / 1e6, fastChunks, chunks.count))
         }
-        print(String(
-            format: "decode + resample: %.3f ms per second of reply audio (goal < 1 ms); %.1f MB/s of SSE",
-            best / Double(seconds), Double(body.count) / (best / 1000) / 1e6))
 
         // (3) memory per in-flight stream: many decoders, each halfway through a reply.
         let before = Self.residentBytes()
@@ -87,6 +79,30 @@ struct BenchModelCommand: AsyncParsableCommand {
             format: "memory per in-flight stream: %.1f KB resident (decoder + resampler + SSE buffers; %d B buffered), "
                 + "plus the HTTP connection's read buffers", perStream / 1024, buffered))
         print("checksum \(sink &+ live.count)")
+    }
+
+    /// Best of three runs over `body`: milliseconds, samples produced, chunks the fast path took.
+    static func decodeAndResample(
+        _ body: [UInt8], rate: Int, readBytes: Int, fast: Bool
+    ) throws -> (ms: Double, produced: Int, fastChunks: Int) {
+        var best = Double.infinity
+        var produced = 0
+        var fastChunks = 0
+        for _ in 0..<3 {
+            let decoder = ReplyStreamDecoder(providerSampleRate: 24000, outputSampleRate: rate, fastPath: fast)
+            let start = ContinuousClock.now
+            var index = 0
+            produced = 0
+            while index < body.count {
+                let end = min(body.count, index + readBytes)
+                for case .audio(let samples) in try decoder.consumeStream(body[index..<end]) { produced += samples.count }
+                index = end
+            }
+            for case .audio(let samples) in try decoder.finishStream() { produced += samples.count }
+            best = min(best, Self.ms(start.duration(to: .now)))
+            fastChunks = decoder.fastChunks
+        }
+        return (best, produced, fastChunks)
     }
 
     /// A speech-like test signal: a few harmonics with a syllable-rate envelope.

@@ -3,6 +3,7 @@
 // several `data:` lines join with "\n"; `event`, `id` and `retry` are read but not needed by the model client.
 // The core works on contiguous bytes and hands each event's data over as bytes (no String per event), so the
 // reply decoder's fast path can scan it in place; `parse(_:)` builds `SSEEvent`s on top of it.
+import Foundation
 
 /// One dispatched event.
 public struct SSEEvent: Sendable, Equatable {
@@ -87,8 +88,7 @@ public struct SSEParser: Sendable {
             afterCR = false
         }
         while index < count {
-            var end = index
-            while end < count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            let end = Self.lineEnd(in: bytes, from: index)
             let piece = UnsafeBufferPointer(rebasing: bytes[index..<end])
             guard line.count + piece.count <= maxLineBytes else { throw LineTooLong(limit: maxLineBytes) }
             guard end < count else {
@@ -110,6 +110,19 @@ public struct SSEParser: Sendable {
                 }
             }
         }
+    }
+
+    /// The index of the next "\n" or "\r" at or after `start`, or `bytes.count` (memchr: long base64 lines).
+    private static func lineEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return bytes.count }
+        var limit = bytes.count
+        if let newline = memchr(base + start, 0x0A, limit - start) {
+            limit = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+        }
+        if limit > start, let carriage = memchr(base + start, 0x0D, limit - start) {
+            limit = base.distance(to: carriage.assumingMemoryBound(to: UInt8.self))
+        }
+        return limit
     }
 
     private mutating func takeBufferedLine(_ onEvent: (String?, UnsafeBufferPointer<UInt8>) -> Void) {
