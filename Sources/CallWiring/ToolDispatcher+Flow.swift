@@ -41,8 +41,9 @@ extension ToolDefinition {
     /// (`ToolDefinition.builtin`, `transfer_call`'s route enum from `routes`); the declaration's name, its
     /// description when not empty and its parameters when they declare properties replace the standard ones.
     /// So a built-in declared without parameters (`{type: object}`, `{}`) is checked against the standard schema.
-    /// (Flows' loader fills in its own schema for a built-in whose `parameters:` key is missing; that one
-    /// declares properties and is kept, so the dispatcher checks what the model was shown.)
+    /// (Flows' loader fills in a built-in whose `description:`/`parameters:` key is missing with its copy of the
+    /// standard definition, identical to Tools' — `BuiltinDefinitionParityTests` — so the dispatcher checks what
+    /// the model was shown either way.)
     /// `nil` for a built-in Tools does not implement.
     public init?(_ declaration: ToolDeclaration, routes: [String]) {
         let parameters = Tools.JSONValue(flowsValue: declaration.parameters)

@@ -207,9 +207,20 @@ extension FlowDecoder {
         return SwitchStep(cases: cases, defaultTarget: fallback)
     }
 
-    mutating func decodeToolStep(_ node: Node, _ options: [String: Node], name: String, edges: inout StepEdges) -> ToolStep? {
+    mutating func decodeToolStep(
+        _ node: Node, _ options: [String: Node], name: String, tools: [String: ToolDeclaration], edges: inout StepEdges
+    ) -> ToolStep? {
         guard let tool = string(node, "`tool`") else { return nil }
         index.toolRefs.append(FlowIndex.Reference(name: tool, position: position(node), from: name))
+        // Run as a plain tool these would only answer "transfer"/"hang up"; nothing would carry it out.
+        switch tools[tool]?.implementation {
+        case .builtin(.transferCall)?:
+            error(node, "a `tool` step does not carry out `\(tool)` (built-in transfer_call): use a `transfer: ROUTE` step")
+        case .builtin(.endCall)?:
+            error(node, "a `tool` step does not carry out `\(tool)` (built-in end_call): use a `hangup:` step with `goodbye:`")
+        default:
+            break
+        }
         var args: [String: TemplatedJSON] = [:]
         for (key, _, value) in options["args"].flatMap({ mapping($0, "`args`") }) ?? [] {
             args[key] = templatedJSON(value, depth: 0)

@@ -64,7 +64,7 @@ extension FlowDecoder {
         case "set": stepKind = decodeSet(kindPair.value, options, edges: &edges).map { .set($0) }
         case "switch": stepKind = decodeSwitch(kindPair.value, options, edges: &edges).map { .switch($0) }
         case "goto": stepKind = edges.ref(kindPair.value, "`goto`", &self).map { .goto($0) }
-        case "tool": stepKind = decodeToolStep(kindPair.value, options, name: name, edges: &edges).map { .tool($0) }
+        case "tool": stepKind = decodeToolStep(kindPair.value, options, name: name, tools: tools, edges: &edges).map { .tool($0) }
         case "transfer": stepKind = decodeTransfer(kindPair.value, options, name: name, edges: &edges).map { .transfer($0) }
         case "hangup": stepKind = decodeHangup(kindPair.value, options).map { .hangup($0) }
         default: stepKind = decodeRecord(kindPair.value, options, edges: &edges).map { .record($0) }

@@ -239,3 +239,24 @@ import Testing
         _ = try validFlow(yaml)
     }
 }
+
+/// A `tool:` step would run transfer_call/end_call as plain tools (an answer, no transfer, no hang-up).
+@Suite struct BuiltinToolStepTests {
+    @Test func toolStepsOnTransferAndHangUpBuiltinsAreRejected() {
+        let yaml = """
+            name: v
+            routes: {billing: "sip:billing@pbx.test"}
+            tools:
+              transfer_call: {builtin: transfer_call}
+              end_call: {builtin: end_call}
+            start: move
+            steps:
+              move: {tool: transfer_call, args: {route: billing}, next: stop}
+              stop: {tool: end_call}
+            """
+        let found = problems(yaml)
+        #expect(found.count == 2, "\(found)")
+        #expect(found.contains { $0.hasPrefix("8:16:") && $0.contains("use a `transfer: ROUTE` step") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("9:16:") && $0.contains("use a `hangup:` step") }, "\(found)")
+    }
+}
