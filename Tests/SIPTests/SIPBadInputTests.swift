@@ -102,3 +102,19 @@ import Testing
         #expect(limiter.admit("garbage", at: 25_000) == 1)
     }
 }
+
+@Suite struct SIPRetransmittedACKTests {
+    @Test func retransmittedACKIsAbsorbedAndStrayACKIsCounted() throws {
+        var peer = Peer()
+        let ok = try peer.establish()
+        // The same ACK again (the peer saw our 2xx retransmitted): absorbed, nothing sent, not bad input.
+        let again = peer.deliver(.request(Peer.inDialog(.ack, response: ok, cseq: 1, branch: "z9hG4bK-ack-1")))
+        #expect(again.isEmpty, "\(again)")
+        // An ACK for a dialog we never had is stray: dropped and counted (logged at info, not warning).
+        var other = Fixtures.request(.ack, branch: "z9hG4bK-ack-x", cseq: 1, toTag: "nope")
+        other.headers.callID = "no-such-call"
+        let stray = peer.deliver(.request(other))
+        #expect(stray.contains { if case .dropped(.stray, _) = $0 { true } else { false } })
+        #expect(!SIPBadInputKind.stray.isSuspicious)
+    }
+}
