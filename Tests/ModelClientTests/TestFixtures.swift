@@ -52,10 +52,12 @@ enum TestFixtures {
             options: options)
     }
 
+    /// Short retry delays; timeouts generous enough for a loaded 2-core CI box (tests that exercise a timeout
+    /// set their own short one).
     static let fastOptions = ModelClientOptions(
-        connectTimeout: .seconds(2), firstByteTimeout: .seconds(3), idleTimeout: .seconds(2),
+        connectTimeout: .seconds(5), firstByteTimeout: .seconds(10), idleTimeout: .seconds(8),
         retry: RetryPolicy(maxRetries: 2, initialDelay: .milliseconds(20), maxDelay: .milliseconds(100)),
-        retryBudget: .seconds(10))
+        retryBudget: .seconds(20))
 
     /// Every request the server received must match the reference request schema.
     static func expectValidRequests(_ server: OpenAITestServer, voices: [String] = ProviderProfile.openAIVoices) {
