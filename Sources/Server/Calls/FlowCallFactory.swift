@@ -74,6 +74,9 @@ public struct FlowCallFactory: CallSessionFactory {
         }
         let dispatcher = ToolDispatcher.forFlow(
             flow, accounts: services.accounts, routeTargets: services.configuration.routes, webhooks: services.webhooks,
+            limits: ToolDispatcher.Limits(
+                maxCallsPerTurn: services.configuration.tools.maxCallsPerTurn,
+                maxCallsPerCall: services.configuration.tools.maxCallsPerCall),
             logger: services.logger)
         var tools: any ToolRunner = DispatcherToolRunner(
             dispatcher: dispatcher, callID: callID, callerNumber: caller, onRecord: onToolRecord)

@@ -67,11 +67,16 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
         public var accountsCSV: String = "fixtures/accounts.csv"
         /// Hosts webhook tools may call.
         public var webhookAllow: [String] = []
+        /// Tool calls run per model turn and per phone call; past them the model gets error results (stops loops).
+        public var maxCallsPerTurn: Int = 5
+        public var maxCallsPerCall: Int = 30
 
         enum CodingKeys: String, CodingKey {
             case accountsDB = "accounts_db"
             case accountsCSV = "accounts_csv"
             case webhookAllow = "webhook_allow"
+            case maxCallsPerTurn = "max_calls_per_turn"
+            case maxCallsPerCall = "max_calls_per_call"
         }
     }
 

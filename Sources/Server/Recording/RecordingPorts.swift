@@ -64,6 +64,19 @@ public struct RecordingToolRunner: ToolRunner {
             throw error
         }
     }
+
+    /// The batch goes to the base runner whole (concurrency and caps stay its own); results are recorded in
+    /// the calls' order, the order Replay's RecordedToolRunner answers them.
+    public func run(_ calls: [ToolCall], context: ToolRunContext) async -> [ToolResult] {
+        let results = await base.run(calls, context: context)
+        for (call, result) in zip(calls, results) {
+            switch result.outcome {
+            case .success(let value): recorder.toolRan(call, result: .success(value))
+            case .failure(let message): recorder.toolRan(call, result: .failure(ToolError(failure: message)))
+            }
+        }
+        return results
+    }
 }
 
 /// The call's events go to the call log as before; tool-call events are also kept for the `expect:` block.
@@ -79,5 +92,16 @@ public struct RecordingCallLogSink: CallEngine.CallLogSink {
     public func record(_ record: CallLogRecord) {
         recorder.logged(record)
         base.record(record)
+    }
+}
+
+extension ToolError {
+    /// Back from a batch result's `"code: message"` text.
+    init(failure text: String) {
+        guard let colon = text.range(of: ": ") else {
+            self.init(code: "error", message: text)
+            return
+        }
+        self.init(code: String(text[..<colon.lowerBound]), message: String(text[colon.upperBound...]))
     }
 }
