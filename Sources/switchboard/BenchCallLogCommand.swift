@@ -1,10 +1,14 @@
 // `switchboard bench calllog`: the call-log writer on a temp file. (1) burst: as many records as possible from
 // one producer → sustained commit rate (events/s, goal ≥ 20,000) and the cost of `write` on the caller side;
 // (2) paced: a steady rate (default 20,000/s) spread over many live calls for a few seconds → `write` latency
-// percentiles while the writer commits in the background (the media path must never wait).
+// percentiles while the writer commits in the background (the media path must never wait); (3) with
+// `--media-calls N`: the media engine's pacing of N echo calls alone, then while the writer takes the paced rate
+// in the same process ("media unaffected").
 import ArgumentParser
+import Bridges
 import CallLog
 import Foundation
+import Logging
 
 struct BenchCallLogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "calllog", abstract: "Call-log write rate.")
@@ -27,6 +31,12 @@ struct BenchCallLogCommand: AsyncParsableCommand {
     @Option(name: .customLong("interval-ms"), help: "Writer flush interval (ms).")
     var intervalMs = 100
 
+    @Option(name: .customLong("media-calls"), help: "Echo calls whose media pacing is measured alone and under the paced writer (0: skip).")
+    var mediaCalls = 0
+
+    @Option(name: .customLong("media-seconds"), help: "Seconds of media measured per run.")
+    var mediaSeconds = 5
+
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-calllog-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -42,8 +52,36 @@ struct BenchCallLogCommand: AsyncParsableCommand {
 
         let pacedPath = folder.appendingPathComponent("paced.db").path
         let paced = try CallLogWriter(path: pacedPath, configuration: configuration)
-        try await pacedRun(paced)
+        try await pacedRun(paced, seconds: seconds)
         await paced.close()
+
+        if mediaCalls > 0 {
+            try await mediaRun(path: folder.appendingPathComponent("media.db").path, configuration: configuration)
+        }
+    }
+
+    /// Media pacing of `mediaCalls` echo calls (real UDP on 127.0.0.1), alone and while the writer takes `rate`.
+    private func mediaRun(path: String, configuration: CallLogWriter.Configuration) async throws {
+        var logger = Logger(label: "bench.calllog")
+        logger.logLevel = .error
+        let alone = try await MediaBenchmark.echoPacing(calls: mediaCalls, seconds: Double(mediaSeconds), logger: logger)
+        let writer = try CallLogWriter(path: path, configuration: configuration)
+        // The writer load covers the media run's 1 s warm-up and its measurement.
+        let load = Task { try await pacedRun(writer, seconds: mediaSeconds + 2) }
+        let loaded = try await MediaBenchmark.echoPacing(calls: mediaCalls, seconds: Double(mediaSeconds), logger: logger)
+        try await load.value
+        await writer.close()
+        print("\nmedia: \(mediaCalls) echo calls, \(mediaSeconds) s each; lateness of each send against its 20 ms schedule, µs")
+        print("run            sent  within1ms  send_p50  send_p99  send_p99.9  send_max  arrive_p99  echoed")
+        for (name, r) in [("alone", alone), ("writer \(rate)/s", loaded)] {
+            let s = r.sends
+            let pct = s.count == 0 ? 0 : 100 * Double(s.within1ms) / Double(s.count)
+            print(
+                name.padding(toLength: 13, withPad: " ", startingAt: 0)
+                    + "  \(s.count)  \(String(format: "%.2f", pct))%  \(s.percentileMicroseconds(0.5))  "
+                    + "\(s.percentileMicroseconds(0.99))  \(s.percentileMicroseconds(0.999))  \(s.maxMicroseconds)  "
+                    + "\(r.arrivals.percentileMicroseconds(0.99))  \(r.packetsEchoedBack)")
+        }
     }
 
     private func burstRun(_ writer: CallLogWriter) async throws {
@@ -75,7 +113,7 @@ struct BenchCallLogCommand: AsyncParsableCommand {
         print("  database file: \(size / 1024) KiB")
     }
 
-    private func pacedRun(_ writer: CallLogWriter) async throws {
+    private func pacedRun(_ writer: CallLogWriter, seconds: Int) async throws {
         let ids = startCalls(writer, prefix: "paced")
         await writer.flush()
         let total = rate * seconds
