@@ -10,7 +10,9 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RATE=${1:-300}
 CALLS=${2:-3000}
-BIN=${3:-$ROOT/.build/release/switchboard}
+DEFAULT_BIN=$ROOT/.build-release/release/switchboard
+[ -x "$DEFAULT_BIN" ] || DEFAULT_BIN=$ROOT/.build/release/switchboard
+BIN=${3:-$DEFAULT_BIN}
 case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
 PORT=${SIP_PORT:-15080}
 SIPP_PORT=${SIPP_PORT:-15090}
