@@ -40,19 +40,15 @@ struct ServeCrashTests {
         try FileManager.default.createDirectory(atPath: folder.path("flows"), withIntermediateDirectories: true)
         try holdFlow.write(toFile: folder.path("flows/hold.yaml"), atomically: true, encoding: .utf8)
         let low = 40_000 + 2 * Int.random(in: 0..<4_000)
-        // Sections are given whole (a section's missing keys are not defaulted yet); tools keep their defaults,
-        // relative to the working folder (the temp folder: no accounts CSV there).
+        // Only what differs from the defaults; tools keep theirs, relative to the working folder (the temp
+        // folder: no accounts CSV there). `--sip`, `--db` and `--admin` come on the command line.
         let config = """
             sip:
-              listen: "127.0.0.1:5080"
               rtp_ports: "\(low)-\(low + 400)"
               codecs: [pcmu]
             flows:
               dir: "\(folder.path("flows"))"
               numbers: {"*": hold.yaml}
-            admin:
-              listen: "127.0.0.1:0"
-              token_env: SWITCHBOARD_ADMIN_TOKEN
 
             """
         try config.write(toFile: folder.path("switchboard.yaml"), atomically: true, encoding: .utf8)
