@@ -30,14 +30,16 @@ final class BenchCallers: @unchecked Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let now = Int64(NIODeadline.now().uptimeNanoseconds)
+            let envelope = unwrapInboundIn(data)
+            guard envelope.data.readableBytes == 172 else { return }  // RTCP from the engine is not an echo
             count += 1
             guard recording else { return }
-            let envelope = unwrapInboundIn(data)
             let header: RTPHeader? = envelope.data.withUnsafeReadableBytes { try? RTPHeader.parse($0) }
-            guard let header else { return }
+            // Only the echo's PCMU; the engine's RTCP goes to port + 1, which may be another caller's socket.
+            guard let header, header.payloadType == 0 else { return }
             let first = firstTimestamp ?? header.timestamp
             firstTimestamp = first
-            let n = Int64(header.timestamp &- first) / 160
+            let n = Int64(Int32(bitPattern: header.timestamp &- first)) / 160
             offsets.append(now - n * 20_000_000)
         }
 

@@ -76,13 +76,18 @@ public enum MediaBenchmark {
     /// Runs `calls` echo calls at 50 packets/s each for `seconds` against the real media engine over UDP on
     /// 127.0.0.1 and reports how late each outbound packet left against its call's schedule. The callers (load
     /// generator) run on their own event loop thread, spread over the 20 ms cycle like independent phones.
-    public static func echoPacing(calls: Int, seconds: Double, logger: Logger) async throws -> PacingResult {
+    public static func echoPacing(
+        calls: Int, seconds: Double, realtimePriority: Int32? = nil, logger: Logger
+    ) async throws -> PacingResult {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let loops = Array(group.makeIterator())
         let engine = MediaEngine(
-            eventLoop: loops[0], configuration: .init(portRange: 40000...(40000 + UInt16(min(calls, 10000)) * 2 + 200)),
+            eventLoop: loops[0],
+            configuration: .init(
+                portRange: 40000...(40000 + UInt16(min(calls, 10000)) * 2 + 200), realtimePriority: realtimePriority),
             logger: logger)
         let callers = try await BenchCallers.start(on: loops[1], count: calls)
+        loops[1].execute { MediaThreadTuning.tightenTimerSlack() }
         for i in 0..<calls {
             let session = try await engine.openSession(callID: "bench-\(i)").get()
             let remote = try SocketAddress(ipAddress: "127.0.0.1", port: callers.ports[i])

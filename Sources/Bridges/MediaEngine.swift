@@ -16,14 +16,18 @@ public final class MediaEngine: @unchecked Sendable {
         public var portRange: ClosedRange<UInt16>
         public var jitterMinMilliseconds: Int
         public var jitterMaxMilliseconds: Int
+        /// SCHED_FIFO priority (1–99) for the media loop's thread, nil = normal scheduling. Keeps pacing on
+        /// time on a busy machine; needs CAP_SYS_NICE (logged and ignored when refused).
+        public var realtimePriority: Int32?
         public init(
             bindHost: String = "127.0.0.1", portRange: ClosedRange<UInt16> = 20000...20999,
-            jitterMinMilliseconds: Int = 20, jitterMaxMilliseconds: Int = 200
+            jitterMinMilliseconds: Int = 20, jitterMaxMilliseconds: Int = 200, realtimePriority: Int32? = nil
         ) {
             self.bindHost = bindHost
             self.portRange = portRange
             self.jitterMinMilliseconds = jitterMinMilliseconds
             self.jitterMaxMilliseconds = jitterMaxMilliseconds
+            self.realtimePriority = realtimePriority
         }
     }
 
@@ -57,6 +61,13 @@ public final class MediaEngine: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         ports = MediaPortAllocator(range: configuration.portRange)
+        let priority = configuration.realtimePriority
+        eventLoop.execute {
+            MediaThreadTuning.tightenTimerSlack()
+            if let priority, !MediaThreadTuning.useRealtimeScheduling(priority: priority) {
+                logger.warning("media loop: SCHED_FIFO refused, running with normal scheduling")
+            }
+        }
     }
 
     /// Reserves a port pair and binds RTP/RTCP sockets for a new call (before the SDP answer is sent).

@@ -14,6 +14,9 @@ struct BenchRTPCommand: AsyncParsableCommand {
     @Option(help: "Seconds measured per call count.")
     var seconds: Double = 5
 
+    @Option(help: "Run the media loop under SCHED_FIFO at this priority (1-99; needs CAP_SYS_NICE).")
+    var realtime: Int32?
+
     func run() async throws {
         var logger = Logger(label: "bench.rtp")
         logger.logLevel = .error
@@ -24,7 +27,8 @@ struct BenchRTPCommand: AsyncParsableCommand {
         print("calls  sent  within1ms  send_p50  send_p99  send_p99.9  send_max  arrive_p50  arrive_p99  arrive_max  "
             + "echoed  resyncs  mean_slot_work_us  cpu_us_per_packet")
         for n in calls.split(separator: ",").compactMap({ Int($0) }) {
-            let r = try await MediaBenchmark.echoPacing(calls: n, seconds: seconds, logger: logger)
+            let r = try await MediaBenchmark.echoPacing(
+                calls: n, seconds: seconds, realtimePriority: realtime, logger: logger)
             let s = r.sends
             let pct = s.count == 0 ? 0 : 100 * Double(s.within1ms) / Double(s.count)
             let a = r.arrivals
