@@ -3,12 +3,16 @@ import Synchronization
 /// A clock that only moves when told to, like NIO's `EmbeddedEventLoop`: `advance(to:)` fires due sleepers in
 /// deadline order, then insertion order, and before each step waits until every task started with `task(_:)`
 /// is either finished or sleeping on this clock. A 60 s call thus replays in milliseconds, deterministically.
+/// Sleepers due at the same time wake in the order their tasks were created with `task(_:)` — not the order
+/// they happened to reach `sleep`, which races when one step starts two tasks (e.g. a timer and a model request).
 ///
 /// Rule for tracked tasks: a body must not spawn concurrent child tasks that sleep on this clock.
 public final class VirtualClock: CallClock {
     private struct Sleeper {
         var id: UInt64
         var deadline: Duration
+        /// Tie-break among equal deadlines: the creating task's number (untracked sleepers after all tracked).
+        var order: UInt64
         var tracked: Bool
         var continuation: CheckedContinuation<Void, any Error>
     }
@@ -16,6 +20,7 @@ public final class VirtualClock: CallClock {
     private struct State {
         var now: Duration = .zero
         var nextID: UInt64 = 0
+        var nextTaskOrder: UInt64 = 0
         var sleepers: [Sleeper] = []
         /// Tracked tasks that are running (not finished, not sleeping on the clock).
         var active = 0
@@ -25,7 +30,11 @@ public final class VirtualClock: CallClock {
     /// Marks a task as tracked by one particular clock.
     private final class WorkMark: Sendable {
         let clock: ObjectIdentifier
-        init(clock: ObjectIdentifier) { self.clock = clock }
+        let order: UInt64
+        init(clock: ObjectIdentifier, order: UInt64) {
+            self.clock = clock
+            self.order = order
+        }
     }
 
     @TaskLocal private static var mark: WorkMark?
@@ -39,14 +48,20 @@ public final class VirtualClock: CallClock {
     /// Number of tasks sleeping on this clock.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
-    private var isTrackedTask: Bool {
-        VirtualClock.mark?.clock == ObjectIdentifier(self)
+    /// The current task's creation number when it is tracked by this clock.
+    private var trackedOrder: UInt64? {
+        guard let mark = VirtualClock.mark, mark.clock == ObjectIdentifier(self) else { return nil }
+        return mark.order
     }
 
     @discardableResult
     public func task(_ body: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
-        state.withLock { $0.active += 1 }
-        let mark = WorkMark(clock: ObjectIdentifier(self))
+        let order = state.withLock { state -> UInt64 in
+            state.active += 1
+            state.nextTaskOrder += 1
+            return state.nextTaskOrder
+        }
+        let mark = WorkMark(clock: ObjectIdentifier(self), order: order)
         return Task {
             await VirtualClock.$mark.withValue(mark) { await body() }
             self.finishWork()
@@ -70,7 +85,8 @@ public final class VirtualClock: CallClock {
 
     public func sleep(until deadline: Duration) async throws {
         try Task.checkCancellation()
-        let tracked = isTrackedTask
+        let order = trackedOrder
+        let tracked = order != nil
         let id = state.withLock { state -> UInt64? in
             guard deadline > state.now else { return nil }
             state.nextID += 1
@@ -80,7 +96,10 @@ public final class VirtualClock: CallClock {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-                    state.sleepers.append(Sleeper(id: id, deadline: deadline, tracked: tracked, continuation: continuation))
+                    state.sleepers.append(
+                        Sleeper(
+                            id: id, deadline: deadline, order: order ?? (UInt64.max / 2 + id), tracked: tracked,
+                            continuation: continuation))
                     if tracked { state.active -= 1 }
                     return Self.takeIdleWaiters(&state)
                 }
@@ -122,7 +141,7 @@ public final class VirtualClock: CallClock {
             let due = state.withLock { state -> Sleeper? in
                 var best: Int?
                 for (index, sleeper) in state.sleepers.enumerated() where sleeper.deadline <= deadline {
-                    if let b = best, state.sleepers[b].deadline <= sleeper.deadline { continue }
+                    if let b = best, Self.wakesFirst(state.sleepers[b], sleeper) { continue }
                     best = index
                 }
                 guard let best else {
@@ -138,6 +157,11 @@ public final class VirtualClock: CallClock {
             due.continuation.resume()
         }
         await settle()
+    }
+
+    /// Earlier deadline first; at equal deadlines the older task, then the earlier sleep.
+    private static func wakesFirst(_ a: Sleeper, _ b: Sleeper) -> Bool {
+        (a.deadline, a.order, a.id) <= (b.deadline, b.order, b.id)
     }
 
     /// Moves time forward by `duration`.

@@ -30,6 +30,31 @@ struct VirtualClockTests {
         #expect(clock.sleeperCount == 0)
     }
 
+    /// Two tasks started together race to their sleeps; with equal deadlines the first-created one must wake
+    /// first however the race went (this made a replay's bot audio differ under load).
+    @Test func equalDeadlinesWakeInTaskCreationOrderNotSleepOrder() async {
+        for round in 0..<20 {
+            let clock = VirtualClock()
+            let log = Log()
+            let gate = Mutex(false)
+            // "first" is created first but reaches its sleep last: it waits until "second" is asleep.
+            clock.task {
+                while clock.sleeperCount == 0 { await Task.yield() }
+                gate.withLock { $0 = true }
+                try? await clock.sleep(until: .milliseconds(40))
+                log.add("first")
+            }
+            clock.task {
+                try? await clock.sleep(until: .milliseconds(40))
+                log.add("second")
+            }
+            await clock.settle()
+            #expect(gate.withLock { $0 })
+            await clock.advance(to: .milliseconds(50))
+            #expect(log.all == ["first", "second"], "round \(round)")
+        }
+    }
+
     @Test func settleWaitsForWokenWorkToFinish() async {
         let clock = VirtualClock()
         let log = Log()
