@@ -3,7 +3,7 @@ import Yams
 extension FlowDecoder {
     static let flowKeys = [
         "name", "version", "description", "defaults", "tools", "routes", "hours", "vars", "start", "steps",
-        "on_error", "on_hangup",
+        "on_error", "on_hangup", "recording",
     ]
 
     /// Decodes the whole document; returns a flow when its skeleton (name, start, steps) is usable.
@@ -20,6 +20,8 @@ extension FlowDecoder {
         var description: String?
         if let node = byKey["description"]?.value { description = string(node, "`description`") }
         if let node = byKey["defaults"]?.value { decodeDefaults(node) }
+        var recording = FlowRecording.none
+        if let node = byKey["recording"]?.value { recording = decodeRecording(node) }
         if let node = byKey["routes"]?.value { routeNames = (mapping(node, "`routes`") ?? []).map(\.key) }
         var hours: [String: BusinessHours] = [:]
         if let node = byKey["hours"]?.value { hours = decodeHours(node) }
@@ -66,7 +68,18 @@ extension FlowDecoder {
         return Flow(
             name: flowName, version: version, description: description, defaults: defaults, tools: tools,
             toolOrder: toolOrder, routes: routes, hours: hours, vars: vars, start: start, steps: steps,
-            onError: onError, onHangup: onHangup)
+            onError: onError, onHangup: onHangup, recording: recording)
+    }
+
+    /// `recording: none | caller_audio`; a bad value is reported and recording stays off.
+    mutating func decodeRecording(_ node: Node) -> FlowRecording {
+        guard let text = string(node, "`recording`") else { return .none }
+        guard let mode = FlowRecording(rawValue: text) else {
+            let names = FlowRecording.allCases.map(\.rawValue)
+            error(node, "`recording` must be `none` or `caller_audio`\(didYouMean(text, among: names))")
+            return .none
+        }
+        return mode
     }
 
     mutating func decodeDefaults(_ node: Node) {

@@ -30,6 +30,16 @@ public struct Flow: Sendable, Equatable {
     public var onError: String?
     /// Step run after the caller hangs up (only non-audio steps run there: set, switch, goto, tool).
     public var onHangup: String?
+    /// What of the call is written to disk (`recording:`); off unless the flow opts in.
+    public var recording: FlowRecording = .none
+}
+
+/// `recording:` of a flow: whether the caller's audio is recorded to a WAV file.
+public enum FlowRecording: String, Sendable, Equatable, CaseIterable {
+    /// Nothing is recorded (the default).
+    case none
+    /// The caller's audio, as the call received it, goes to `<call_log.recordings_dir>/<call id>.wav`.
+    case callerAudio = "caller_audio"
 }
 
 /// `defaults:` of a flow.
