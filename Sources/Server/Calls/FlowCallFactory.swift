@@ -47,6 +47,8 @@ public struct FlowCallFactory: CallSessionFactory {
     public let flowPath: String
     /// The call's recorder when it is recorded (`record_dir`, `record_numbers`); set by `makeSession`.
     private let recording = RecorderSlot()
+    /// The call's caller-audio recorder when its flow has `recording: caller_audio`; set by `makeSession`.
+    private let callerAudio = CallerAudioSlot()
 
     public init(services: CallServices, caller: String, callee: String, flowPath: String) {
         self.services = services
@@ -64,10 +66,18 @@ public struct FlowCallFactory: CallSessionFactory {
         let info = CallInfo(callID: callID, callerNumber: caller, calledNumber: callee, startedAt: startedAt)
         var log: any CallEngine.CallLogSink = DiscardingCallLogSink()
         var onToolRecord: @Sendable (Tools.ToolCallRecord) -> Void = { _ in }
+        var audioRecorder: CallerAudioRecorder?
+        if flow.recording == .callerAudio {
+            audioRecorder = CallerAudioRecorder(
+                callID: callID, directory: services.configuration.callLog.recordingsDir, sampleRate: sampleRate,
+                logger: services.logger)
+            callerAudio.value = audioRecorder
+        }
         if let writer = services.callLog {
             writer.write(.started(CallStarted(
                 callID: callID, at: startedAt, caller: caller, callee: callee, bridge: "sip", flow: flow.name,
-                flowVersion: flow.version ?? "")))
+                flowVersion: flow.version ?? "", recordCallerAudio: audioRecorder != nil,
+                recordingPath: audioRecorder?.path)))
             let sink = CallLogWriterSink(writer: writer, callStartedAt: startedAt)
             log = sink
             onToolRecord = { sink.record($0) }
@@ -104,15 +114,19 @@ public struct FlowCallFactory: CallSessionFactory {
     }
 
     public func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn {
-        recording.value.map { RecordingMediaIn(base: input, recorder: $0) } ?? input
+        let fixture = recording.value.map { RecordingMediaIn(base: input, recorder: $0) } ?? input
+        return callerAudio.value.map { CallerAudioRecordingMediaIn(base: fixture, recorder: $0) } ?? fixture
     }
 
     public func sessionEnded(_ session: CallSession, callID: String) async {
+        // The recording is complete on disk before the call's row says it ended.
+        let audioRecorder = callerAudio.value
+        await audioRecorder?.finish()
         if let writer = services.callLog {
             let outcome = await session.outcome
             writer.write(.ended(CallEnded(
                 callID: callID, at: Date(), reason: CallEndReason(outcome?.endReason ?? "caller_hangup"),
-                finalRoute: outcome?.route)))
+                finalRoute: outcome?.route, recordingPath: audioRecorder?.path)))
         }
         await recording.value?.finish(session)
     }
@@ -123,6 +137,16 @@ final class RecorderSlot: Sendable {
     private let box = Mutex<CallRecorder?>(nil)
 
     var value: CallRecorder? {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
+    }
+}
+
+/// Holds the call's caller-audio recorder between `makeSession` and `sessionEnded`.
+final class CallerAudioSlot: Sendable {
+    private let box = Mutex<CallerAudioRecorder?>(nil)
+
+    var value: CallerAudioRecorder? {
         get { box.withLock { $0 } }
         set { box.withLock { $0 = newValue } }
     }

@@ -39,12 +39,14 @@ extension SwitchboardConfiguration.Model {
 extension SwitchboardConfiguration.CallLogSettings {
     enum CodingKeys: String, CodingKey {
         case db
+        case recordingsDir = "recordings_dir"
     }
 
     public init(from decoder: any Decoder) throws {
         self.init()
         let c = try decoder.container(keyedBy: CodingKeys.self)
         db = try c.decodeIfPresent(String.self, forKey: .db) ?? db
+        recordingsDir = try c.decodeIfPresent(String.self, forKey: .recordingsDir) ?? recordingsDir
     }
 }
 

@@ -47,6 +47,8 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
 
     public struct CallLogSettings: Codable, Sendable, Equatable {
         public var db: String = "switchboard.db"
+        /// Where caller-audio recordings go (`<dir>/<call id>.wav`) for flows with `recording: caller_audio`.
+        public var recordingsDir: String = "recordings"
     }
 
     public struct Admin: Codable, Sendable, Equatable {

@@ -1,0 +1,134 @@
+// Server: caller-audio recording of one call (flows with `recording: caller_audio`, issue 7). The frames the
+// session receives go to `<call_log.recordings_dir>/<call id>.wav` (16-bit mono PCM at the call's rate), gaps
+// filled with digital silence so the file's timeline is the call's. Disk work runs on a private serial queue:
+// the media side only appends to that queue and never waits on the file.
+public import CallEngine
+import Dispatch
+import Foundation
+public import Logging
+import Synchronization
+
+/// Records the caller's audio of one call to a WAV file, streamed in the background.
+public final class CallerAudioRecorder: Sendable {
+    /// The WAV file (absolute when the recordings folder was given relative to the working folder).
+    public let path: String
+    public let sampleRate: Int
+    private let writer: WAVStreamWriter
+    private let queue: DispatchQueue
+    /// Samples handed to the writer so far (the file's timeline) and whether the recording is closed.
+    private let state = Mutex<(samples: Int, closed: Bool)>((0, false))
+    private let startedAt: ContinuousClock.Instant
+    /// When the caller's media ended (hang-up or end of stream), ms on the recording's timeline.
+    private let endedMs = Mutex<Int?>(nil)
+
+    /// The longest silence filled in one go (a broken timestamp must not write hours of zeros).
+    static let maxGapSeconds = 600
+
+    public init(callID: String, directory: String, sampleRate: Int, logger: Logger) {
+        let folder = URL(fileURLWithPath: directory, isDirectory: true)
+        path = folder.appendingPathComponent(Self.fileName(callID: callID)).path
+        self.sampleRate = max(1, sampleRate)
+        queue = DispatchQueue(label: "switchboard.caller-audio")
+        writer = WAVStreamWriter(path: path, folder: folder.path, sampleRate: self.sampleRate, logger: logger)
+        startedAt = .now
+        let writer = self.writer
+        queue.async { writer.open() }
+    }
+
+    /// `<call id>.wav`, with anything but letters, digits, `.`, `_`, `-` and `@` replaced by `_`.
+    static func fileName(callID: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
+        let safe = String(callID.prefix(200).map { allowed.contains($0) ? $0 : "_" })
+        return (safe.isEmpty || safe.allSatisfy { $0 == "." } ? "call" : safe) + ".wav"
+    }
+
+    /// One received frame; `timestampMs` is its place on the call's timeline (0 = the session's start).
+    public func frame(samples: [Int16], timestampMs: Int) {
+        let due = timestampMs * sampleRate / 1000
+        let gap: Int? = state.withLock { state in
+            guard !state.closed else { return nil }
+            let gap = min(max(0, due - state.samples), Self.maxGapSeconds * sampleRate)
+            state.samples += gap + samples.count
+            return gap
+        }
+        guard let gap else { return }
+        let writer = self.writer
+        queue.async {
+            if gap > 0 { writer.appendSilence(gap) }
+            writer.append(samples)
+        }
+    }
+
+    /// Milliseconds since the recorder was made (the call's timeline, for the closing silence).
+    public var elapsedMs: Int {
+        let elapsed = ContinuousClock.now - startedAt
+        return Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// Notes the end of the caller's media (the first call counts): the recording runs up to here.
+    public func mediaEnded() {
+        let now = elapsedMs
+        endedMs.withLock { if $0 == nil { $0 = now } }
+    }
+
+    deinit {
+        // Never finished (the session vanished): still leave a readable file behind.
+        if !state.withLock({ $0.closed }) {
+            let writer = self.writer
+            queue.async { writer.close() }
+        }
+    }
+
+    /// Ends the recording: silence up to the end of the caller's media (or now), if later than the last
+    /// frame, then the header is fixed up and the file closed. Waits for the writer; call it off the media
+    /// path. Later frames and calls are ignored.
+    public func finish() async {
+        let end = (endedMs.withLock { $0 } ?? elapsedMs) * sampleRate / 1000
+        let gap: Int? = state.withLock { state in
+            guard !state.closed else { return nil }
+            state.closed = true
+            let gap = min(max(0, end - state.samples), Self.maxGapSeconds * sampleRate)
+            state.samples += gap
+            return gap
+        }
+        guard let gap else { return }
+        let writer = self.writer
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if gap > 0 { writer.appendSilence(gap) }
+                writer.close()
+                done.resume()
+            }
+        }
+    }
+}
+
+/// The call's inbound media with every audio frame also handed to the recorder (as the session reads it).
+public struct CallerAudioRecordingMediaIn: MediaIn {
+    public let base: any MediaIn
+    let recorder: CallerAudioRecorder
+
+    public init(base: any MediaIn, recorder: CallerAudioRecorder) {
+        self.base = base
+        self.recorder = recorder
+    }
+
+    public var sampleRate: Int { base.sampleRate }
+
+    public var events: AsyncStream<MediaInEvent> {
+        let cursor = RecordingMediaIn.Cursor(base.events.makeAsyncIterator())
+        let recorder = self.recorder
+        return AsyncStream(unfolding: {
+            guard let event = await cursor.next() else {
+                recorder.mediaEnded()
+                return nil
+            }
+            switch event {
+            case .audio(let frame): recorder.frame(samples: frame.samples, timestampMs: frame.timestampMs)
+            case .hangUp: recorder.mediaEnded()
+            case .dtmf: break
+            }
+            return event
+        })
+    }
+}
