@@ -84,6 +84,8 @@ final class SIPTestPhone: @unchecked Sendable {
     let media: TestUDPSocket
     private var unread: [String] = []
     private var branch = 0
+    /// Every request the server sent (BYE, OPTIONS, NOTIFY…), in arrival order.
+    private(set) var requestsReceived: [String] = []
 
     init(serverPort: Int) throws {
         self.serverPort = serverPort
@@ -203,6 +205,7 @@ final class SIPTestPhone: @unchecked Sendable {
 
     /// 200 OK to whatever the server asks (BYE when it hangs up, OPTIONS, NOTIFY).
     private func answerRequest(_ request: String) {
+        requestsReceived.append(request)
         let names = ["Via", "From", "To", "Call-ID", "CSeq"]
         var lines = ["SIP/2.0 200 OK"]
         for line in request.split(separator: "\r\n") {
