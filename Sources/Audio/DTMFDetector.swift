@@ -10,10 +10,13 @@ public struct DTMFDigit: Equatable, Sendable {
 }
 
 /// In-band DTMF detection with Goertzel filters over ~12.75 ms blocks (102 samples at 8 kHz, scaled for other
-/// rates). A block is a candidate when the strongest row and column tones are loud enough, within the allowed
-/// twist, clear of the other tones of their group (relative peak) and carry most of the block's energy (which
-/// rejects speech and noise). Two agreeing blocks confirm a digit (tones ≥ 40 ms are always found); two
-/// agreeing empty blocks release it, so each press is reported once.
+/// rates), two staggered by half a block so a result comes every ~6.4 ms. A block is a hit when the strongest
+/// row and column tones are loud enough, within the allowed twist, clear of the other tones of their group
+/// (relative peak) and carry most of the block's energy (which rejects speech and noise). Four agreeing hits in
+/// a row (~32 ms of tone) confirm a digit, reported once with the time its tone started; tones ≥ 40 ms are
+/// always found, 20 ms ones never. The digit is held until ~38 ms without it (six misses in a row): a dropout
+/// inside one press (a lost 20 ms packet played as silence, a short dip) does not report it again, while the
+/// ≥ 40 ms pause between presses (ITU-T Q.24) always releases it.
 public struct DTMFDetector: Sendable {
     public struct Configuration: Sendable {
         /// Weakest tone accepted, per frequency, in dBm0.
@@ -30,15 +33,27 @@ public struct DTMFDetector: Sendable {
         public init() {}
     }
 
+    /// Agreeing hits (half a block apart) that confirm a digit.
+    static let confirmHits = 4
+    /// Hits without the held digit that release it.
+    static let releaseMisses = 6
+
     public let sampleRate: Int
     public let configuration: Configuration
     private let blockSize: Int
-    private var goertzel: Goertzel8
-    private var energy: Float = 0
-    private var blockStartMs = 0
-    private var lastCandidate: Int = -1
-    private var lastCandidateStartMs = 0
+    private let hop: Int
+    /// Two block accumulators; the second starts half a block after the first.
+    private var goertzel: (Goertzel8, Goertzel8)
+    private var energy: (Float, Float) = (0, 0)
+    private var blockStartMs: (Int, Int) = (0, 0)
+    private var samplesSeen = 0
+    /// The candidate of the latest hits, how many agreed in a row, and when the first of them started.
+    private var candidate: Int = -1
+    private var run = 0
+    private var runStartMs = 0
+    /// The digit being held (reported), or -1, and the misses since its last hit.
     private var current: Int = -1
+    private var misses = 0
     private let minPower: Float
     private let normalTwist: Float
     private let reverseTwist: Float
@@ -48,8 +63,10 @@ public struct DTMFDetector: Sendable {
     public init(sampleRate: Int = 8000, configuration: Configuration = Configuration()) {
         self.sampleRate = sampleRate
         self.configuration = configuration
-        blockSize = max(16, (102 * sampleRate + 4000) / 8000)
-        goertzel = Goertzel8(frequencies: DTMF.rowFrequencies + DTMF.columnFrequencies, sampleRate: sampleRate)
+        blockSize = 2 * max(8, (51 * sampleRate + 4000) / 8000)
+        hop = blockSize / 2
+        let g = Goertzel8(frequencies: DTMF.rowFrequencies + DTMF.columnFrequencies, sampleRate: sampleRate)
+        goertzel = (g, g)
         let a = ToneGenerator.amplitude(dBm0: configuration.minLevelDBm0)
         minPower = Float(a * a / 2)
         normalTwist = Float(pow10(configuration.normalTwistDB))
@@ -67,29 +84,54 @@ public struct DTMFDetector: Sendable {
     public mutating func process(_ samples: UnsafeBufferPointer<Int16>, timestampMs: Int) -> [DTMFDigit] {
         var found: [DTMFDigit] = []
         for (i, s) in samples.enumerated() {
-            if goertzel.count == 0 { blockStartMs = timestampMs + i * 1000 / sampleRate }
             let x = Float(s)
-            goertzel.feed(x)
-            energy += x * x
-            if goertzel.count == blockSize {
-                if let d = endBlock() { found.append(d) }
+            if goertzel.0.count == 0 { blockStartMs.0 = timestampMs + i * 1000 / sampleRate }
+            goertzel.0.feed(x)
+            energy.0 += x * x
+            if samplesSeen >= hop {
+                if goertzel.1.count == 0 { blockStartMs.1 = timestampMs + i * 1000 / sampleRate }
+                goertzel.1.feed(x)
+                energy.1 += x * x
+            } else {
+                samplesSeen += 1
+            }
+            if goertzel.0.count == blockSize {
+                let c = classify(goertzel.0.powers(), meanSquare: energy.0 / Float(blockSize))
+                goertzel.0.reset()
+                energy.0 = 0
+                if let d = hit(c, startMs: blockStartMs.0) { found.append(d) }
+            }
+            if goertzel.1.count == blockSize {
+                let c = classify(goertzel.1.powers(), meanSquare: energy.1 / Float(blockSize))
+                goertzel.1.reset()
+                energy.1 = 0
+                if let d = hit(c, startMs: blockStartMs.1) { found.append(d) }
             }
         }
         return found
     }
 
-    private mutating func endBlock() -> DTMFDigit? {
-        let candidate = classify(goertzel.powers(), meanSquare: energy / Float(blockSize))
-        goertzel.reset()
-        energy = 0
-        defer {
-            if candidate != lastCandidate { lastCandidateStartMs = blockStartMs }
-            lastCandidate = candidate
+    /// One block's result (a digit index or -1): confirms a new press or releases the held one.
+    private mutating func hit(_ c: Int, startMs: Int) -> DTMFDigit? {
+        if c == candidate {
+            run += 1
+        } else {
+            candidate = c
+            run = 1
+            runStartMs = startMs
         }
-        guard candidate == lastCandidate, candidate != current else { return nil }
-        current = candidate
-        guard candidate >= 0 else { return nil }
-        return DTMFDigit(digit: DTMF.digits[candidate], startMs: lastCandidateStartMs)
+        if current >= 0 {
+            if c == current {
+                misses = 0
+            } else {
+                misses += 1
+                if misses >= Self.releaseMisses { current = -1 }
+            }
+        }
+        guard c >= 0, c != current, run >= Self.confirmHits else { return nil }
+        current = c
+        misses = 0
+        return DTMFDigit(digit: DTMF.digits[c], startMs: runStartMs)
     }
 
     /// Index into `DTMF.digits`, or -1.
