@@ -9,16 +9,22 @@ public struct ChatModelConversation: ConversationModel {
     public let client: ChatModelClient
     /// Receives one record per request (latency, tokens, cost, error) for the call log.
     public let onRequest: @Sendable (CallLog.ModelRequestRecord) -> Void
+    /// Gets every HTTP attempt byte for byte (`serve --record`); nil: the client's own, if any.
+    public let recorder: (any ModelExchangeRecorder)?
     private let mapper = ModelEventMapper()
 
-    public init(client: ChatModelClient, onRequest: @escaping @Sendable (CallLog.ModelRequestRecord) -> Void = { _ in }) {
+    public init(
+        client: ChatModelClient, onRequest: @escaping @Sendable (CallLog.ModelRequestRecord) -> Void = { _ in },
+        recorder: (any ModelExchangeRecorder)? = nil
+    ) {
         self.client = client
         self.onRequest = onRequest
+        self.recorder = recorder
     }
 
     public func respond(to request: ModelTurnRequest) -> AsyncThrowingStream<CallEngine.ModelEvent, any Error> {
         let chat = request.chatRequest(profile: client.provider.profile, now: Date())
-        let upstream = client.events(for: chat, outputSampleRate: request.outputSampleRate)
+        let upstream = client.events(for: chat, outputSampleRate: request.outputSampleRate, recorder: recorder)
         let mapper = self.mapper
         let onRequest = self.onRequest
         let provider = client.provider.profile.name
