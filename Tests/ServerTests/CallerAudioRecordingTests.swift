@@ -1,0 +1,181 @@
+// Caller-audio recording end to end (issue 7, `recording: caller_audio`): a real SIP/RTP call from DemoCaller
+// to an in-process SwitchboardService running a temporary flow (an espeak-ng prompt, then waiting for digits);
+// the caller sends a sox tone at a known time. After the BYE the WAV must have the call's rate and length and
+// the tone in its place, and the call row must point at it. A flow without the key records nothing.
+import Audio
+import CallLog
+import Foundation
+import NIOPosix
+import Server
+import Testing
+
+@Suite(.serialized) struct CallerAudioRecordingTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    static let flowBody = """
+        defaults:
+          timeouts: {no_input_ms: 20000}
+        start: menu
+        steps:
+          menu:
+            gather: dtmf
+            prompt: "Please press one."
+            retries: 0
+            on:
+              "1": bye
+              no_input: bye
+              no_match: bye
+          bye:
+            hangup: done
+
+        """
+
+    /// Tone: 1 kHz, 1 s, starting 1 s into the caller's track; the caller hangs up after `limitSeconds`.
+    static let toneHz = 1_000.0
+    static let toneStartMs = 1_000
+    static let toneMs = 1_000
+    static let limitSeconds = 4
+
+    struct Placed {
+        var call: CallSummary
+        var caller: DemoCaller.Result
+    }
+
+    /// Starts the service with both flows, places one call to `user`, waits for its ended row, stops.
+    static func place(to user: String, in folder: TempFolder) async throws -> Placed {
+        let flows = folder.url.appendingPathComponent("flows")
+        try FileManager.default.createDirectory(at: flows, withIntermediateDirectories: true)
+        try Data(("name: recorded\nrecording: caller_audio\n" + flowBody).utf8)
+            .write(to: flows.appendingPathComponent("recorded.yaml"))
+        try Data(("name: plain\n" + flowBody).utf8).write(to: flows.appendingPathComponent("plain.yaml"))
+
+        var configuration = SwitchboardConfiguration()
+        configuration.sip.listen = "127.0.0.1:\(try RecordReplayTests.freeUDPPort())"
+        let low = 40_000 + 2 * Int.random(in: 0..<4_000)
+        configuration.sip.rtpPorts = "\(low)-\(low + 99)"
+        configuration.flows.dir = flows.path
+        configuration.flows.numbers = ["recorded": "recorded.yaml", "plain": "plain.yaml"]
+        configuration.callLog.db = folder.path("calls.db")
+        configuration.callLog.recordingsDir = folder.path("recordings")
+        configuration.admin.listen = ""
+        configuration.model.cassettes = root.appendingPathComponent("fixtures/calls/dtmf-menu-billing/cassette").path
+        configuration.tools.accountsCSV = root.appendingPathComponent("fixtures/accounts.csv").path
+        configuration.tools.accountsDB = folder.path("accounts.db")
+
+        let tone = try soxTone(in: folder)
+        let track = [Int16](repeating: 0, count: toneStartMs * 8) + tone
+        let service = try await SwitchboardService.start(
+            configuration: configuration, environment: [:], logger: .init(label: "caller-audio-test"))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            let result = try await DemoCaller.call(
+                user: user, host: "127.0.0.1", port: service.sipPort, callerNumber: "+15550100009", audio: track,
+                limit: .seconds(limitSeconds), group: group)
+            try? await group.shutdownGracefully()
+            #expect(result.established)
+            // The ended row follows the closed recording; the writer commits every ~100 ms. Bounded wait.
+            let store = try CallLogStore(path: configuration.callLog.db)
+            var row: CallSummary?
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                row = try? await store.call(id: result.callID)?.call
+                if row?.endedAt != nil { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            await service.stop()
+            let call = try #require(row, "no call row for \(result.callID)")
+            #expect(call.endedAt != nil)
+            return Placed(call: call, caller: result)
+        } catch {
+            await service.stop()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// A 1 kHz sine made by sox, 8 kHz 16-bit mono, `toneMs` long.
+    static func soxTone(in folder: TempFolder) throws -> [Int16] {
+        let path = folder.path("tone.wav")
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sox.arguments = [
+            "sox", "-n", "-r", "8000", "-b", "16", "-c", "1", path, "synth", "\(Double(toneMs) / 1000)", "sine",
+            "\(Int(toneHz))", "vol", "0.5",
+        ]
+        try sox.run()
+        let deadline = Date().addingTimeInterval(10)
+        while sox.isRunning, Date() < deadline { usleep(10_000) }
+        if sox.isRunning { sox.terminate() }
+        sox.waitUntilExit()
+        #expect(sox.terminationStatus == 0)
+        return try WAVFile.read(path: path).mono()
+    }
+
+    /// Goertzel power of `frequency` in `samples`, normalised by the window's total energy (0…1).
+    static func toneShare(_ samples: ArraySlice<Int16>, frequency: Double, rate: Int) -> Double {
+        guard !samples.isEmpty else { return 0 }
+        let coefficient = 2 * cos(2 * Double.pi * frequency / Double(rate))
+        var (s1, s2, energy) = (0.0, 0.0, 0.0)
+        for sample in samples {
+            let x = Double(sample)
+            let s0 = x + coefficient * s1 - s2
+            s2 = s1
+            s1 = s0
+            energy += x * x
+        }
+        let power = s1 * s1 + s2 * s2 - coefficient * s1 * s2
+        return energy > 0 ? 2 * power / (Double(samples.count) * energy) : 0
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func anOptedInFlowRecordsTheCallersAudio() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let placed = try await Self.place(to: "recorded", in: folder)
+        let call = placed.call
+        #expect(call.flow == "recorded")
+        #expect(call.recordAudio)
+        let expected = URL(fileURLWithPath: folder.path("recordings")).appendingPathComponent("\(placed.caller.callID).wav")
+        #expect(call.recordingPath == expected.path)
+        let path = try #require(call.recordingPath)
+
+        let wav = try WAVFile.read(path: path)
+        #expect(wav.sampleRate == 8000)
+        #expect(wav.channels == 1)
+        let samples = wav.mono()
+        let durationMs = samples.count * 1000 / 8000
+        // The file spans the call: session start to the caller's BYE.
+        let callMs = try #require(call.durationMs)
+        #expect(abs(durationMs - callMs) <= 300, "recording \(durationMs) ms, call \(callMs) ms")
+        #expect(abs(durationMs - Self.limitSeconds * 1000) <= 300, "recording \(durationMs) ms")
+
+        // The tone sits where the caller sent it (shifted only by setup and the jitter buffer, < 200 ms).
+        let sampleAt = { (ms: Int) in min(samples.count, max(0, ms * 8)) }
+        let during = samples[sampleAt(Self.toneStartMs + 250)..<sampleAt(Self.toneStartMs + Self.toneMs - 50)]
+        let before = samples[0..<sampleAt(Self.toneStartMs - 100)]
+        let after = samples[sampleAt(Self.toneStartMs + Self.toneMs + 300)..<samples.count]
+        #expect(Self.toneShare(during, frequency: Self.toneHz, rate: 8000) > 0.8)
+        #expect(during.map { abs(Int($0)) }.max() ?? 0 > 8_000, "the tone is loud")
+        #expect(before.allSatisfy { abs(Int($0)) < 200 }, "silence before the tone")
+        #expect(after.allSatisfy { abs(Int($0)) < 200 }, "silence after the tone")
+        // The tone's onset: the first loud sample, within 300 ms of where it was sent.
+        let onset = try #require(samples.firstIndex { abs(Int($0)) > 4_000 })
+        #expect(abs(onset / 8 - Self.toneStartMs) < 300, "tone onset at \(onset / 8) ms")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aFlowWithoutTheKeyRecordsNothing() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let placed = try await Self.place(to: "plain", in: folder)
+        #expect(placed.call.flow == "plain")
+        #expect(!placed.call.recordAudio)
+        #expect(placed.call.recordingPath == nil)
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: folder.path("recordings"))) ?? []
+        #expect(written.isEmpty, "\(written)")
+    }
+}
