@@ -3,6 +3,7 @@
 // the caller sends a sox tone at a known time. After the BYE the WAV must have the call's rate and length and
 // the tone in its place, and the call row must point at it. A flow without the key records nothing.
 import Audio
+import CallEngine
 import CallLog
 import Foundation
 import NIOPosix
@@ -178,4 +179,71 @@ import Testing
         let written = (try? FileManager.default.contentsOfDirectory(atPath: folder.path("recordings"))) ?? []
         #expect(written.isEmpty, "\(written)")
     }
+
+    @Test func theRecorderFillsGapsWithSilenceAndClosesWithoutAHangUp() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let recorder = CallerAudioRecorder(
+            callID: "odd/id@host", directory: folder.path("nested/recordings"), sampleRate: 16_000,
+            logger: .init(label: "recorder-test"))
+        #expect(recorder.path == folder.path("nested/recordings/odd_id@host.wav"))
+        let first = (0..<320).map { Int16($0) }
+        let second = [Int16](repeating: -1234, count: 320)
+        recorder.frame(samples: first, timestampMs: 0)
+        recorder.frame(samples: second, timestampMs: 100)  // 80 ms without audio in between
+        // No hang-up (the session ended through an error): finish still closes a valid file.
+        await recorder.finish()
+        recorder.frame(samples: second, timestampMs: 200)  // after the end: ignored
+        let wav = try WAVFile.read(path: recorder.path)
+        #expect(wav.sampleRate == 16_000)
+        let samples = wav.mono()
+        #expect(samples.count == 1_920)
+        #expect(Array(samples[0..<320]) == first)
+        #expect(samples[320..<1_600].allSatisfy { $0 == 0 })
+        #expect(Array(samples[1_600..<1_920]) == second)
+    }
+
+    @Test func theRecordingRunsToTheHangUp() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let recorder = CallerAudioRecorder(
+            callID: "c1", directory: folder.path("r"), sampleRate: 8_000, logger: .init(label: "recorder-test"))
+        let (events, continuation) = AsyncStream.makeStream(of: MediaInEvent.self)
+        let input = CallerAudioRecordingMediaIn(base: TestMediaIn(sampleRate: 8_000, events: events), recorder: recorder)
+        continuation.yield(.audio(PCMFrame(samples: [Int16](repeating: 500, count: 160), sampleRate: 8_000, timestampMs: 0)))
+        continuation.yield(.dtmf("5"))
+        var seen: [MediaInEvent] = []
+        let reader = Task {
+            var seen: [MediaInEvent] = []
+            for await event in input.events { seen.append(event) }
+            return seen
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        continuation.yield(.hangUp)
+        continuation.finish()
+        seen = await reader.value
+        #expect(seen.count == 3, "events pass through unchanged")
+        await recorder.finish()
+        let samples = try WAVFile.read(path: recorder.path).mono()
+        // The caller's 20 ms, then silence up to the hang-up ~300 ms later.
+        #expect(samples.prefix(160).allSatisfy { $0 == 500 })
+        #expect((280 * 8...600 * 8).contains(samples.count), "\(samples.count) samples")
+    }
+
+    @Test func recordingsDirIsConfigurableAndOptional() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let file = folder.path("switchboard.yaml")
+        try Data("call_log:\n  recordings_dir: /var/rec\n".utf8).write(to: URL(fileURLWithPath: file))
+        let config = try SwitchboardConfiguration.load(file: file, environment: [:])
+        #expect(config.callLog.recordingsDir == "/var/rec")
+        #expect(config.callLog.db == "switchboard.db")
+        try Data("call_log: {db: x.db}\n".utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try SwitchboardConfiguration.load(file: file, environment: [:]).callLog.recordingsDir == "recordings")
+    }
+}
+
+struct TestMediaIn: MediaIn {
+    let sampleRate: Int
+    let events: AsyncStream<MediaInEvent>
 }
