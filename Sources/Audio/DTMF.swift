@@ -44,3 +44,31 @@ public enum DTMF {
         return out
     }
 }
+
+/// Merges the digits of one call's two DTMF paths — out of band (RFC 4733 events, SIP INFO) and in band (the
+/// tone detector) — so a phone that sends both for one press yields one digit. Each digit is passed unless the
+/// *other* path gave the same digit within `windowMs` before it and that one is not yet matched; matching is
+/// one to one, oldest first, so a repeated key ("11") stays two digits. Times are on one clock (the media
+/// tick), in ms. Pure: no clock reads.
+public struct DTMFDeduplicator: Sendable {
+    /// Covers the jitter buffer's delay (≤ 200 ms by default) plus the detector's ~40 ms, with margin.
+    public var windowMs: Int
+    private var unmatched: [(digit: Character, atMs: Int, outOfBand: Bool)] = []
+
+    public init(windowMs: Int = 600) {
+        self.windowMs = windowMs
+    }
+
+    /// True when `digit`, seen on one path at `atMs`, is a new press to deliver; false for the other path's
+    /// copy of a press already delivered.
+    public mutating func accept(_ digit: Character, atMs: Int, outOfBand: Bool) -> Bool {
+        unmatched.removeAll { atMs - $0.atMs > windowMs }
+        if let i = unmatched.firstIndex(where: { $0.outOfBand != outOfBand && $0.digit == digit }) {
+            unmatched.remove(at: i)
+            return false
+        }
+        unmatched.append((digit, atMs, outOfBand))
+        if unmatched.count > 64 { unmatched.removeFirst() }
+        return true
+    }
+}

@@ -58,6 +58,7 @@ public final class CallMediaSession: @unchecked Sendable {
     private var eventReceiver = TelephoneEventReceiver()
     var eventSender = TelephoneEventSender()
     var dtmfDetector: DTMFDetector?
+    var dtmfMerge = DTMFDeduplicator()
     private var sender: RTPSender
     var outbound = SampleQueue(capacity: 8000)
     private var sendBuffer: ByteBuffer
@@ -279,7 +280,10 @@ public final class CallMediaSession: @unchecked Sendable {
         }
     }
 
+    /// Hands a digit up once per press: a phone that sends both RFC 4733 events (or SIP INFO) and the tone
+    /// in band gives one digit, not two (see `DTMFDeduplicator`; times on the media tick clock).
     func deliver(digit: Character, source: DTMFSource) {
+        guard dtmfMerge.accept(digit, atMs: inBandTimeMs, outOfBand: source != .inBand) else { return }
         statistics.digits += 1
         handler?.digitReceived(digit, source: source, session: self)
     }
