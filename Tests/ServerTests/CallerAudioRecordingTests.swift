@@ -42,8 +42,9 @@ import Testing
     static let limitSeconds = 4
 
     struct Placed {
-        var call: CallSummary
+        var detail: CallDetail
         var caller: DemoCaller.Result
+        var call: CallSummary { detail.call }
     }
 
     /// Starts the service with both flows, places one call to `user`, waits for its ended row, stops.
@@ -80,17 +81,17 @@ import Testing
             #expect(result.established)
             // The ended row follows the closed recording; the writer commits every ~100 ms. Bounded wait.
             let store = try CallLogStore(path: configuration.callLog.db)
-            var row: CallSummary?
+            var row: CallDetail?
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline {
-                row = try? await store.call(id: result.callID)?.call
-                if row?.endedAt != nil { break }
+                row = try? await store.call(id: result.callID)
+                if row?.call.endedAt != nil { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             await service.stop()
-            let call = try #require(row, "no call row for \(result.callID)")
-            #expect(call.endedAt != nil)
-            return Placed(call: call, caller: result)
+            let detail = try #require(row, "no call row for \(result.callID)")
+            #expect(detail.call.endedAt != nil)
+            return Placed(detail: detail, caller: result)
         } catch {
             await service.stop()
             try? await group.shutdownGracefully()
@@ -143,6 +144,10 @@ import Testing
         let expected = URL(fileURLWithPath: folder.path("recordings")).appendingPathComponent("\(placed.caller.callID).wav")
         #expect(call.recordingPath == expected.path)
         let path = try #require(call.recordingPath)
+        // What `calls show ID` prints and `GET /calls/{id}` sends.
+        #expect(CallLogText.detail(placed.detail).contains("recording \(path)"))
+        let json = String(decoding: try CallLogStore.jsonEncoder().encode(placed.detail), as: UTF8.self)
+        #expect(json.contains("\"recordingPath\" : \"\(path)\""), "\(json.prefix(400))")
 
         let wav = try WAVFile.read(path: path)
         #expect(wav.sampleRate == 8000)
