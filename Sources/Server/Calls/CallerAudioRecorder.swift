@@ -21,6 +21,11 @@ public final class CallerAudioRecorder: Sendable {
     /// When the caller's media ended (hang-up or end of stream), ms on the recording's timeline.
     private let endedMs = Mutex<Int?>(nil)
 
+    /// Samples queued for the writer and not yet written.
+    private let pending = PendingSamples()
+    /// How much audio may wait for the disk before frames are replaced by silence.
+    static let maxPendingSeconds = 60
+
     /// The longest silence filled in one go (a broken timestamp must not write hours of zeros).
     static let maxGapSeconds = 600
 
@@ -53,9 +58,19 @@ public final class CallerAudioRecorder: Sendable {
         }
         guard let gap else { return }
         let writer = self.writer
+        let pending = self.pending
+        // A stalled disk must not grow the queue without bound: past the limit a frame keeps only its place
+        // on the timeline (as silence, which costs the queue nothing).
+        if pending.count.add(samples.count, ordering: .relaxed).newValue > Self.maxPendingSeconds * sampleRate {
+            pending.count.subtract(samples.count, ordering: .relaxed)
+            let count = samples.count
+            queue.async { writer.appendSilence(gap + count) }
+            return
+        }
         queue.async {
             if gap > 0 { writer.appendSilence(gap) }
             writer.append(samples)
+            pending.count.subtract(samples.count, ordering: .relaxed)
         }
     }
 
@@ -101,6 +116,11 @@ public final class CallerAudioRecorder: Sendable {
             }
         }
     }
+}
+
+/// Samples queued for a writer and not yet written (shared with its queue's closures).
+final class PendingSamples: Sendable {
+    let count = Atomic<Int>(0)
 }
 
 /// The call's inbound media with every audio frame also handed to the recorder (as the session reads it).
