@@ -30,13 +30,21 @@ public struct CallLogStore: Sendable {
     /// Deletes finished calls that started before `cutoff` (with all their rows). Live calls are kept.
     @discardableResult
     public func prune(olderThan cutoff: Date) async throws -> Int {
+        try await pruneReturningRecordings(olderThan: cutoff).calls
+    }
+
+    /// `prune`, also returning the caller-audio recording files of the deleted calls, so the caller can remove
+    /// them (the database never touches files).
+    public func pruneReturningRecordings(olderThan cutoff: Date) async throws -> (calls: Int, recordings: [String]) {
+        let condition = "ended_at IS NOT NULL AND started_at < ?"
+        let arguments: StatementArguments = [CallLogTimestamp.format(cutoff)]
         do {
             return try await database.write { db in
-                try db.execute(
-                    sql: "DELETE FROM calls WHERE ended_at IS NOT NULL AND started_at < ?",
-                    arguments: [CallLogTimestamp.format(cutoff)]
-                )
-                return db.changesCount
+                let recordings = try String.fetchAll(
+                    db, sql: "SELECT recording_path FROM calls WHERE \(condition) AND recording_path IS NOT NULL",
+                    arguments: arguments)
+                try db.execute(sql: "DELETE FROM calls WHERE \(condition)", arguments: arguments)
+                return (db.changesCount, recordings)
             }
         } catch {
             throw CallLogError(code: .database, message: "pruning \(path) failed: \(error)")

@@ -101,8 +101,13 @@ struct CallsPruneCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let cutoff = Date().addingTimeInterval(-(try CallLogTimeSpec.age(olderThan)))
-            let removed = try await database.store().prune(olderThan: cutoff)
-            print("pruned \(removed) call\(removed == 1 ? "" : "s") started before \(CallLogTimestamp.format(cutoff))")
+            let (removed, recordings) = try await database.store().pruneReturningRecordings(olderThan: cutoff)
+            // Recordings go with their calls; a file already gone is not an error.
+            var deleted = 0
+            for path in recordings where (try? FileManager.default.removeItem(atPath: path)) != nil { deleted += 1 }
+            print(
+                "pruned \(removed) call\(removed == 1 ? "" : "s") started before \(CallLogTimestamp.format(cutoff))"
+                    + (recordings.isEmpty ? "" : " and \(deleted) recording\(deleted == 1 ? "" : "s")"))
         } catch let error as CallLogError {
             throw ValidationError(error.message)
         }

@@ -16,6 +16,18 @@ struct CallsCommandTests {
         for id in ["old-call-1", "old-call-2"] {
             for record in sampleCall(id, flow: "support", start: now.addingTimeInterval(-40 * 86_400)) { writer.write(record) }
         }
+        // An old call with a caller-audio recording: pruning it removes the file too.
+        let recording = folder.path("old-call-3.wav")
+        try Data("RIFF".utf8).write(to: URL(fileURLWithPath: recording))
+        for record in sampleCall("old-call-3", flow: "support", start: now.addingTimeInterval(-35 * 86_400)) {
+            if case .started(var started) = record {
+                started.recordCallerAudio = true
+                started.recordingPath = recording
+                writer.write(.started(started))
+            } else {
+                writer.write(record)
+            }
+        }
         for record in sampleCall("recent-call", flow: "appointments", start: now.addingTimeInterval(-3_600), reason: .transferred) {
             writer.write(record)
         }
@@ -32,7 +44,7 @@ struct CallsCommandTests {
 
         let all = try await calls(["list", "--json"])
         #expect(all.status == 0, "\(all.stderr)")
-        #expect(Set(try ids(all.stdout)) == ["old-call-1", "old-call-2", "recent-call", "live-call"])
+        #expect(Set(try ids(all.stdout)) == ["old-call-1", "old-call-2", "old-call-3", "recent-call", "live-call"])
         let live = try await calls(["list", "--outcome", "live", "--json"])
         #expect(try ids(live.stdout) == ["live-call"])
         let recent = try await calls(["list", "--since", "2d", "--flow", "appointments", "--json"])
@@ -54,7 +66,9 @@ struct CallsCommandTests {
 
         let pruned = try await calls(["prune", "--older-than", "30d"])
         #expect(pruned.status == 0, "\(pruned.stderr)")
-        #expect(pruned.stdout.contains("pruned 2 calls"))
+        #expect(pruned.stdout.contains("pruned 3 calls"), "\(pruned.stdout)")
+        #expect(pruned.stdout.contains("and 1 recording"), "\(pruned.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: recording))
         let left = try await calls(["list", "--json"])
         #expect(Set(try ids(left.stdout)) == ["recent-call", "live-call"])
         let bad = try await calls(["prune", "--older-than", "soon"])
