@@ -41,7 +41,13 @@ import Testing
         configuration.flows.dir = root.appendingPathComponent("flows").path
         configuration.callLog.db = folder.path("calls.db")
         configuration.admin.listen = ""
-        configuration.model.cassettes = source.appendingPathComponent("cassette").path
+        // A fixture without model exchanges has no cassette folder in a fresh clone (git keeps no empty folders).
+        let cassettes = source.appendingPathComponent("cassette").path
+        if !FileManager.default.fileExists(atPath: cassettes) {
+            try FileManager.default.createDirectory(atPath: folder.path("no-cassettes"), withIntermediateDirectories: true)
+        }
+        configuration.model.cassettes =
+            FileManager.default.fileExists(atPath: cassettes) ? cassettes : folder.path("no-cassettes")
         configuration.tools.accountsCSV = root.appendingPathComponent("fixtures/accounts.csv").path
         configuration.tools.accountsDB = folder.path("accounts.db")
         configuration.recordDir = folder.path("recordings")
