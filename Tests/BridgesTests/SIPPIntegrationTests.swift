@@ -21,7 +21,7 @@ struct SIPPIntegrationTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let speech = try Speech.ulaw(text: "Hello, this is a test call to the echo service.", in: dir)
         try Data(speech).write(to: dir.appendingPathComponent("audio.ulaw"))
-        let run = try SIPp.run(
+        let run = try await SIPp.run(
             ["-sf", Self.scenario("uac_rtp_call.xml"), "-m", "1"] + Self.common(server, user: "echo"), cwd: dir)
         let stats = try await server.statistics()
         await server.stop()
@@ -31,7 +31,7 @@ struct SIPPIntegrationTests {
 
     @Test func cancelBeforeAnswerGets487() async throws {
         let server = try await TestServer.start()
-        let run = try SIPp.run(["-sf", Self.scenario("uac_cancel.xml"), "-m", "1"] + Self.common(server, user: "ring"))
+        let run = try await SIPp.run(["-sf", Self.scenario("uac_cancel.xml"), "-m", "1"] + Self.common(server, user: "ring"))
         let stats = try await server.statistics()
         await server.stop()
         #expect(run.status == 0, "\(run.output.suffix(2000))")
@@ -41,14 +41,14 @@ struct SIPPIntegrationTests {
 
     @Test func optionsAnswered() async throws {
         let server = try await TestServer.start()
-        let run = try SIPp.run(["-sf", Self.scenario("uac_options.xml"), "-m", "1"] + Self.common(server, user: "echo"))
+        let run = try await SIPp.run(["-sf", Self.scenario("uac_options.xml"), "-m", "1"] + Self.common(server, user: "echo"))
         await server.stop()
         #expect(run.status == 0, "\(run.output.suffix(2000))")
     }
 
     @Test func infoDTMFSurfacesDigits() async throws {
         let server = try await TestServer.start()
-        let run = try SIPp.run(["-sf", Self.scenario("uac_info_dtmf.xml"), "-m", "1"] + Self.common(server, user: "dtmf"))
+        let run = try await SIPp.run(["-sf", Self.scenario("uac_info_dtmf.xml"), "-m", "1"] + Self.common(server, user: "dtmf"))
         try await Task.sleep(for: .milliseconds(100))
         let digits = server.digits
         await server.stop()
@@ -58,7 +58,7 @@ struct SIPPIntegrationTests {
 
     @Test func referFromSwitchboardAcceptedBySipp() async throws {
         let server = try await TestServer.start()
-        let run = try SIPp.run(["-sf", Self.scenario("uac_refer.xml"), "-m", "1"] + Self.common(server, user: "transfer"))
+        let run = try await SIPp.run(["-sf", Self.scenario("uac_refer.xml"), "-m", "1"] + Self.common(server, user: "transfer"))
         let stats = try await server.statistics()
         await server.stop()
         #expect(run.status == 0, "\(run.output.suffix(2000))")
@@ -67,7 +67,7 @@ struct SIPPIntegrationTests {
 
     @Test func unknownNumberGets404() async throws {
         let server = try await TestServer.start()
-        let run = try SIPp.run(["-sn", "uac", "-m", "1"] + Self.common(server, user: "nobody"), timeout: 10)
+        let run = try await SIPp.run(["-sn", "uac", "-m", "1"] + Self.common(server, user: "nobody"), timeout: 10)
         let stats = try await server.statistics()
         await server.stop()
         #expect(run.status != 0)
@@ -76,7 +76,7 @@ struct SIPPIntegrationTests {
 
     @Test func twoHundredCallsAtTwentyPerSecond() async throws {
         let server = try await TestServer.start()
-        let run = try SIPp.run(
+        let run = try await SIPp.run(
             ["-sn", "uac", "-m", "200", "-r", "20", "-l", "200"] + Self.common(server, user: "echo"), timeout: 60)
         let stats = try await server.statistics()
         let ports = try await server.server.media.eventLoop.submit { server.server.media.portsInUse }.get()

@@ -14,7 +14,7 @@ struct SIPPReinviteCodecTests {
         let speech = try Speech.ulaw(text: "Switching codecs in the middle of the call.", in: dir)
         try Data(speech.prefix(8000)).write(to: dir.appendingPathComponent("audio.ulaw"))
         try Data(G711.alaw.encode(G711.ulaw.decode(speech.prefix(12000)))).write(to: dir.appendingPathComponent("audio.alaw"))
-        let run = try SIPp.run(
+        let run = try await SIPp.run(
             [
                 "-sf", SIPp.scenarioFolder.appendingPathComponent("uac_reinvite_codec.xml").path, "-m", "1",
                 "127.0.0.1:\(server.sipPort)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try SIPp.freePort())",

@@ -56,7 +56,18 @@ enum SIPp {
             .deletingLastPathComponent().appendingPathComponent("deploy/sipp")
     }
 
-    static func run(_ arguments: [String], cwd: URL? = nil, timeout: Int = 30) throws -> (status: Int32, output: String) {
+    /// Runs sipp to the end. The blocking pipe read and wait happen on a thread of their own: on a 2-core
+    /// machine the cooperative pool has two threads, and holding one for a whole sipp run starved the server
+    /// side of the test (unanswered INVITEs, seen once in a fresh-clone run).
+    static func run(_ arguments: [String], cwd: URL? = nil, timeout: Int = 30) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(arguments, cwd: cwd, timeout: timeout) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], cwd: URL?, timeout: Int) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
         process.arguments = arguments + ["-nostdin", "-timeout", "\(timeout)s", "-timeout_error"]
