@@ -56,7 +56,7 @@ import Testing
         try Data(("name: plain\n" + flowBody).utf8).write(to: flows.appendingPathComponent("plain.yaml"))
 
         var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try RecordReplayTests.freeUDPPort())"
+        configuration.sip.listen = "127.0.0.1:\(try ServeTestProcess.freeUDPPort())"
         let low = 40_000 + 2 * Int.random(in: 0..<4_000)
         configuration.sip.rtpPorts = "\(low)-\(low + 99)"
         configuration.flows.dir = flows.path

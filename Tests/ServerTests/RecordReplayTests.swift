@@ -35,7 +35,7 @@ import Testing
     ) async throws -> RecordedCall {
         let source = root.appendingPathComponent("fixtures/calls/\(shipped)")
         var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try freeUDPPort())"
+        configuration.sip.listen = "127.0.0.1:\(try ServeTestProcess.freeUDPPort())"
         let low = 40_000 + 2 * Int.random(in: 0..<4_000)
         configuration.sip.rtpPorts = "\(low)-\(low + 99)"
         configuration.flows.dir = root.appendingPathComponent("flows").path
@@ -194,31 +194,5 @@ import Testing
         let result = await Replayer(options: .init()).replay(folder: recorded.fixture.folder)
         #expect(result.error == nil, "\(result.error?.message ?? "")")
         #expect(result.failures.isEmpty, "\(result.failures.map(\.description).joined(separator: "\n"))")
-    }
-
-    /// A UDP port free right now on 127.0.0.1 (the SIP core puts the port in Contact, so it must be known).
-    static func freeUDPPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw TestError("cannot open a UDP socket") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        guard bound == 0 else { throw TestError("cannot bind a UDP socket") }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw TestError("cannot read the bound port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    struct TestError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
     }
 }

@@ -136,19 +136,13 @@ public struct CallerAudioRecordingMediaIn: MediaIn {
     public var sampleRate: Int { base.sampleRate }
 
     public var events: AsyncStream<MediaInEvent> {
-        let cursor = RecordingMediaIn.Cursor(base.events.makeAsyncIterator())
         let recorder = self.recorder
-        return AsyncStream(unfolding: {
-            guard let event = await cursor.next() else {
-                recorder.mediaEnded()
-                return nil
-            }
+        return base.tappedEvents { event in
             switch event {
             case .audio(let frame): recorder.frame(samples: frame.samples, timestampMs: frame.timestampMs)
-            case .hangUp: recorder.mediaEnded()
+            case .hangUp, nil: recorder.mediaEnded()
             case .dtmf: break
             }
-            return event
-        })
+        }
     }
 }

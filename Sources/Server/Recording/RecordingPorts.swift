@@ -17,30 +17,41 @@ public struct RecordingMediaIn: MediaIn {
     public var sampleRate: Int { base.sampleRate }
 
     public var events: AsyncStream<MediaInEvent> {
-        let cursor = Cursor(base.events.makeAsyncIterator())
         let recorder = self.recorder
-        return AsyncStream(unfolding: {
-            guard let event = await cursor.next() else { return nil }
+        return base.tappedEvents { event in
             switch event {
             case .audio(let frame): recorder.frame(frame)
             case .dtmf(let digit): recorder.dtmf(digit)
             case .hangUp: recorder.hangUp()
+            case nil: break
             }
+        }
+    }
+}
+
+extension MediaIn {
+    /// `events` as they are, each one (and the end, as nil) first shown to `observe` when the session reads it.
+    /// The one tap under the recording decorators (fixtures, caller audio).
+    func tappedEvents(_ observe: @escaping @Sendable (MediaInEvent?) -> Void) -> AsyncStream<MediaInEvent> {
+        let cursor = MediaInCursor(events.makeAsyncIterator())
+        return AsyncStream(unfolding: {
+            let event = await cursor.next()
+            observe(event)
             return event
         })
     }
+}
 
-    /// The base stream's iterator; only the one task consuming `events` touches it.
-    final class Cursor: @unchecked Sendable {
-        var iterator: AsyncStream<MediaInEvent>.Iterator
+/// The base stream's iterator; only the one task consuming the tapped stream touches it.
+final class MediaInCursor: @unchecked Sendable {
+    var iterator: AsyncStream<MediaInEvent>.Iterator
 
-        init(_ iterator: AsyncStream<MediaInEvent>.Iterator) {
-            self.iterator = iterator
-        }
+    init(_ iterator: AsyncStream<MediaInEvent>.Iterator) {
+        self.iterator = iterator
+    }
 
-        func next() async -> MediaInEvent? {
-            await iterator.next()
-        }
+    func next() async -> MediaInEvent? {
+        await iterator.next()
     }
 }
 
