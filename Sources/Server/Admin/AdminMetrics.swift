@@ -95,17 +95,13 @@ public final class AdminMetrics: Sendable {
 
     /// Samples the writer's queue depth and drop/failure counts at every scrape.
     public func observe(callLogStatistics: @escaping @Sendable () -> (queueDepth: Int, dropped: UInt64, failed: UInt64)) {
-        let seen = LockedBox<(dropped: UInt64, failed: UInt64)>((0, 0))
-        addScrapeSource { [callLogQueueDepth, callLogDropped, callLogFailed] in
+        let dropped = DeltaCounter(callLogDropped)
+        let failed = DeltaCounter(callLogFailed)
+        addScrapeSource { [callLogQueueDepth] in
             let now = callLogStatistics()
             callLogQueueDepth.set(Double(now.queueDepth))
-            let delta = seen.withLock { last -> (UInt64, UInt64) in
-                let delta = (now.dropped &- last.dropped, now.failed &- last.failed)
-                last = (now.dropped, now.failed)
-                return delta
-            }
-            if delta.0 > 0 { callLogDropped.increment(by: Int64(delta.0)) }
-            if delta.1 > 0 { callLogFailed.increment(by: Int64(delta.1)) }
+            dropped.advance(to: now.dropped)
+            failed.advance(to: now.failed)
         }
     }
 
