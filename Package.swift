@@ -35,13 +35,16 @@ let package = Package(
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         .systemLibrary(name: "CEspeakNG", providers: [.apt(["libespeak-ng-dev"])]),
 
+        // The values every module shares (DESIGN.md: a leaf, importable by all).
+        .target(name: "SwitchboardCore", swiftSettings: swiftSettings),
+
         // Pure cores.
         .target(name: "Audio", dependencies: ["COpus", "CSpeexDSP"], swiftSettings: swiftSettings),
         .target(name: "SIP", swiftSettings: swiftSettings),
         .target(name: "RTP", dependencies: ["Audio"], swiftSettings: swiftSettings),
         .target(
             name: "Flows",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["SwitchboardCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
 
@@ -49,6 +52,7 @@ let package = Package(
         .target(
             name: "ModelClient",
             dependencies: [
+                "SwitchboardCore",
                 "Audio",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,6 +63,7 @@ let package = Package(
         .target(
             name: "CallLog",
             dependencies: [
+                "SwitchboardCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,6 +72,7 @@ let package = Package(
         .target(
             name: "Tools",
             dependencies: [
+                "SwitchboardCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -76,13 +82,13 @@ let package = Package(
         ),
         .target(
             name: "CallEngine",
-            dependencies: ["Audio", "Flows", "CEspeakNG", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SwitchboardCore", "Audio", "Flows", "CEspeakNG", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CallWiring",
             dependencies: [
-                "CallEngine", "Flows", "ModelClient", "Tools", "CallLog", "Audio",
+                "SwitchboardCore", "CallEngine", "Flows", "ModelClient", "Tools", "CallLog", "Audio",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -90,7 +96,7 @@ let package = Package(
         .target(
             name: "Replay",
             dependencies: [
-                "CallEngine", "CallWiring", "Flows", "ModelClient", "Tools", "Audio",
+                "SwitchboardCore", "CallEngine", "CallWiring", "Flows", "ModelClient", "Tools", "Audio",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -98,8 +104,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog", "Replay", "Bridges", "CallEngine",
-                "CallWiring", "Tools",
+                "SwitchboardCore", "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog", "Replay", "Bridges",
+                "CallEngine", "CallWiring", "Tools",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,8 +130,8 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "Server", "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog", "Tools", "Bridges", "Replay",
-                "CallWiring", "CallEngine",
+                "SwitchboardCore", "Server", "Audio", "SIP", "RTP", "Flows", "ModelClient", "CallLog", "Tools",
+                "Bridges", "Replay", "CallWiring", "CallEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -149,9 +155,9 @@ let package = Package(
             dependencies: ["Audio", "SwitchboardTestKit"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SIPTests", dependencies: ["SIP"], resources: [.copy("rfc4475")], swiftSettings: swiftSettings),
-        .testTarget(name: "RTPTests", dependencies: ["RTP", "Audio"], swiftSettings: swiftSettings),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "SIPTests", dependencies: ["SIP", "SwitchboardTestKit"], resources: [.copy("rfc4475")], swiftSettings: swiftSettings),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "Audio", "SwitchboardTestKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "SwitchboardTestKit"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelClientTests",
             dependencies: [
@@ -170,24 +176,24 @@ let package = Package(
         .testTarget(
             name: "BridgesTests",
             dependencies: [
-                "Bridges", "SIP", "RTP", "Audio",
+                "Bridges", "SIP", "RTP", "Audio", "SwitchboardTestKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "ReplayTests", dependencies: ["Replay", "Flows", "CallEngine", "Audio"], swiftSettings: swiftSettings),
+            name: "ReplayTests", dependencies: ["Replay", "Flows", "CallEngine", "Audio", "SwitchboardTestKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CallWiringTests",
             dependencies: ["CallWiring", "CallEngine", "Flows", "Tools", "SwitchboardTestKit"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CallLogTests", dependencies: ["CallLog"], swiftSettings: swiftSettings),
+        .testTarget(name: "CallLogTests", dependencies: ["CallLog", "SwitchboardTestKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "CallLog", "Replay", "Audio",
+                "Server", "CallLog", "Replay", "Audio", "SwitchboardTestKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -199,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "ToolsTests",
             dependencies: [
-                "Tools",
+                "Tools", "SwitchboardTestKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Switchboard needs on Debian 12 (idempotent): the C libraries it links, and the real peers
-# its tests use (sipp, espeak-ng, sox, tshark). Safe to run again: installs only what is missing.
+# its tests use (sipp, espeak-ng, sox, tshark, kamailio, baresip). Safe to run again: installs only what is missing.
 set -euo pipefail
 
 PACKAGES=(
@@ -14,6 +14,8 @@ PACKAGES=(
     sip-tester
     tshark
     sqlite3
+    kamailio
+    baresip-core
 )
 
 missing=()
