@@ -27,12 +27,7 @@ extension SIPBridge {
                 session.eventLoop.execute { session.deliver(digit: digit, source: .sipInfo) }
             }
         case .referProgress(let callID, let status, let final):
-            logger.info("transfer progress", metadata: ["call": "\(callID)", "status": "\(status)", "final": "\(final)"])
-            if final && (200..<300).contains(status), let call = calls[callID], !call.transferred {
-                call.transferred = true
-                counters.update { $0.transfersAccepted += 1 }
-                command(.hangUp(callID: callID))
-            }
+            referProgress(callID: callID, status: status, final: final)
         case .registered, .registrationFailed: break
         case .dropped(let kind, let reason):
             badInput(kind, status: nil, reason: reason)
@@ -169,6 +164,7 @@ extension SIPBridge {
         guard let call = calls.removeValue(forKey: callID) else { return }
         call.ended = true
         call.ringTimer?.cancel()
+        endPendingTransfer(call)
         closeMedia(call, reason: reason == .localHangUp ? .localHangUp : reason == .remoteHangUp || reason == .cancelled ? .remoteHangUp : .failure)
     }
 

@@ -12,6 +12,8 @@ final class BridgeCall: @unchecked Sendable {
     var negotiated: NegotiatedMedia?
     var ended = false
     var transferred = false
+    /// A blind transfer waiting for its outcome (SIPBridge+Transfer).
+    var pendingTransfer: PendingTransfer?
     var ringTimer: Scheduled<Void>?
 
     init(callID: String, user: String, makeHandler: @escaping @Sendable () -> any CallMediaHandler) {
