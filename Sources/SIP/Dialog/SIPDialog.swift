@@ -32,7 +32,7 @@ public struct SIPDialog: Sendable, Hashable {
     public var localSequence: UInt32
     /// Highest CSeq seen from the remote (nil until its first request).
     public var remoteSequence: UInt32?
-    /// Where in-dialog requests go (remote Contact).
+    /// The remote Contact: the Request-URI of in-dialog requests (loose routing or no route set).
     public var remoteTarget: SIPURI
     /// Route set (Record-Route reversed for a UAC, as received for a UAS).
     public var routeSet: [SIPNameAddress]
@@ -68,6 +68,13 @@ public struct SIPDialog: Sendable, Hashable {
             remoteTarget: response.headers.contact?.uri ?? request.uri,
             routeSet: (response.headers.recordRoutes ?? []).reversed(), localContact: localContact)
     }
+
+    /// Request-URI, Route headers and next hop of the dialog's next request.
+    public var route: SIPRoute { SIPRoute(remoteTarget: remoteTarget, routeSet: routeSet) }
+
+    /// Where in-dialog requests are sent when the dialog has a route set (the first route's address, RFC 3261
+    /// §12.2.1.1, §8.1.2), nil without one (then the user agent picks: the peer's address).
+    public var routeDestination: SIPEndpoint? { routeSet.first.map { SIPEndpoint(uri: $0.uri) } }
 
     /// Whether `request` belongs to this dialog.
     public func matches(_ request: SIPRequest) -> Bool { SIPDialogID.incoming(request) == id }
@@ -105,19 +112,13 @@ public struct SIPDialog: Sendable, Hashable {
         headers.add("To", to.serialized)
         headers.add("Call-ID", id.callID)
         headers.add("CSeq", SIPCSeq(number, method).serialized)
-        var requestURI = remoteTarget
-        if let first = routeSet.first, !first.uri.parameters.contains("lr") {
-            // Strict router (RFC 2543): Request-URI is the first route, remote target goes last.
-            requestURI = first.uri
-            for route in routeSet.dropFirst() { headers.add("Route", route.serialized) }
-            headers.add("Route", SIPNameAddress(uri: remoteTarget).serialized)
-        } else {
-            for route in routeSet { headers.add("Route", route.serialized) }
-        }
+        // Loose or strict routing (RFC 3261 §12.2.1.1): see `SIPRoute`.
+        let route = self.route
+        for value in route.routes { headers.add("Route", value.serialized) }
         if method != .ack && method != .cancel { headers.add("Contact", SIPNameAddress(uri: localContact).serialized) }
         for field in extra.fields { headers.appendField(field) }
         if let contentType, !body.isEmpty { headers.add("Content-Type", contentType) }
-        return SIPRequest(method: method, uri: requestURI, headers: headers, body: body)
+        return SIPRequest(method: method, uri: route.requestURI, headers: headers, body: body)
     }
 }
 

@@ -45,6 +45,12 @@ struct SIPCall: Sendable, Hashable {
     /// `callEnded` already reported to the app.
     var endReported = false
 
+    /// Where in-dialog requests (BYE, re-INVITE, INFO, REFER, the ACK of a 2xx) go: the first route of the
+    /// dialog's route set when it has one (RFC 3261 §12.2.1.1: the proxy that record-routed, or the strict
+    /// router that is also the Request-URI), otherwise `peer` (where the call's messages came from or went to,
+    /// which also reaches a caller behind NAT whose Contact is a private address).
+    var inDialogDestination: SIPEndpoint { dialog?.routeDestination ?? peer }
+
     static func == (lhs: SIPCall, rhs: SIPCall) -> Bool { lhs.callID == rhs.callID && lhs.state == rhs.state }
     func hash(into hasher: inout Hasher) { hasher.combine(callID) }
 }

@@ -5,7 +5,7 @@ extension SIPUserAgentCore {
         switch command {
         case .ring(let callID):
             guard let call = calls[callID], call.state == .incoming, let key = call.inviteKey, let invite = call.invite else { return }
-            var extra = SIPHeaders()
+            var extra = SIPUserAgentCore.recordRoutes(of: invite)
             extra.add("Contact", SIPNameAddress(uri: localContact).serialized)
             respond(key, invite.makeResponse(180, toTag: call.localTag, headers: extra))
         case .answer(let callID, let rtpPort): answer(callID, rtpPort: rtpPort)
@@ -36,7 +36,8 @@ extension SIPUserAgentCore {
     mutating func answer(_ callID: String, rtpPort: Int) {
         guard var call = calls[callID], call.state == .incoming, let key = call.inviteKey, let invite = call.invite else { return }
         call.rtpPort = rtpPort
-        var extra = capabilityHeaders
+        var extra = SIPUserAgentCore.recordRoutes(of: invite)
+        for field in capabilityHeaders.fields { extra.add(field.name, field.value) }
         extra.add("Contact", SIPNameAddress(uri: localContact).serialized)
         extra.add("Content-Type", "application/sdp")
         extra.add("Server", config.userAgent)
@@ -102,7 +103,25 @@ extension SIPUserAgentCore {
         let request = dialog.makeRequest(method, via: newVia(), headers: headers, body: body, contentType: contentType)
         call.dialog = dialog
         calls[callID] = call
-        return startClient(request, to: call.peer, purpose: purpose)
+        return startClient(request, to: call.inDialogDestination, purpose: purpose)
+    }
+
+    /// The Record-Route lines of a dialog-creating request, as written and in order, for every 1xx-with-tag
+    /// and 2xx response to it (RFC 3261 §12.1.1): the caller builds its route set from them.
+    static func recordRoutes(of request: SIPRequest) -> SIPHeaders {
+        var headers = SIPHeaders()
+        for value in request.headers.values("Record-Route") { headers.add("Record-Route", value) }
+        return headers
+    }
+
+    /// Request-URI, Route values and destination of a request outside a dialog to `target`, normally sent to
+    /// `nextHop`: through `config.outboundProxy` when one is set (RFC 3261 §8.1.2).
+    func outOfDialogRoute(to target: SIPURI, nextHop: SIPEndpoint) -> (route: SIPRoute, destination: SIPEndpoint) {
+        guard let proxy = config.outboundProxy else {
+            return (SIPRoute(remoteTarget: target, routeSet: []), nextHop)
+        }
+        let route = SIPRoute(remoteTarget: target, routeSet: [SIPNameAddress(uri: proxy)])
+        return (route, SIPEndpoint(uri: route.nextHop))
     }
 
     mutating func hold(_ callID: String, on: Bool) {
@@ -117,7 +136,7 @@ extension SIPUserAgentCore {
         let request = dialog.makeRequest(.invite, via: newVia(), headers: extra, body: offer.serialized())
         call.dialog = dialog
         calls[callID] = call
-        let key = startClient(request, to: call.peer, purpose: .reinvite(callID: callID))
+        let key = startClient(request, to: call.inDialogDestination, purpose: .reinvite(callID: callID))
         calls[callID]?.pendingClientReinvite = key
     }
 
@@ -139,11 +158,13 @@ extension SIPUserAgentCore {
         for field in capabilityHeaders.fields { headers.add(field.name, field.value) }
         headers.add("User-Agent", config.userAgent)
         headers.add("Content-Type", "application/sdp")
-        let invite = SIPRequest(method: .invite, uri: outbound.target, headers: headers, body: offer.serialized())
+        let (route, destination) = outOfDialogRoute(to: outbound.target, nextHop: outbound.nextHop)
+        for value in route.routes { headers.add("Route", value.serialized) }
+        let invite = SIPRequest(method: .invite, uri: route.requestURI, headers: headers, body: offer.serialized())
         calls[outbound.callID] = SIPCall(
-            role: .outbound, state: .calling, callID: outbound.callID, peer: outbound.nextHop, dialog: nil, localTag: tag, inviteKey: nil,
+            role: .outbound, state: .calling, callID: outbound.callID, peer: destination, dialog: nil, localTag: tag, inviteKey: nil,
             invite: invite, remoteOffer: nil, localOffer: offer, sdp: sdp, rtpPort: outbound.rtpPort, credentials: outbound.credentials)
-        let key = startClient(invite, to: outbound.nextHop, purpose: .invite(callID: outbound.callID))
+        let key = startClient(invite, to: destination, purpose: .invite(callID: outbound.callID))
         calls[outbound.callID]?.inviteKey = key
     }
 
@@ -165,7 +186,9 @@ extension SIPUserAgentCore {
         headers.add("Expires", String(registration.expires))
         headers.add("User-Agent", config.userAgent)
         if let credentialsHeader { headers.add(credentialsHeader.name, credentialsHeader.value) }
+        let (route, destination) = outOfDialogRoute(to: registration.registrar, nextHop: registration.nextHop)
+        for value in route.routes { headers.add("Route", value.serialized) }
         registrations[registration.id] = state
-        _ = startClient(SIPRequest(method: .register, uri: registration.registrar, headers: headers), to: registration.nextHop, purpose: .register(id: registration.id))
+        _ = startClient(SIPRequest(method: .register, uri: route.requestURI, headers: headers), to: destination, purpose: .register(id: registration.id))
     }
 }

@@ -59,7 +59,7 @@ extension SIPUserAgentCore {
         }
         if response.isSuccess {
             if let ack = call.lastACK {  // retransmitted 2xx
-                send(.request(ack), to: call.peer)
+                send(.request(ack), to: call.inDialogDestination)
                 return
             }
             guard var dialog = SIPDialog.uac(request: invite, response: response, localContact: localContact) else {
@@ -69,7 +69,7 @@ extension SIPUserAgentCore {
             let ack = dialog.makeRequest(.ack, via: newVia(), sequence: invite.cseq?.sequence ?? 1)
             call.dialog = dialog
             call.lastACK = ack
-            send(.request(ack), to: call.peer)
+            send(.request(ack), to: call.inDialogDestination)
             if call.endReported {  // hung up while ringing: the 2xx crossed our CANCEL
                 call.state = .established
                 calls[callID] = call
@@ -120,7 +120,7 @@ extension SIPUserAgentCore {
         guard response.isFinal else { return }
         if response.isSuccess {
             if let ack = call.lastACK, ack.cseq?.sequence == response.cseq?.sequence, call.pendingClientReinvite != key {
-                send(.request(ack), to: call.peer)
+                send(.request(ack), to: call.inDialogDestination)
                 return
             }
             guard var dialog = call.dialog else { return }
@@ -129,7 +129,7 @@ extension SIPUserAgentCore {
             call.dialog = dialog
             call.lastACK = ack
             call.pendingClientReinvite = nil
-            send(.request(ack), to: call.peer)
+            send(.request(ack), to: call.inDialogDestination)
             if let offer = call.localOffer, let sdp = SDPSession.body(of: response.headers, response.body), let answer = try? SDPSession(parsing: sdp),
                 let media = try? config.negotiator.accept(answer: answer, to: offer)
             {

@@ -26,11 +26,19 @@ public struct SIPUserAgentConfig: Sendable, Hashable {
     public var timers: SIPTimerConfig
     /// Seed for tags, branches and Call-IDs (pass a random value in production; fixed in tests).
     public var seed: UInt64
+    /// Outbound proxy (RFC 3261 §8.1.2): when set, every request outside a dialog that Switchboard sends (an
+    /// outbound INVITE, REGISTER) carries `Route: <outboundProxy>` and is sent to the proxy's address instead
+    /// of the call's or registration's `nextHop`. Write `;lr` (`sip:proxy.example.com;lr`) for a loose router,
+    /// which nearly every proxy is; without `lr` the proxy is treated as a strict router (RFC 3261 §12.2.1.1:
+    /// it becomes the Request-URI and the target goes last in Route). In-dialog requests follow the dialog's
+    /// own route set (the Record-Route of the 2xx), not this.
+    public var outboundProxy: SIPURI?
 
     public init(
         local: SIPEndpoint, mediaAddress: String? = nil, userAgent: String = "Switchboard", negotiator: SDPNegotiator = SDPNegotiator(),
-        policy: SIPPolicy = SIPPolicy(), timers: SIPTimerConfig = SIPTimerConfig(), seed: UInt64 = 0x5EED
+        policy: SIPPolicy = SIPPolicy(), timers: SIPTimerConfig = SIPTimerConfig(), seed: UInt64 = 0x5EED, outboundProxy: SIPURI? = nil
     ) {
+        self.outboundProxy = outboundProxy
         self.local = local
         self.mediaAddress = mediaAddress ?? local.host
         self.userAgent = userAgent
