@@ -30,12 +30,16 @@ public protocol CallMediaHandler: AnyObject {
     func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession)
     func digitReceived(_ digit: Character, source: DTMFSource, session: CallMediaSession)
     func callEnded(_ session: CallMediaSession, reason: HangUpReason)
+    /// No RTP came from the caller for `idleSeconds` (`sip.rtp_timeout`, not on hold): the session hangs up
+    /// (BYE) right after this returns, and `callEnded` follows.
+    func mediaTimedOut(_ session: CallMediaSession, idleSeconds: Int)
 }
 
 extension CallMediaHandler {
     public func callStarted(_ session: CallMediaSession) {}
     public func digitReceived(_ digit: Character, source: DTMFSource, session: CallMediaSession) {}
     public func callEnded(_ session: CallMediaSession, reason: HangUpReason) {}
+    public func mediaTimedOut(_ session: CallMediaSession, idleSeconds: Int) {}
 }
 
 /// Signalling actions a media session asks of its SIP dialog (implemented by the SIP bridge).

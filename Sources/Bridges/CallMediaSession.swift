@@ -37,6 +37,19 @@ public final class CallMediaSession: @unchecked Sendable {
         public var digits: UInt64 = 0
         public var concealed: UInt64 = 0
         public var jitterMilliseconds: Double = 0
+        /// RFC 3389 comfort-noise packets (PT 13) accepted, and the frames played as comfort noise after them.
+        public var comfortNoisePackets: UInt64 = 0
+        public var comfortNoiseFrames: UInt64 = 0
+        /// Times the caller's stream changed SSRC (a stream that stopped and restarted as a new one).
+        public var ssrcChanges: UInt64 = 0
+        /// RTP timestamps that jumped (more than 1 s either way) or ran backwards; the jitter estimate skips them.
+        public var timestampJumps: UInt64 = 0
+        /// Arrival bursts: more than 10 packets (200 ms of audio) within one media tick.
+        public var bursts: UInt64 = 0
+        /// Inbound events the call's handler could not pass on (its queue to the call was full).
+        public var handlerDrops: UInt64 = 0
+        /// 1 when the call was ended for `rtp_timeout` (no caller media for that long, not on hold).
+        public var rtpTimeouts: UInt64 = 0
     }
 
     public let callID: String
@@ -65,6 +78,15 @@ public final class CallMediaSession: @unchecked Sendable {
     var sdpAddress: SocketAddress?
     var latched = false
     private var lastInboundNanos: UInt64 = 0
+    /// Last caller RTP (or activation, or a tick on hold): what the RTP inactivity timer counts from.
+    private var lastMediaNanos: UInt64 = 0
+    /// Ends the call with BYE when no RTP came from the caller for this long (0 = never); not while on hold.
+    public var rtpTimeoutSeconds = 0
+    private var rtpTimedOut = false
+    /// RFC 3389 noise level (−dBov) of the last CN packet while the caller is in DTX; nil once audio resumes.
+    var comfortNoiseLevel: UInt8?
+    /// Packets since the last tick (burst detection).
+    private var packetsThisTick = 0
     var rtcpRemote: SocketAddress?
     private var nextRTCPNanos: UInt64 = 0
     private var ticks = 0
@@ -115,6 +137,7 @@ public final class CallMediaSession: @unchecked Sendable {
         }
         self.handler = handler
         isActive = true
+        lastMediaNanos = nowNanos
         nextRTCPNanos = nowNanos + 5_000_000_000
         handler.callStarted(self)
     }
@@ -125,6 +148,12 @@ public final class CallMediaSession: @unchecked Sendable {
         remoteAddress = remote
         latched = false
     }
+
+    /// Whether the call is on hold (the peer's SDP gave no address or a non-sending direction).
+    public var isOnHold: Bool { isActive && sdpAddress == nil }
+
+    /// Counts an inbound event the handler had to drop (its queue to the call was full).
+    public func countHandlerDrop() { statistics.handlerDrops += 1 }
 
     // MARK: MediaOut (call on the media loop)
 
@@ -214,15 +243,21 @@ public final class CallMediaSession: @unchecked Sendable {
                 remoteAddress = source
             }
             lastInboundNanos = nowNanos
+            lastMediaNanos = nowNanos
             statistics.packetsReceived += 1
+            packetsThisTick += 1
+            if packetsThisTick == 11 { statistics.bursts += 1 }
             if relocked {
                 jitterBuffer.reset()
                 lostBeforeRelock += streamLost
             }
+            statistics.ssrcChanges = receiver.relocks
+            statistics.timestampJumps = receiver.timestampJumps
             let lost = receiver.packetsLost
             streamLost = lost > 0 ? UInt64(lost) : 0
             statistics.packetsLost = lostBeforeRelock + streamLost
             if header.payloadType == media.payloadType {
+                comfortNoiseLevel = nil
                 let result = buffer.withUnsafeReadableBytes { raw in
                     let payload = UnsafeRawBufferPointer(
                         rebasing: raw[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
@@ -240,6 +275,12 @@ public final class CallMediaSession: @unchecked Sendable {
                 }
                 if let event, let digit = eventReceiver.received(event, timestamp: header.timestamp) {
                     deliver(digit: digit, source: .rfc4733)
+                }
+            } else if header.payloadType == ComfortNoise.payloadType, media.codec.clockRate == 8000 {
+                // RFC 3389: the caller went quiet (DTX) and tells the level of its background noise.
+                statistics.comfortNoisePackets += 1
+                comfortNoiseLevel = buffer.withUnsafeReadableBytes { raw in
+                    header.payloadLength > 0 ? raw[header.payloadOffset] & 0x7F : 127
                 }
             } else {
                 statistics.unknownPayloadType += 1
@@ -293,6 +334,20 @@ public final class CallMediaSession: @unchecked Sendable {
     func tick(nowNanos: UInt64) -> Bool {
         guard isActive, let media, let codec else { return false }
         ticks += 1
+        packetsThisTick = 0
+        if rtpTimeoutSeconds > 0, !rtpTimedOut {
+            if sdpAddress == nil {
+                lastMediaNanos = nowNanos  // on hold: the peer owes us no media
+            } else if nowNanos &- lastMediaNanos >= UInt64(rtpTimeoutSeconds) * 1_000_000_000 {
+                rtpTimedOut = true
+                statistics.rtpTimeouts += 1
+                logger.info(
+                    "no RTP from the caller: hanging up",
+                    metadata: ["call": "\(callID)", "rtp_timeout": "\(rtpTimeoutSeconds)"])
+                handler?.mediaTimedOut(self, idleSeconds: rtpTimeoutSeconds)
+                hangUp()
+            }
+        }
         if ticks % 10 == 0 {
             jitterBuffer.adapt(jitterSeconds: receiver.jitterSeconds)
             statistics.jitterMilliseconds = receiver.jitterSeconds * 1000
@@ -301,8 +356,13 @@ public final class CallMediaSession: @unchecked Sendable {
         switch jitterBuffer.pull() {
         case .packet(_, _, let payload): codec.decode(payload)
         case .missing:
-            statistics.concealed += 1
-            codec.decode(nil)
+            if let level = comfortNoiseLevel {
+                statistics.comfortNoiseFrames += 1
+                codec.comfortNoise(level: level)
+            } else {
+                statistics.concealed += 1
+                codec.decode(nil)
+            }
         }
         statistics.framesDropped = jitterBuffer.statistics.trimmed + jitterBuffer.statistics.discarded
         codec.pcm.withUnsafeBufferPointer { frame in

@@ -63,6 +63,9 @@ final class MediaCodecState {
     /// Encoded payload scratch.
     var payload: [UInt8]
     private var opusScratch: [Int16]
+    /// G.711 packet-loss concealment (Appendix I style waveform substitution).
+    private var concealer = G711Concealer()
+    private var comfortNoise = ComfortNoise()
 
     init(media: NegotiatedMedia) throws {
         self.media = media
@@ -78,12 +81,13 @@ final class MediaCodecState {
         }
     }
 
-    /// Decodes `packet` (nil = missing: PLC for Opus, silence for G.711) into `pcm`.
+    /// Decodes `packet` (nil = missing: the codec's PLC — Opus's own, G.711 Appendix I style waveform
+    /// substitution) into `pcm`.
     func decode(_ packet: [UInt8]?) {
         let n = media.samplesPerFrame
         if let g711 = media.codec.g711 {
             guard let packet, !packet.isEmpty else {
-                for i in 0..<n { pcm[i] = 0 }
+                pcm.withUnsafeMutableBufferPointer { concealer.conceal(into: $0) }
                 return
             }
             packet.withUnsafeBufferPointer { src in
@@ -92,6 +96,7 @@ final class MediaCodecState {
                 }
             }
             if packet.count < n { for i in packet.count..<n { pcm[i] = 0 } }
+            pcm.withUnsafeMutableBufferPointer { concealer.received($0) }
             return
         }
         guard let decoder = opusDecoder else { return }
@@ -109,6 +114,12 @@ final class MediaCodecState {
             got = 0
         }
         for i in 0..<n { pcm[i] = i < got ? opusScratch[i] : 0 }
+    }
+
+    /// Fills `pcm` with RFC 3389 comfort noise at `level` −dBov (the caller is in DTX).
+    func comfortNoise(level: UInt8) {
+        concealer.reset()
+        pcm.withUnsafeMutableBufferPointer { comfortNoise.fill($0, level: level) }
     }
 
     /// Encodes one frame of `samples` (samplesPerFrame long) into `payload`; returns the payload length.

@@ -44,6 +44,19 @@ public struct MediaStatistics: Sendable, Equatable {
     public var sendsLate: UInt64 = 0
     /// Worst lateness of one send so far.
     public var maxSendLatenessMicroseconds: Int64 = 0
+    /// RFC 3389 comfort-noise packets accepted (callers in DTX), and frames played as comfort noise.
+    public var comfortNoisePackets: UInt64 = 0
+    public var comfortNoiseFrames: UInt64 = 0
+    /// Caller streams that restarted with a new SSRC.
+    public var ssrcChanges: UInt64 = 0
+    /// RTP timestamps that jumped or ran backwards.
+    public var timestampJumps: UInt64 = 0
+    /// Arrival bursts (more than 10 packets within one 20 ms tick).
+    public var bursts: UInt64 = 0
+    /// Inbound frames or digits a call's handler could not pass on (its queue to the call was full).
+    public var handlerDrops: UInt64 = 0
+    /// Calls hung up for `sip.rtp_timeout` (no caller RTP for that long, not on hold).
+    public var rtpTimeouts: UInt64 = 0
 
     public init() {}
 
@@ -66,6 +79,13 @@ public struct MediaStatistics: Sendable, Equatable {
         rtcpSent += s.rtcpSent
         rtcpReceived += s.rtcpReceived
         rtcpMalformed += s.rtcpMalformed
+        comfortNoisePackets += s.comfortNoisePackets
+        comfortNoiseFrames += s.comfortNoiseFrames
+        ssrcChanges += s.ssrcChanges
+        timestampJumps += s.timestampJumps
+        bursts += s.bursts
+        handlerDrops += s.handlerDrops
+        rtpTimeouts += s.rtpTimeouts
     }
 }
 

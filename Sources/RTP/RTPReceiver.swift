@@ -17,6 +17,14 @@ public struct RTPReceiver: Sendable {
     public private(set) var packetsReordered: UInt64 = 0
     public private(set) var foreignPackets: UInt64 = 0
     public private(set) var relocks: UInt64 = 0
+    /// Packets whose RTP timestamp moved more than a second against their arrival time, or ran back more than
+    /// 100 ms (a sender restarted its clock); the jitter estimate skips them instead of blowing up.
+    public private(set) var timestampJumps: UInt64 = 0
+    /// How long the locked stream must have been silent for a new SSRC to take over on its first packet (a
+    /// stream that stopped and restarted as a new one) rather than after two packets in sequence.
+    public var quietRelockNanos: UInt64 = 500_000_000
+    private var lastArrivalNanos: UInt64 = 0
+    private var lastTimestamp: UInt32?
     /// Highest extended sequence number seen.
     public private(set) var highestSequence: Int64 = 0
     /// RFC 3550 interarrival jitter in timestamp units.
@@ -54,7 +62,8 @@ public struct RTPReceiver: Sendable {
         if let locked = ssrc, locked != header.ssrc {
             foreignPackets += 1
             // Re-lock when the new source sends two packets in sequence (a PBX changed SSRC on transfer).
-            if candidateSSRC == header.ssrc, header.sequenceNumber == candidateSeq &+ 1 {
+            let quiet = arrivalNanos >= lastArrivalNanos && arrivalNanos - lastArrivalNanos >= quietRelockNanos
+            if quiet || (candidateSSRC == header.ssrc && header.sequenceNumber == candidateSeq &+ 1) {
                 relocks += 1
                 relocked = true
                 lock(header)
@@ -87,6 +96,7 @@ public struct RTPReceiver: Sendable {
             }
         }
         packetsReceived += 1
+        lastArrivalNanos = arrivalNanos
         let ext = extended(header.sequenceNumber)
         if ext > highestSequence { highestSequence = ext }
         updateJitter(timestamp: header.timestamp, arrivalNanos: arrivalNanos)
@@ -120,6 +130,7 @@ public struct RTPReceiver: Sendable {
         expectedPrior = 0
         receivedPrior = 0
         lastTransit = nil
+        lastTimestamp = nil
         candidateSSRC = nil
     }
 
@@ -133,10 +144,21 @@ public struct RTPReceiver: Sendable {
     private mutating func updateJitter(timestamp: UInt32, arrivalNanos: UInt64) {
         let arrival = Int64(truncatingIfNeeded: arrivalNanos / 1000) * Int64(clockRate) / 1_000_000
         let transit = arrival &- Int64(timestamp)
+        var backwards = false
+        if let previous = lastTimestamp {
+            backwards = Int64(Int32(truncatingIfNeeded: timestamp &- previous)) < -Int64(clockRate / 10)
+        }
+        lastTimestamp = timestamp
         if let last = lastTransit {
             // Wrap-safe difference of 32-bit RTP time.
-            let d = Double(abs(Int64(Int32(truncatingIfNeeded: transit &- last))))
-            jitter += (d - jitter) / 16
+            let d = abs(Int64(Int32(truncatingIfNeeded: transit &- last)))
+            if backwards || d > Int64(clockRate) {
+                // The sender's clock jumped (or ran back) against arrival time: a discontinuity, not jitter.
+                timestampJumps += 1
+                lastTransit = transit
+                return
+            }
+            jitter += (Double(d) - jitter) / 16
         }
         lastTransit = transit
     }
