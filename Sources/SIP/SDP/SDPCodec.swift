@@ -59,7 +59,7 @@ extension SDPMedia {
         public var channels: Int?
     }
 
-    /// The rtpmap for `payloadType`: from `a=rtpmap`, else the RFC 3551 static assignment (0, 8, 9, 18, 3, 4).
+    /// The rtpmap for `payloadType`: from `a=rtpmap`, else the RFC 3551 static assignment (0, 3, 4, 8, 9, 13, 18).
     public func rtpmap(for payloadType: Int) -> RTPMap? {
         rtpmaps()[payloadType] ?? SDPMedia.staticMap(payloadType)
     }
@@ -83,6 +83,7 @@ extension SDPMedia {
         case 4: return RTPMap(payloadType: 4, encoding: "G723", clockRate: 8000, channels: nil)
         case 8: return RTPMap(payloadType: 8, encoding: "PCMA", clockRate: 8000, channels: nil)
         case 9: return RTPMap(payloadType: 9, encoding: "G722", clockRate: 8000, channels: nil)
+        case 13: return RTPMap(payloadType: 13, encoding: "CN", clockRate: 8000, channels: nil)
         case 18: return RTPMap(payloadType: 18, encoding: "G729", clockRate: 8000, channels: nil)
         default: return nil
         }

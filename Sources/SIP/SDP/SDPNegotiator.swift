@@ -37,12 +37,19 @@ public struct SDPNegotiator: Sendable, Hashable {
     public var ptime: Int
     /// When true the offerer's order decides among common codecs; otherwise ours does.
     public var preferOffererOrder: Bool
+    /// Offer/accept RFC 3389 comfort noise (CN/8000) with 8 kHz codecs: the media path plays a caller's CN
+    /// packets as low-level noise.
+    public var comfortNoise: Bool
 
-    public init(codecs: [SDPCodec] = [.opus, .pcmu, .pcma], telephoneEvent: Bool = true, ptime: Int = 20, preferOffererOrder: Bool = false) {
+    public init(
+        codecs: [SDPCodec] = [.opus, .pcmu, .pcma], telephoneEvent: Bool = true, ptime: Int = 20,
+        preferOffererOrder: Bool = false, comfortNoise: Bool = true
+    ) {
         self.codecs = codecs
         self.telephoneEvent = telephoneEvent
         self.ptime = ptime
         self.preferOffererOrder = preferOffererOrder
+        self.comfortNoise = comfortNoise
     }
 
     /// Answers `offer`. The answer keeps the m= lines' order and count, rejects (port 0) every stream but the
@@ -62,6 +69,10 @@ public struct SDPNegotiator: Sendable, Hashable {
                     media.formats.append(String(event))
                     media.attributes.append(SDPAttribute("rtpmap", "\(event) telephone-event/\(match.codec.clockRate)"))
                     media.attributes.append(SDPAttribute("fmtp", "\(event) \(offered.fmtp(for: event) ?? "0-16")"))
+                }
+                if comfortNoise, match.codec.clockRate == 8000, let cn = Self.comfortNoisePayloadType(in: offered) {
+                    media.formats.append(String(cn))
+                    media.attributes.append(SDPAttribute("rtpmap", "\(cn) CN/8000"))
                 }
                 media.attributes.append(SDPAttribute("ptime", String(ptime)))
                 media.attributes.append(SDPAttribute(ourDirection.rawValue))
@@ -106,6 +117,10 @@ public struct SDPNegotiator: Sendable, Hashable {
                 media.attributes.append(SDPAttribute("fmtp", "\(payloadType) 0-16"))
             }
         }
+        if comfortNoise, codecs.contains(where: { $0.clockRate == 8000 }) {
+            media.formats.append("13")
+            media.attributes.append(SDPAttribute("rtpmap", "13 CN/8000"))
+        }
         media.attributes.append(SDPAttribute("ptime", String(ptime)))
         media.attributes.append(SDPAttribute(direction.rawValue))
         return SDPSession(origin: origin, connection: SDPConnection(address: address), media: [media])
@@ -124,6 +139,16 @@ public struct SDPNegotiator: Sendable, Hashable {
                 direction: ours.intersection(theirs.complement), mediaIndex: index)
         }
         throw SDPNegotiationError("answer has no usable audio stream")
+    }
+
+    /// The payload type an offer gives CN/8000 (RFC 3389), if it offers it.
+    static func comfortNoisePayloadType(in media: SDPMedia) -> Int? {
+        let maps = media.rtpmaps()
+        for format in media.formats {
+            guard let payloadType = Int(format), let map = maps[payloadType] ?? SDPMedia.staticMap(payloadType) else { continue }
+            if SIPLexer.equalsIgnoringCase(map.encoding, "CN"), map.clockRate == 8000 { return payloadType }
+        }
+        return nil
     }
 
     struct Match {

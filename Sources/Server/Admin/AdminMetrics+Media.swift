@@ -23,13 +23,21 @@ extension AdminMetrics {
         public var unknownPayloadType: UInt64 = 0
         /// 20 ms frames played as concealment (nothing to play in time).
         public var concealedFrames: UInt64 = 0
+        /// Caller-side media events, by kind (`comfort_noise`, `ssrc_change`, `timestamp_jump`, `burst`,
+        /// `handler_drop`, `rtp_timeout`): cumulative totals.
+        public var events: [String: UInt64] = [:]
 
         public init() {}
     }
 
+    /// The kinds of `switchboard_rtp_events_total{kind}`.
+    public static let rtpEventKinds = [
+        "comfort_noise", "ssrc_change", "timestamp_jump", "burst", "handler_drop", "rtp_timeout",
+    ]
+
     /// Samples the media engine's RTP totals at every scrape: `switchboard_rtp_packets_lost_total`,
-    /// `…_late_total`, `…_received_total`, `…_sent_total`, `…_dropped_total{reason}` and
-    /// `switchboard_rtp_frames_concealed_total`.
+    /// `…_late_total`, `…_received_total`, `…_sent_total`, `…_dropped_total{reason}`,
+    /// `switchboard_rtp_frames_concealed_total` and `switchboard_rtp_events_total{kind}`.
     public func observe(mediaStatistics: @escaping @Sendable () -> RTPCounters) {
         let lost = DeltaCounter(rtpPacketsLost)
         let late = DeltaCounter(rtpPacketsLate)
@@ -50,6 +58,16 @@ extension AdminMetrics {
         let unknownSource = dropped("unknown_source")
         let foreignSSRC = dropped("foreign_ssrc")
         let unknownPayloadType = dropped("unknown_payload_type")
+        var eventCounters: [String: DeltaCounter] = [:]
+        for kind in Self.rtpEventKinds {
+            eventCounters[kind] = DeltaCounter(
+                registry.makeCounter(
+                    descriptor: Self.name(
+                        "rtp_events", "total",
+                        "Caller media events: comfort noise packets, SSRC changes, timestamp jumps, bursts, drops, RTP timeouts."),
+                    labels: [("kind", kind)]))
+        }
+        let events = eventCounters
         addScrapeSource {
             let now = mediaStatistics()
             lost.advance(to: now.lost)
@@ -62,6 +80,7 @@ extension AdminMetrics {
             unknownSource.advance(to: now.unknownSource)
             foreignSSRC.advance(to: now.foreignSSRC)
             unknownPayloadType.advance(to: now.unknownPayloadType)
+            for (kind, counter) in events { counter.advance(to: now.events[kind] ?? 0) }
         }
     }
 }

@@ -17,6 +17,11 @@ extension AdminMetrics.RTPCounters {
         foreignSSRC = media.foreignSSRC
         unknownPayloadType = media.unknownPayloadType
         concealedFrames = media.framesConcealed
+        events = [
+            "comfort_noise": media.comfortNoisePackets, "ssrc_change": media.ssrcChanges,
+            "timestamp_jump": media.timestampJumps, "burst": media.bursts, "handler_drop": media.handlerDrops,
+            "rtp_timeout": media.rtpTimeouts,
+        ]
     }
 }
 
