@@ -54,10 +54,14 @@ public struct SIPUserAgentCore: Sendable {
     }
 
     mutating func newVia() -> SIPVia {
-        SIPVia(transport: "UDP", host: config.local.host, port: config.local.port, branch: random.branch(), rport: true)
+        SIPVia(transport: config.transport, host: config.local.host, port: config.local.port, branch: random.branch(), rport: true)
     }
 
-    var localContact: SIPURI { SIPURI(user: "switchboard", host: config.local.host, port: config.local.port) }
+    var localContact: SIPURI {
+        var uri = SIPURI(user: "switchboard", host: config.local.host, port: config.local.port)
+        if config.transport != "UDP" { uri.parameters.append(SIPParameter(name: "transport", value: config.transport.lowercased())) }
+        return uri
+    }
 
     /// Headers every 2xx to INVITE and OPTIONS response carries.
     var capabilityHeaders: SIPHeaders {

@@ -26,6 +26,9 @@ public struct SIPUserAgentConfig: Sendable, Hashable {
     public var timers: SIPTimerConfig
     /// Seed for tags, branches and Call-IDs (pass a random value in production; fixed in tests).
     public var seed: UInt64
+    /// Transport this core's requests go over ("UDP" or "TCP"): the Via transport of requests it sends and a
+    /// `;transport=tcp` Contact parameter for TCP.
+    public var transport: String = "UDP"
     /// Outbound proxy (RFC 3261 §8.1.2): when set, every request outside a dialog that Switchboard sends (an
     /// outbound INVITE, REGISTER) carries `Route: <outboundProxy>` and is sent to the proxy's address instead
     /// of the call's or registration's `nextHop`. Write `;lr` (`sip:proxy.example.com;lr`) for a loose router,
