@@ -9,7 +9,7 @@ extension SIPUserAgentCore {
             out.append(.rejected(kind: kind ?? .malformed, statusCode: response.statusCode, reason: response.reason))
             send(.response(response), to: source)
         case .response(let response): receivedResponse(response)
-        case .request(let request): receivedRequest(request, from: source)
+        case .request(let request): receivedRequest(request.stampingReceived(host: source.host, port: source.port), from: source)
         }
     }
 
