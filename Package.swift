@@ -142,7 +142,7 @@ let package = Package(
         .target(
             name: "SwitchboardTestKit",
             dependencies: [
-                "Audio", "Flows", "CallEngine",
+                "SwitchboardCore", "Audio", "Flows", "CallEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -157,11 +157,11 @@ let package = Package(
         ),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "SwitchboardTestKit"], resources: [.copy("rfc4475")], swiftSettings: swiftSettings),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Audio", "SwitchboardTestKit"], swiftSettings: swiftSettings),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows", "SwitchboardTestKit"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "FlowsTests", dependencies: ["SwitchboardCore", "Flows", "SwitchboardTestKit"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelClientTests",
             dependencies: [
-                "ModelClient", "SwitchboardTestKit",
+                "SwitchboardCore", "ModelClient", "SwitchboardTestKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -170,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallEngineTests",
-            dependencies: ["CallEngine", "SwitchboardTestKit", "Audio", "Flows"],
+            dependencies: ["SwitchboardCore", "CallEngine", "SwitchboardTestKit", "Audio", "Flows"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -183,17 +183,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "ReplayTests", dependencies: ["Replay", "Flows", "CallEngine", "Audio", "SwitchboardTestKit"], swiftSettings: swiftSettings),
+            name: "ReplayTests", dependencies: ["SwitchboardCore", "Replay", "Flows", "CallEngine", "Audio", "SwitchboardTestKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CallWiringTests",
-            dependencies: ["CallWiring", "CallEngine", "Flows", "Tools", "SwitchboardTestKit"],
+            dependencies: ["SwitchboardCore", "CallWiring", "CallEngine", "Flows", "Tools", "SwitchboardTestKit"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CallLogTests", dependencies: ["CallLog", "SwitchboardTestKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "CallLogTests", dependencies: ["SwitchboardCore", "CallLog", "SwitchboardTestKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "CallLog", "Replay", "Audio", "SwitchboardTestKit",
+                "SwitchboardCore", "Server", "CallLog", "Replay", "Audio", "SwitchboardTestKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -205,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "ToolsTests",
             dependencies: [
-                "Tools", "SwitchboardTestKit",
+                "SwitchboardCore", "Tools", "SwitchboardTestKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

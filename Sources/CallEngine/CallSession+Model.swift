@@ -1,4 +1,5 @@
 import Flows
+import SwitchboardCore
 
 /// The model request in flight and what it has produced so far.
 struct ModelTurnState {

@@ -1,4 +1,5 @@
 public import Flows
+public import SwitchboardCore
 
 /// What a tool knows about the call it runs in.
 public struct ToolRunContext: Sendable, Equatable {

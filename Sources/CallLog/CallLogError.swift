@@ -7,7 +7,6 @@ public struct CallLogError: Error, Sendable, Hashable, CustomStringConvertible {
 
         public static let notFound = Code(name: "notFound")
         public static let newerSchema = Code(name: "newerSchema")
-        public static let badJSON = Code(name: "badJSON")
         public static let badTimeSpec = Code(name: "badTimeSpec")
         public static let badCallID = Code(name: "badCallID")
         public static let ambiguousCallID = Code(name: "ambiguousCallID")

@@ -3,6 +3,7 @@
 import Foundation
 import GRDB
 import Logging
+import SwitchboardCore
 
 struct CallLogInserter {
     private struct LiveCall {
@@ -122,7 +123,7 @@ struct CallLogInserter {
         return (id, last)
     }
 
-    private func redactedText(_ value: CallLogJSON) -> String {
+    private func redactedText(_ value: JSONValue) -> String {
         if case .object(let members) = value, members.isEmpty { return "{}" }
         return redactor.redact(value).jsonText
     }

@@ -1,6 +1,7 @@
 // The JSON-encodable results of call-log queries (`calls list`, `calls show`, `GET /calls`, `GET /calls/{id}`).
 // Dates encode as ISO 8601 UTC with milliseconds via `CallLogStore.jsonEncoder()`.
 public import Foundation
+public import SwitchboardCore
 
 public struct CallListFilter: Sendable, Hashable {
     public var since: Date?
@@ -49,7 +50,7 @@ public struct CallEventRow: Sendable, Hashable, Codable {
     public var seq: Int
     public var at: Date
     public var kind: String
-    public var data: CallLogJSON
+    public var data: JSONValue
 }
 
 public struct TurnRow: Sendable, Hashable, Codable {
@@ -64,8 +65,8 @@ public struct TurnRow: Sendable, Hashable, Codable {
 public struct ToolCallRow: Sendable, Hashable, Codable {
     public var seq: Int
     public var tool: String
-    public var arguments: CallLogJSON
-    public var result: CallLogJSON?
+    public var arguments: JSONValue
+    public var result: JSONValue?
     public var error: String?
     public var durationMs: Int
     public var startedAt: Date

@@ -2,6 +2,7 @@
 // per-call sequence numbers (one counter shared by events, turns, tool calls and model requests, so the whole
 // timeline of a call sorts by `seq`), redacts JSON and prices model requests.
 public import Foundation
+public import SwitchboardCore
 
 public enum CallLogRecord: Sendable {
     case started(CallStarted)
@@ -60,9 +61,9 @@ public struct CallEvent: Sendable, Hashable {
     public var at: Date
     public var kind: CallEventKind
     /// Free-form details, e.g. `["step": "greeting"]`, `["digit": "5"]`. Redacted before writing.
-    public var data: CallLogJSON
+    public var data: JSONValue
 
-    public init(callID: String, at: Date, kind: CallEventKind, data: CallLogJSON = [:]) {
+    public init(callID: String, at: Date, kind: CallEventKind, data: JSONValue = [:]) {
         self.callID = callID
         self.at = at
         self.kind = kind
@@ -94,14 +95,14 @@ public struct TurnRecord: Sendable, Hashable {
 public struct ToolCallRecord: Sendable, Hashable {
     public var callID: String
     public var tool: String
-    public var arguments: CallLogJSON
-    public var result: CallLogJSON?
+    public var arguments: JSONValue
+    public var result: JSONValue?
     public var error: String?
     public var durationMs: Int
     public var startedAt: Date
 
     public init(
-        callID: String, tool: String, arguments: CallLogJSON, result: CallLogJSON?, error: String? = nil,
+        callID: String, tool: String, arguments: JSONValue, result: JSONValue?, error: String? = nil,
         durationMs: Int, startedAt: Date
     ) {
         self.callID = callID

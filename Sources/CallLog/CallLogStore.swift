@@ -2,6 +2,7 @@
 // writer's pool in the server; the CLI opens its own (`CallLogStore(path:)`).
 public import Foundation
 public import GRDB
+import SwitchboardCore
 
 public struct CallLogStore: Sendable {
     public let database: DatabasePool
@@ -228,8 +229,8 @@ extension CallLogStore {
         text.flatMap(CallLogTimestamp.parse) ?? Date(timeIntervalSince1970: 0)
     }
 
-    static func json(_ text: String?) -> CallLogJSON? {
+    static func json(_ text: String?) -> JSONValue? {
         guard let text else { return nil }
-        return (try? CallLogJSON(parsing: text)) ?? .string(text)
+        return (try? JSONValue.parse(text)) ?? .string(text)
     }
 }

@@ -1,6 +1,7 @@
 // Strips secrets from JSON before it is written: values under sensitive keys (api_key, authorization,
 // password, secret, pin, token, …, at any depth) and string values that look like credentials
 // (`Bearer …`, `sk-…`). The writer runs every JSON value and free-text error through it.
+public import SwitchboardCore
 
 public struct Redactor: Sendable, Hashable {
     public static let marker = "[REDACTED]"
@@ -36,10 +37,10 @@ public struct Redactor: Sendable, Hashable {
         return sensitiveFragments.contains { joined.contains($0) }
     }
 
-    public func redact(_ value: CallLogJSON) -> CallLogJSON {
+    public func redact(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let members):
-            var out: [String: CallLogJSON] = [:]
+            var out: [String: JSONValue] = [:]
             out.reserveCapacity(members.count)
             for (key, member) in members {
                 out[key] = isSensitive(key: key) ? .string(Self.marker) : redact(member)

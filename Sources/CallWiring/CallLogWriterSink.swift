@@ -6,6 +6,7 @@ public import CallLog
 import Flows
 public import Foundation
 public import Tools
+import SwitchboardCore
 
 /// Writes one call's events to the SQLite call log without ever waiting on disk.
 public struct CallLogWriterSink: CallEngine.CallLogSink {
@@ -25,7 +26,7 @@ public struct CallLogWriterSink: CallEngine.CallLogSink {
     public func record(_ record: CallEngine.CallLogRecord) {
         let at = date(record.at)
         let id = record.callID
-        func event(_ kind: CallEventKind, _ data: CallLogJSON = [:]) {
+        func event(_ kind: CallEventKind, _ data: JSONValue = [:]) {
             writer.write(.event(CallEvent(callID: id, at: at, kind: kind, data: data)))
         }
         switch record.event {
@@ -65,7 +66,7 @@ public struct CallLogWriterSink: CallEngine.CallLogSink {
             durationMs: Int(tool.duration * 1000), startedAt: tool.startedAt)))
     }
 
-    static func json(_ text: String) -> CallLogJSON {
-        (try? CallLogJSON(parsing: text)) ?? .string(text)
+    static func json(_ text: String) -> JSONValue {
+        (try? JSONValue.parse(text)) ?? .string(text)
     }
 }

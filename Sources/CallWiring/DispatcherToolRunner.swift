@@ -4,6 +4,7 @@ public import CallEngine
 public import Flows
 import Foundation
 public import Tools
+public import SwitchboardCore
 
 /// Runs a call's tool calls through the dispatcher (schema checks, caps, built-ins, webhooks, redaction).
 public final class DispatcherToolRunner: ToolRunner {
@@ -21,12 +22,12 @@ public final class DispatcherToolRunner: ToolRunner {
         self.onRecord = onRecord
     }
 
-    public func run(_ call: Flows.ToolCall, context: ToolRunContext) async throws(ToolError) -> Flows.JSONValue {
+    public func run(_ call: Flows.ToolCall, context: ToolRunContext) async throws(ToolError) -> JSONValue {
         let outcome = await dispatch([call])
         guard let result = outcome.results.first else {
             throw ToolError(code: "tool_no_result", message: "tool \(call.name) returned no result")
         }
-        let value = Flows.JSONValue(result.value)
+        let value = result.value
         if result.isError {
             let retryable = result.value["retryable"]?.boolValue ?? false
             throw ToolError(code: "tool_error", message: result.errorMessage ?? value.jsonText, retryable: retryable)
@@ -45,7 +46,7 @@ public final class DispatcherToolRunner: ToolRunner {
                     id: call.id, error: ToolError(code: "tool_no_result", message: "tool \(call.name) returned no result"))
             }
             let result = outcome.results[index]
-            let value = Flows.JSONValue(result.value)
+            let value = result.value
             guard result.isError else { return Flows.ToolResult(id: call.id, outcome: .success(value)) }
             return Flows.ToolResult(
                 id: call.id, error: ToolError(code: "tool_error", message: result.errorMessage ?? value.jsonText))

@@ -3,6 +3,7 @@ public import CallEngine
 import Flows
 public import Foundation
 public import ModelClient
+import SwitchboardCore
 
 extension ModelTurnRequest {
     /// The conversation in ModelClient's terms: caller audio as WAV, earlier replies by audio id or transcript,
@@ -31,7 +32,7 @@ extension ModelTurnRequest {
     /// The request body for `profile`: the step's voice and model when it names them, else the profile's.
     public func chatRequest(profile: ProviderProfile, now: Date) -> ChatRequest {
         var settings = profile.settings(voice: voice, model: model)
-        settings.tools = tools.map { ChatTool(name: $0.name, description: $0.description, parameters: $0.parameters.modelClientValue) }
+        settings.tools = tools.map { ChatTool(name: $0.name, description: $0.description, parameters: $0.parameters) }
         if !settings.tools.isEmpty {
             settings.toolChoice = ChatToolChoice("auto")
             settings.parallelToolCalls = true
@@ -51,7 +52,7 @@ public struct ModelEventMapper: Sendable {
         case .transcriptDelta(let text):
             return [.transcriptDelta(text)]
         case .toolCall(let call):
-            let arguments = Flows.JSONValue.parse(call.arguments) ?? .object([:])
+            let arguments = (try? JSONValue.parse(call.arguments)) ?? .object([:])
             return [.toolCall(Flows.ToolCall(id: call.id, name: call.name, arguments: arguments))]
         case .retrying:
             return []

@@ -4,6 +4,7 @@ public import Flows
 public import Foundation
 public import Logging
 public import Tools
+import SwitchboardCore
 
 extension ToolDispatcher {
     /// A dispatcher for `flow`'s `tools:` and `routes:`. `routeTargets` (from configuration) overrides a
@@ -46,7 +47,7 @@ extension ToolDefinition {
     /// the model was shown either way.)
     /// `nil` for a built-in Tools does not implement.
     public init?(_ declaration: ToolDeclaration, routes: [String]) {
-        let parameters = Tools.JSONValue(flowsValue: declaration.parameters)
+        let parameters: JSONValue? = declaration.parameters
         switch declaration.implementation {
         case .builtin(let builtin):
             guard let tool = Tools.BuiltinTool(rawValue: builtin.rawValue) else { return nil }
@@ -76,13 +77,5 @@ extension RoutingTable {
             routes[name] = Route(target: routeTargets[name] ?? route.uri, hours: hours, overflow: route.overflow)
         }
         return RoutingTable(routes: routes)
-    }
-}
-
-extension Tools.JSONValue {
-    /// Flows' value through JSON text; `nil` if it does not parse (it always should).
-    init?(flowsValue: Flows.JSONValue) {
-        guard let value = try? Tools.JSONValue.parse(flowsValue.jsonText) else { return nil }
-        self = value
     }
 }

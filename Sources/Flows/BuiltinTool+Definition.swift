@@ -3,6 +3,7 @@
 // (`defaultDescription`, `defaultParameters(routes:)`): the model is shown this schema and the dispatcher checks
 // the arguments against it. Flows may not import Tools, so the text lives in both places;
 // CallWiringTests `BuiltinDefinitionParityTests` fails when the two drift.
+public import SwitchboardCore
 
 extension BuiltinTool {
     /// What the model reads about the tool when the flow gives no `description`.

@@ -1,4 +1,5 @@
 public import Foundation
+import SwitchboardCore
 
 /// A named business-hours table: `hours: {office: {tz: Europe/Berlin, mon-fri: "09:00-17:00", sat: closed}}`.
 public struct BusinessHours: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// What expressions and templates can read: `caller.*`, `call.*`, `time.*`, `vars.*` and business hours.
 struct EvaluationContext {

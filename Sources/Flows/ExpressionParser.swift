@@ -1,4 +1,6 @@
 /// Recursive-descent parser of `FlowExpression` (precedence: or < and < not < comparison/in/matches < +/-).
+import SwitchboardCore
+
 struct ExpressionParser {
     enum Token: Equatable {
         case number(Double), string(String), identifier(String), symbol(String), end
@@ -31,7 +33,7 @@ struct ExpressionParser {
 
     private func describe(_ token: Token) -> String {
         switch token {
-        case .number(let value): return "number \(JSONValue.format(value))"
+        case .number(let value): return "number \(JSONValue.numberText(value))"
         case .string(let value): return "string \"\(value)\""
         case .identifier(let name): return "`\(name)`"
         case .symbol(let symbol): return "`\(symbol)`"

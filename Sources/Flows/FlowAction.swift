@@ -1,4 +1,6 @@
 /// Identifies one `.play`; echoed back in `.playbackFinished`.
+public import SwitchboardCore
+
 public typealias PromptID = Int
 
 /// A prompt to play.

@@ -1,4 +1,5 @@
 import Yams
+import SwitchboardCore
 
 extension FlowDecoder {
     static let flowKeys = [

@@ -1,4 +1,5 @@
 import Yams
+import SwitchboardCore
 
 /// References collected while decoding, checked by `FlowValidator` once every step is known.
 struct FlowIndex {

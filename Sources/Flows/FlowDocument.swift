@@ -1,4 +1,6 @@
 /// A position in a flow file (1-based line and column, columns counted in Unicode scalars).
+public import SwitchboardCore
+
 public struct SourcePosition: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var line: Int
     public var column: Int

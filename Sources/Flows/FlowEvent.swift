@@ -1,4 +1,5 @@
 public import Foundation
+public import SwitchboardCore
 
 /// A point on the call's monotonic timeline (e.g. time since the call started). Every event carries one;
 /// timer deadlines in actions are on the same timeline. The interpreter never reads a clock.

@@ -1,6 +1,8 @@
 /// A condition or value in the safe expression language (no code execution):
 /// literals, variable paths, `== != < <= > >=`, `and or not`, `in [..]`, `matches "regex"`,
 /// `+ -` on numbers, and the functions `business_hours("name")` / `open("name")`.
+public import SwitchboardCore
+
 public indirect enum FlowExpression: Sendable, Equatable {
     case literal(JSONValue)
     case path(VariablePath, offset: Int)

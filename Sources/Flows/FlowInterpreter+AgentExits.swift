@@ -7,6 +7,8 @@
 ///   flow's), and `end_call` says goodbye (its `goodbye` argument, else the reply's words, else a standard
 ///   goodbye) and hangs up. A `transfer_call` that cannot be carried out (no or unknown route, closed without an
 ///   open overflow) is not an exit: the model gets an error result saying why and the conversation goes on.
+import SwitchboardCore
+
 enum AgentExit: Sendable, Equatable {
     case step(String)
     case transfer

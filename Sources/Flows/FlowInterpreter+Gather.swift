@@ -1,3 +1,5 @@
+import SwitchboardCore
+
 extension FlowInterpreter {
     /// Plays the prompt (or reprompt) and listens; the no-input timer starts when the prompt ends.
     mutating func startGatherAttempt(_ start: GatherState) {

@@ -1,4 +1,6 @@
 /// What the current step is waiting for.
+import SwitchboardCore
+
 enum Phase: Sendable {
     case idle
     /// `say`: the prompt, then `next`.

@@ -1,3 +1,5 @@
+import SwitchboardCore
+
 extension FlowInterpreter {
     /// Resolves a route (following `overflow` when closed or already tried) to a URI.
     func resolveRoute(_ name: String, skipping tried: [String]) -> (String, String)? {

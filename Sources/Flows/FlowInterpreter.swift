@@ -1,4 +1,5 @@
 import Foundation
+public import SwitchboardCore
 
 /// The pure state machine of one call's place in its flow: `handle(event, at:)` → actions.
 /// It never reads a clock or does I/O; timers are requested with `.startTimer` and come back as

@@ -1,4 +1,6 @@
 /// A named step of a flow.
+public import SwitchboardCore
+
 public struct Step: Sendable, Equatable {
     public var name: String
     public var kind: StepKind

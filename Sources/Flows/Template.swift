@@ -1,4 +1,6 @@
 /// A dotted variable reference such as `vars.account.name` or `caller.number`.
+public import SwitchboardCore
+
 public struct VariablePath: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var root: String
     public var components: [String]

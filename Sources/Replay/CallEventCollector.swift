@@ -4,6 +4,7 @@ public import CallEngine
 import Flows
 import Foundation
 import Synchronization
+import SwitchboardCore
 
 /// A `CallLogSink` that keeps every record in memory.
 public final class CallEventCollector: CallLogSink {
@@ -40,8 +41,8 @@ public final class CallEventCollector: CallLogSink {
         case .bargeIn:
             return ["event": .string("barge_in")]
         case .toolCall(let name, let arguments, let result, let error, let durationMs):
-            return ["event": .string("tool_call"), "name": .string(name), "arguments": JSONValue.parse(arguments) ?? .string(arguments),
-                "result": result.map { JSONValue.parse($0) ?? .string($0) } ?? .null, "error": error.map { .string($0) } ?? .null,
+            return ["event": .string("tool_call"), "name": .string(name), "arguments": (try? JSONValue.parse(arguments)) ?? .string(arguments),
+                "result": result.map { (try? JSONValue.parse($0)) ?? .string($0) } ?? .null, "error": error.map { .string($0) } ?? .null,
                 "duration_ms": .number(Double(durationMs))]
         case .modelRequest(let step, let usage, let error, let durationMs):
             var fields: [String: JSONValue] = ["event": .string("model_request"), "step": .string(step),

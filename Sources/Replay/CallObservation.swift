@@ -6,6 +6,7 @@ public import Flows
 import Foundation
 public import ModelClient
 public import Tools
+import SwitchboardCore
 
 extension ObservedCall {
     /// The outcome, steps, bot transcript, turns and barge-ins of `session`; the tools are what the model asked
@@ -35,7 +36,7 @@ extension ObservedCall {
             if let index = unmatched.firstIndex(where: { $0.name == name }) {
                 unmatched.remove(at: index)
             } else {
-                tools.append(ToolCallSeen(name: name, arguments: Flows.JSONValue.parse(arguments) ?? .string(arguments)))
+                tools.append(ToolCallSeen(name: name, arguments: (try? JSONValue.parse(arguments)) ?? .string(arguments)))
             }
         }
         return tools
@@ -54,10 +55,10 @@ extension FixtureExpectation {
     }
 
     /// `value` without the members `redactor` would replace (recursively); nil when nothing is left to check.
-    static func withoutSecrets(_ value: Flows.JSONValue, _ redactor: Redactor) -> Flows.JSONValue? {
+    static func withoutSecrets(_ value: JSONValue, _ redactor: Redactor) -> JSONValue? {
         switch value {
         case .object(let members):
-            var kept: [String: Flows.JSONValue] = [:]
+            var kept: [String: JSONValue] = [:]
             for (key, member) in members where !redactor.isSecret(key: key) {
                 if let inner = withoutSecrets(member, redactor) { kept[key] = inner }
             }

@@ -1,6 +1,7 @@
 // Replay: the model exchanges of one recorded call, in the real wire format (docs/fixtures.md).
 public import Flows
 public import Foundation
+public import SwitchboardCore
 
 /// One recorded response: status, headers and the body with the timing of each network read.
 public struct CassetteResponse: Sendable, Equatable {

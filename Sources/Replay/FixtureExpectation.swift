@@ -1,5 +1,6 @@
 // Replay: a fixture's `expect:` block and the check of an observed call against it.
 public import Flows
+public import SwitchboardCore
 
 /// What a fixture asserts about the replayed call. Every field is optional: only what is written is checked.
 public struct FixtureExpectation: Codable, Sendable, Equatable {

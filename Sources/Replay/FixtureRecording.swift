@@ -5,6 +5,7 @@ import Audio
 public import Flows
 public import Foundation
 import Yams
+public import SwitchboardCore
 
 /// Everything a fixture folder holds, in memory, ready to be written.
 public struct FixtureRecording: Sendable {
@@ -131,7 +132,7 @@ public struct FixtureRecording: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         for (offset, exchange) in exchanges.enumerated() {
             let base = String(format: "%04d", offset + 1)
-            if let request = JSONValue.parse(String(decoding: exchange.requestBody, as: UTF8.self)) {
+            if let request = try? JSONValue.parse(exchange.requestBody) {
                 audioFiles.prefix = base
                 audioFiles.count = 0
                 let referenced = audioFiles.extract(request)

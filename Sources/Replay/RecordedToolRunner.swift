@@ -4,6 +4,7 @@ public import CallEngine
 public import Flows
 import Foundation
 import Synchronization
+public import SwitchboardCore
 
 /// Answers tool calls, in order, with the recorded results; a call the recording does not have is an error.
 public final class RecordedToolRunner: ToolRunner {
@@ -18,7 +19,7 @@ public final class RecordedToolRunner: ToolRunner {
 
     public init(jsonl: String) {
         entries = jsonl.split(whereSeparator: \.isNewline).compactMap { line in
-            guard case .object(let object)? = JSONValue.parse(String(line)), case .string(let name)? = object["name"]
+            guard case .object(let object)? = try? JSONValue.parse(String(line)), case .string(let name)? = object["name"]
             else { return nil }
             var error: String?
             if case .string(let text)? = object["error"] { error = text }

@@ -1,6 +1,7 @@
 // Replay: results for people (a line per fixture, a diff per failure) and for programs (JSON).
 import Flows
 import Foundation
+import SwitchboardCore
 
 public enum ReplayReport {
     public static func text(_ result: FixtureResult) -> String {

@@ -4,6 +4,7 @@
 import Flows
 import Foundation
 import ModelClient
+import SwitchboardCore
 
 struct RequestShape: Equatable {
     var model: String?
@@ -11,7 +12,7 @@ struct RequestShape: Equatable {
     var tools: [String]
     var roles: [String]
 
-    init(_ json: [String: Flows.JSONValue]) {
+    init(_ json: [String: JSONValue]) {
         if case .string(let model)? = json["model"] { self.model = model }
         var roles: [String] = []
         var instructions: String?
@@ -37,7 +38,7 @@ struct RequestShape: Equatable {
 
     init(_ request: ChatRequest) {
         let data = (try? request.jsonData()) ?? Data()
-        if case .object(let json)? = Flows.JSONValue.parse(String(decoding: data, as: UTF8.self)) {
+        if case .object(let json)? = try? JSONValue.parse(data) {
             self.init(json)
         } else {
             self.init([:])

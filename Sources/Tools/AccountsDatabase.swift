@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+public import SwitchboardCore
 
 /// The customer accounts `lookup_account` and `verify_caller` read: an `accounts` table in a SQLite file.
 /// The demo seeds one from `fixtures/accounts.csv` (`seed(csv:into:)`); a real deployment points at its own
@@ -77,7 +78,7 @@ public struct AccountsDatabase: Sendable {
                 for (column, value) in row {
                     switch value.storage {
                     case .null: account[column] = .null
-                    case .int64(let int): account[column] = .integer(int)
+                    case .int64(let int): account[column] = .number(Double(int))
                     case .double(let double): account[column] = .number(double)
                     case .string(let string): account[column] = .string(string)
                     case .blob: break

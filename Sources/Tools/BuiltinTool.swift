@@ -1,4 +1,6 @@
 /// The tools Switchboard implements itself.
+public import SwitchboardCore
+
 public enum BuiltinTool: String, Sendable, Hashable, CaseIterable, Codable {
     case lookupAccount = "lookup_account"
     case verifyCaller = "verify_caller"

@@ -1,4 +1,5 @@
 public import Foundation
+import SwitchboardCore
 
 /// The implementations of the built-in tools and their configuration: the accounts database, which account
 /// fields are sensitive, the verification attempt limit, the routing table and the clock used for business
@@ -79,7 +80,7 @@ public struct BuiltinTools: Sendable {
         }
         var result: [String: JSONValue] = ["found": true, "verified": .bool(verified), "account": .object(fields)]
         if !withheld.isEmpty {
-            result["withheld_until_verified"] = .array(withheld.sorted { $0.jsonString < $1.jsonString })
+            result["withheld_until_verified"] = .array(withheld.sorted { $0.jsonText < $1.jsonText })
         }
         return Outcome(value: .object(result))
     }
@@ -143,7 +144,7 @@ public struct BuiltinTools: Sendable {
         if matched {
             return Outcome(value: ["verified": true, "account_number": .string(number), "name": name])
         }
-        return Outcome(value: ["verified": false, "attempts_left": .integer(Int64(attemptsLeft))])
+        return Outcome(value: ["verified": false, "attempts_left": .number(Double(attemptsLeft))])
     }
 
     // MARK: transfer_call and end_call
@@ -189,7 +190,7 @@ public struct BuiltinTools: Sendable {
         switch value {
         case .string(let string): string
         case .null: ""
-        default: value.jsonString
+        default: value.jsonText
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+public import SwitchboardCore
 
 extension JSONSchemaValidator {
     /// Problems with a tool's `parameters` schema itself, for `flows check`: pointers point into the schema.

@@ -1,4 +1,5 @@
 import Foundation
+public import SwitchboardCore
 
 /// One problem found by `JSONSchemaValidator`: a JSON pointer into the value (or the schema) and a message.
 public struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
@@ -62,16 +63,16 @@ public struct JSONSchemaValidator: Sendable {
             return
         }
         if let options = keywords["enum"]?.arrayValue, !options.contains(where: { Self.equal($0, value) }) {
-            let list = options.map(\.jsonString).joined(separator: ", ")
+            let list = options.map(\.jsonText).joined(separator: ", ")
             out.append(SchemaViolation(pointer: pointer, message: "must be one of \(list)"))
         }
         if let constant = keywords["const"], !Self.equal(constant, value) {
-            out.append(SchemaViolation(pointer: pointer, message: "must be \(constant.jsonString)"))
+            out.append(SchemaViolation(pointer: pointer, message: "must be \(constant.jsonText)"))
         }
         switch value {
         case .string(let string):
             validateString(string, keywords, pointer: pointer, into: &out)
-        case .integer, .number:
+        case .number:
             validateNumber(value.doubleValue ?? 0, keywords, pointer: pointer, into: &out)
         case .array(let elements):
             validateArray(elements, keywords, pointer: pointer, depth: depth, into: &out)
@@ -109,10 +110,10 @@ public struct JSONSchemaValidator: Sendable {
         _ number: Double, _ keywords: [String: JSONValue], pointer: String, into out: inout [SchemaViolation]
     ) {
         if let min = keywords["minimum"]?.doubleValue, number < min {
-            out.append(SchemaViolation(pointer: pointer, message: "less than minimum \(JSONValue.number(min).jsonString)"))
+            out.append(SchemaViolation(pointer: pointer, message: "less than minimum \(JSONValue.number(min).jsonText)"))
         }
         if let max = keywords["maximum"]?.doubleValue, number > max {
-            out.append(SchemaViolation(pointer: pointer, message: "greater than maximum \(JSONValue.number(max).jsonString)"))
+            out.append(SchemaViolation(pointer: pointer, message: "greater than maximum \(JSONValue.number(max).jsonText)"))
         }
     }
 

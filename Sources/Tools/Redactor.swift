@@ -1,4 +1,5 @@
 import Foundation
+public import SwitchboardCore
 
 /// Replaces secret values in tool arguments and results before they reach the call log or a log line.
 /// A member is secret when its key, lower-cased with `-` read as `_`, is in `secretKeys` or contains one of
@@ -54,7 +55,7 @@ public struct Redactor: Sendable, Hashable, Codable {
         guard let value = try? JSONValue.parse(jsonText) else {
             return "[unparsable arguments, \(jsonText.utf8.count) bytes]"
         }
-        return redact(value).jsonString
+        return redact(value).jsonText
     }
 
     static func normalize(_ key: String) -> String {

@@ -1,3 +1,5 @@
+public import SwitchboardCore
+
 extension ToolCall {
     /// The tool calls of an assistant message as the chat completions API returns it
     /// (`{"role":"assistant","tool_calls":[{"id","type":"function","function":{"name","arguments"}}]}`), or of
@@ -11,7 +13,7 @@ extension ToolCall {
             let arguments: String
             switch entry["function"]?["arguments"] {
             case .string(let text)?: arguments = text
-            case let value?: arguments = value.jsonString
+            case let value?: arguments = value.jsonText
             case nil: arguments = "{}"
             }
             return ToolCall(id: id, name: name, arguments: arguments)

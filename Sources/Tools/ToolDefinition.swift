@@ -1,4 +1,6 @@
 /// A declared tool: what the model is told (name, description, JSON-Schema parameters) and how it runs.
+public import SwitchboardCore
+
 public struct ToolDefinition: Sendable, Hashable {
     public enum Implementation: Sendable, Hashable {
         case builtin(BuiltinTool)

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import SwitchboardCore
 
 /// Runs the tool calls of one model turn. Every call ends as a `ToolResult` — unknown tools, tools not allowed
 /// in the step, arguments that are not JSON or break the schema, calls over the caps, webhook failures all
@@ -113,7 +114,7 @@ public struct ToolDispatcher: Sendable {
         let callID = await box.context.callID
         let record = ToolCallRecord(
             callID: callID, toolCallID: call.id, tool: call.name, arguments: redactor.redact(jsonText: call.arguments),
-            result: redactor.redact(result.value).jsonString, startedAt: startedAt, duration: seconds,
+            result: redactor.redact(result.value).jsonText, startedAt: startedAt, duration: seconds,
             error: result.errorMessage, attempts: attempts)
         if let error = result.errorMessage {
             logger.info("tool call failed", metadata: ["tool": "\(call.name)", "call": "\(callID)", "error": "\(error)"])

@@ -1,4 +1,6 @@
 /// The declared tools of a flow (or of `tools call`), by name, in declaration order.
+public import SwitchboardCore
+
 public struct ToolRegistry: Sendable {
     /// A problem with a declaration, for `flows check` (`tool` is the tool's name, `pointer` into its schema).
     public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,7 @@
 /// The answer to one `ToolCall`: the JSON text sent back to the model as the `tool` message's `content`.
 /// Failures are results too (`{"error": "...", "retryable": false}`), so the model can recover.
+public import SwitchboardCore
+
 public struct ToolResult: Sendable, Hashable {
     /// The `ToolCall.id` this answers (`tool_call_id`).
     public var toolCallID: String
@@ -20,7 +22,7 @@ public struct ToolResult: Sendable, Hashable {
     }
 
     /// The `content` string of the tool message.
-    public var content: String { value.jsonString }
+    public var content: String { value.jsonText }
 
     /// The whole tool message for the chat request:
     /// `{"role":"tool","tool_call_id": ID, "content": "<JSON string>"}`.

@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Crypto
 public import Foundation
 public import Logging
+public import SwitchboardCore
 
 /// Calls webhook tools: POSTs `{"call_id", "caller_number", "verified", "tool", "tool_call_id", "arguments"}`
 /// as JSON, signed (`X-Switchboard-Signature`), with an `Idempotency-Key` that stays the same across retries
@@ -88,7 +89,7 @@ public struct WebhookCaller: Sendable {
             "verified": .bool(context.verified), "tool": .string(tool), "tool_call_id": .string(call.id),
             "arguments": arguments,
         ]
-        let body = Data(envelope.jsonString.utf8)
+        let body = Data(envelope.jsonText.utf8)
         let key = Self.idempotencyKey(callID: context.callID, toolCallID: call.id)
         let attempts = max(1, min(configuration.maxAttempts, 5))
         var lastProblem = "no attempt made"
@@ -155,7 +156,7 @@ public struct WebhookCaller: Sendable {
             }
             return Outcome(value: parsed, isError: false, attempts: attempts)
         }
-        var extra: [String: JSONValue] = ["status": .integer(Int64(status))]
+        var extra: [String: JSONValue] = ["status": .number(Double(status))]
         if let detail = parsed?["error"] ?? parsed?["message"] { extra["detail"] = detail }
         return failure("webhook refused the call (HTTP \(status))", status == 429 || status == 408, attempts, extra)
     }

@@ -9,6 +9,7 @@ import Flows
 import Foundation
 import Logging
 import ModelClient
+import SwitchboardCore
 import Tools
 
 struct ChatCommand: AsyncParsableCommand {
@@ -186,8 +187,8 @@ struct ChatFlowStep {
         }
         let tools = agent.tools.compactMap { name -> ChatTool? in
             guard let declaration = flow.tools[name] else { return nil }
-            let parameters = (try? ModelClient.JSONValue.parse(declaration.parameters.jsonText)) ?? ["type": "object"]
-            let schema: ModelClient.JSONValue = parameters.objectValue?.isEmpty == false
+            let parameters = declaration.parameters
+            let schema: JSONValue = parameters.objectValue?.isEmpty == false
                 ? parameters : ["type": "object", "properties": [:]]
             return ChatTool(name: name, description: declaration.description, parameters: schema)
         }

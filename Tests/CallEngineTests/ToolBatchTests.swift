@@ -4,6 +4,7 @@ import Foundation
 import Synchronization
 import SwitchboardTestKit
 import Testing
+import SwitchboardCore
 
 /// A tools port that runs each batch concurrently (like the dispatcher) and records, per call, when it started
 /// and ended on the real clock. A call sleeps for its `delay_ms` argument.

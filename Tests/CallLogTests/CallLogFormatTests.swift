@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CallLog
+import SwitchboardCore
 
 @Suite struct CallLogFormatTests {
     @Test func timestampsRoundTripWithMilliseconds() throws {
@@ -30,10 +31,10 @@ import Testing
     }
 
     @Test func jsonTextIsCompactSortedAndEscaped() throws {
-        let value: CallLogJSON = ["b": [1, 2.5, true, nil], "a": "quote \" and \n newline \u{01}"]
+        let value: JSONValue = ["b": [1, 2.5, true, nil], "a": "quote \" and \n newline \u{01}"]
         #expect(value.jsonText == #"{"a":"quote \" and \n newline \u0001","b":[1,2.5,true,null]}"#)
-        #expect(try CallLogJSON(parsing: value.jsonText) == value)
-        #expect(callLogErrorCode { _ = try CallLogJSON(parsing: "{not json") } == .badJSON)
+        #expect(try JSONValue.parse(value.jsonText) == value)
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse("{not json") }
     }
 
     @Test func pricesFromTheTableWithSnapshotNames() {

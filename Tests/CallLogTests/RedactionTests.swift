@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CallLog
+import SwitchboardCore
 
 @Suite struct RedactionTests {
     @Test(arguments: [
@@ -18,8 +19,8 @@ import Testing
     }
 
     @Test func redactsNestedValuesAndCredentialLookingStrings() throws {
-        let input = try CallLogJSON(
-            parsing: #"{"account":"42","auth":{"headers":[{"Authorization":"Bearer abc"}],"note":"Bearer xyz123"},"# + #""items":[{"pin":"1234","qty":2}],"key":"sk-proj-abcdefghijk"}"#)
+        let input = try JSONValue.parse(
+            #"{"account":"42","auth":{"headers":[{"Authorization":"Bearer abc"}],"note":"Bearer xyz123"},"# + #""items":[{"pin":"1234","qty":2}],"key":"sk-proj-abcdefghijk"}"#)
         let output = Redactor.standard.redact(input)
         #expect(output["account"] == "42")
         #expect(output["auth"] == .string(Redactor.marker))

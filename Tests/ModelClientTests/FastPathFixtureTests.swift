@@ -6,6 +6,7 @@ import Foundation
 import ModelClient
 import SwitchboardTestKit
 import Testing
+import SwitchboardCore
 
 @Suite struct FastPathFixtureTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

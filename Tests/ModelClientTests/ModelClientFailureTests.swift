@@ -6,6 +6,7 @@ import Synchronization
 import ModelClient
 import SwitchboardTestKit
 import Testing
+import SwitchboardCore
 
 @Suite struct ModelClientFailureTests {
     static func shortReply() throws -> [String] {

@@ -6,6 +6,7 @@ import Foundation
 import ModelClient
 import SwitchboardTestKit
 import Testing
+import SwitchboardCore
 
 @Suite struct ModelClientStreamingTests {
     /// What the pure decoder makes of the reply fed whole: the reference the network runs must match exactly.

@@ -4,6 +4,7 @@
 import Foundation
 import ModelClient
 import Testing
+import SwitchboardCore
 
 @Suite struct RequestBuildingTests {
     static let wav = Data([UInt8]("RIFF".utf8) + [0, 0, 0, 0] + Array("WAVEfmt ".utf8) + [16, 0, 0, 0, 1, 0, 1, 0, 0x80, 0x3E, 0, 0, 0, 0x7D, 0, 0, 2, 0, 16, 0] + Array("data".utf8) + [4, 0, 0, 0, 1, 0, 2, 0])

@@ -1,6 +1,7 @@
 public import CallEngine
 public import Flows
 import Synchronization
+public import SwitchboardCore
 
 /// Tools as closures, for tests: each call is recorded; an unknown tool fails with `unknown_tool`.
 public final class InMemoryToolRunner: ToolRunner {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Tools
+import SwitchboardCore
 
 @Suite struct JSONSchemaValidatorTests {
     let validator = JSONSchemaValidator()
@@ -101,8 +102,8 @@ import Testing
 
     @Test func jsonTextRoundTripsWithSortedKeys() throws {
         let value = try JSONValue.parse(#"{"b":[1,2.5,true,null,"x\"y\n"],"a":{"z":-3}}"#)
-        #expect(value.jsonString == #"{"a":{"z":-3},"b":[1,2.5,true,null,"x\"y\n"]}"#)
-        #expect(try JSONValue.parse(value.jsonString) == value)
+        #expect(value.jsonText == #"{"a":{"z":-3},"b":[1,2.5,true,null,"x\"y\n"]}"#)
+        #expect(try JSONValue.parse(value.jsonText) == value)
     }
 
     @Test(arguments: ["{", "{\"a\":}", "nul", "", String(repeating: "[", count: 100) + String(repeating: "]", count: 100)])

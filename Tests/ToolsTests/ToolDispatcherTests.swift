@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Tools
+import SwitchboardCore
 
 @Suite struct ToolDispatcherTests {
     let dispatcher = ToolsTestSupport.dispatcher(accounts: nil, limits: .init(maxCallsPerTurn: 3, maxCallsPerCall: 5))
@@ -99,7 +100,7 @@ import Testing
         let value = try JSONValue.parse(
             #"{"pin":"1234","user":{"Api-Key":"k","password":"p","name":"Ada"},"list":[{"refresh_token":"t"}],"dob":null}"#)
         #expect(
-            redactor.redact(value).jsonString
+            redactor.redact(value).jsonText
                 == #"{"dob":null,"list":[{"refresh_token":"[redacted]"}],"pin":"[redacted]","user":{"Api-Key":"[redacted]","name":"Ada","password":"[redacted]"}}"#)
         #expect(Redactor(redactDateOfBirth: false).redact(["date_of_birth": "1985-12-10"]) == ["date_of_birth": "1985-12-10"])
         #expect(Redactor().redact(["date_of_birth": "1985-12-10"]) == ["date_of_birth": "[redacted]"])

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 @testable import Tools
+import SwitchboardCore
 
 /// Shared helpers: the repository's fixtures, unique temp folders, a seeded accounts database.
 enum ToolsTestSupport {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Testing
 @testable import Tools
+import SwitchboardCore
 
 /// Webhook tools against a real HTTP server on 127.0.0.1 started by each test.
 @Suite struct WebhookTests {

@@ -1,6 +1,7 @@
 // Wire (pure, Foundation only): the error bodies providers send, in both shapes: OpenAI's
 // `{"error": {"message", "type", "param", "code"}}` and AI/ML API's top-level `{message, statusCode, ...}`.
 public import Foundation
+public import SwitchboardCore
 
 /// What a provider said went wrong.
 public struct APIErrorBody: Sendable, Equatable {

@@ -1,6 +1,7 @@
 // Wire (pure, Foundation only): the non-streamed response (`choices[0].message` with `audio.data` holding the
 // whole file as WAV or pcm16), decoded into the same outputs as a stream.
 public import Foundation
+import SwitchboardCore
 
 extension ChatChunkDecoder {
     /// Decodes a complete `chat.completion` body. Errors in the body come back as `.error`.

@@ -5,6 +5,7 @@
 // counts it): losing 20-50 ms of one reply beats dropping the caller's whole turn. A lost tool-call fragment
 // still fails the turn, because the assembled arguments then do not parse.
 import Foundation
+import SwitchboardCore
 
 public struct ChatChunkDecoder: Sendable {
     public enum Output: Sendable, Equatable {

@@ -1,5 +1,6 @@
 // Wire (pure, Foundation only): function tools offered to the model and the `tool_choice` setting.
 import Foundation
+public import SwitchboardCore
 
 /// A function the model may call. `parameters` is a JSON schema object (required by AI/ML API).
 public struct ChatTool: Sendable, Equatable {

@@ -2,6 +2,7 @@
 // carries `id` and `function.name`; later ones append to `function.arguments`, which may be split anywhere,
 // even inside a JSON string or a multi-byte character.
 import Foundation
+public import SwitchboardCore
 
 /// Collects tool-call fragments; `assembled()` returns the calls in index order once the turn ends.
 public struct ToolCallAssembler: Sendable {

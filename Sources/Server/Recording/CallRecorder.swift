@@ -11,6 +11,7 @@ public import ModelClient
 import Replay
 import Synchronization
 public import Tools
+import SwitchboardCore
 
 /// Everything one call did that a fixture needs, collected as it happens (any thread, non-blocking).
 public final class CallRecorder: Sendable {
@@ -132,13 +133,13 @@ public final class CallRecorder: Sendable {
 
     // MARK: Tools and events
 
-    func toolRan(_ call: Flows.ToolCall, result: Result<Flows.JSONValue, ToolError>) {
+    func toolRan(_ call: Flows.ToolCall, result: Result<JSONValue, ToolError>) {
         let redactor = settings.redactor
-        let arguments = Flows.JSONValue.parse(redactor.redact(jsonText: call.arguments.jsonText)) ?? .object([:])
+        let arguments = (try? JSONValue.parse(redactor.redact(jsonText: call.arguments.jsonText))) ?? .object([:])
         let entry: FixtureRecording.ToolResult
         switch result {
         case .success(let value):
-            let redacted = Flows.JSONValue.parse(redactor.redact(jsonText: value.jsonText)) ?? value
+            let redacted = (try? JSONValue.parse(redactor.redact(jsonText: value.jsonText))) ?? value
             entry = .init(name: call.name, arguments: arguments, result: redacted, error: nil)
         case .failure(let error):
             entry = .init(name: call.name, arguments: arguments, result: nil, error: "\(error.code): \(error.message)")

@@ -3,6 +3,7 @@
 // everything through unchanged.
 public import CallEngine
 public import Flows
+public import SwitchboardCore
 
 /// The caller's media, recorded as the session reads it (frames with their media-clock time, digits, hang-up).
 public struct RecordingMediaIn: MediaIn {

@@ -1,0 +1,33 @@
+// SwitchboardCore: JSONValue through Codable (JSONDecoder/JSONEncoder, and any other coder).
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        // Bool before Double so that `true` is never read as a number, numbers before strings so that a
+        // YAML scalar `5` (untyped text to the decoder) is a number: the order the flow and fixture files need.
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let values): try container.encode(values)
+        case .object(let members): try container.encode(members)
+        }
+    }
+}
