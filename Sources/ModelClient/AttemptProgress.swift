@@ -1,10 +1,23 @@
-// ModelClient: what one request has done so far, shared between the reader task and the retry loop
-// (retries are only allowed while no audio has been delivered).
+// ModelClient: what one attempt has done so far, for its metrics; and the request's attempt state machine,
+// shared between the reader task and the retry loop.
 import Synchronization
+
+/// One request's `ModelAttemptMachine` behind a lock: the reader task reports bytes and audio, the retry loop
+/// reports failures, and both act on the actions it returns.
+final class AttemptMachineBox: Sendable {
+    private let machine: Mutex<ModelAttemptMachine>
+
+    init(_ machine: ModelAttemptMachine) {
+        self.machine = Mutex(machine)
+    }
+
+    func handle(_ event: ModelAttemptMachine.Event, at now: Duration) -> [ModelAttemptMachine.Action] {
+        machine.withLock { $0.handle(event, at: now) }
+    }
+}
 
 final class AttemptProgress: Sendable {
     struct State: Sendable {
-        var audioDelivered = false
         var timeToFirstByte: Duration?
         var timeToFirstAudio: Duration?
         var status: Int?
@@ -25,7 +38,6 @@ final class AttemptProgress: Sendable {
     func deliveredAudio(at elapsed: Duration) {
         state.withLock {
             if $0.timeToFirstAudio == nil { $0.timeToFirstAudio = elapsed }
-            $0.audioDelivered = true
         }
     }
 

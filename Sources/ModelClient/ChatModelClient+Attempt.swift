@@ -12,6 +12,9 @@ struct AttemptContext: Sendable {
     var start: ContinuousClock.Instant
     var attempt: Int
     var progress: AttemptProgress
+    /// The request's attempt state machine; `firstDeadline` is the deadline it armed for this attempt.
+    var machine: AttemptMachineBox
+    var firstDeadline: ModelAttemptMachine.Deadline?
     var continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
     var logger: Logger
     var tap: ExchangeTap?
@@ -33,14 +36,32 @@ extension ChatModelClient {
         }
     }
 
+    /// The error an attempt ends with when `deadline` passes.
+    func timeoutError(_ deadline: ModelAttemptMachine.Deadline) -> ModelClientError {
+        switch deadline.timeout {
+        case .firstByte:
+            ModelClientError(
+                .firstByteTimeout, "no reply from \(provider.profile.name) within \(deadline.limit) of sending the request",
+                retryable: true)
+        case .idle:
+            ModelClientError(
+                .idleTimeout, "the reply stream from \(provider.profile.name) stalled for more than \(deadline.limit)",
+                retryable: true)
+        }
+    }
+
+    /// Moves the watchdog to the deadlines the state machine arms.
+    func apply(_ actions: [ModelAttemptMachine.Action], _ context: AttemptContext, _ watchdog: StreamWatchdog) {
+        for case .arm(let deadline) in actions {
+            watchdog.arm(deadline: context.start + deadline.at, error: timeoutError(deadline))
+        }
+    }
+
     private func watched(_ context: AttemptContext) async throws -> ChatReply {
-        let clock = ContinuousClock()
-        let watchdog = StreamWatchdog(
-            deadline: clock.now + options.connectTimeout + options.firstByteTimeout,
-            error: ModelClientError(
-                .firstByteTimeout,
-                "no reply from \(provider.profile.name) within \(options.firstByteTimeout) of sending the request",
-                retryable: true))
+        let limit = options.connectTimeout + options.firstByteTimeout
+        let first = context.firstDeadline
+            ?? ModelAttemptMachine.Deadline(timeout: .firstByte, at: context.start.duration(to: .now) + limit, limit: limit)
+        let watchdog = StreamWatchdog(deadline: context.start + first.at, error: timeoutError(first))
         do {
             return try await withThrowingTaskGroup(of: ChatReply?.self) { group in
                 // The watchdog never returns: it throws when a deadline passes, or is cancelled.
@@ -76,13 +97,10 @@ extension ChatModelClient {
         let status = Int(response.status.code)
         context.progress.status(status)
         context.tap?.head(status: status, headers: response.headers.map { ($0.name, $0.value) })
-        let idle = ModelClientError(
-            .idleTimeout, "the reply stream from \(provider.profile.name) stalled for more than \(options.idleTimeout)",
-            retryable: true)
         guard (200..<300).contains(status) else {
             var bytes: [UInt8] = []
             for try await buffer in response.body {
-                watchdog.arm(deadline: clock.now + options.idleTimeout, error: idle)
+                apply(context.machine.handle(.bytesReceived, at: context.start.duration(to: clock.now)), context, watchdog)
                 context.tap?.received(buffer)
                 if bytes.count < 65_536 { bytes += buffer.readableBytesView.prefix(65_536 - bytes.count) }
             }
@@ -101,7 +119,7 @@ extension ChatModelClient {
             let now = clock.now
             context.progress.received(bytes: buffer.readableBytes, at: context.start.duration(to: now))
             context.tap?.received(buffer)
-            watchdog.arm(deadline: now + options.idleTimeout, error: idle)
+            apply(context.machine.handle(.bytesReceived, at: context.start.duration(to: now)), context, watchdog)
             if isEventStream {
                 deliver(try decoder.consumeStream(buffer.readableBytesView), context)
                 if decoder.malformedChunks > reportedMalformed {
@@ -144,7 +162,9 @@ extension ChatModelClient {
         guard !Task.isCancelled else { return }
         for event in events {
             if case .audio = event {
-                context.progress.deliveredAudio(at: context.start.duration(to: ContinuousClock().now))
+                let elapsed = context.start.duration(to: ContinuousClock().now)
+                context.progress.deliveredAudio(at: elapsed)
+                _ = context.machine.handle(.audioDelivered, at: elapsed)
             }
             context.continuation.yield(event)
         }

@@ -1,6 +1,7 @@
 // ModelClient: the streaming client. One `events(for:outputSampleRate:)` call is one model request: it
 // retries (bounded, jittered, honouring the server's hints) only until the first audio has been delivered,
-// enforces connect / first-byte / idle-gap timeouts, and aborts the HTTP request at once when the consumer
+// enforces connect / first-byte / idle-gap timeouts — those rules are `ModelAttemptMachine`'s, which this
+// client drives on the real clock — and aborts the HTTP request at once when the consumer
 // stops listening (barge-in, hang-up: cancel the task or drop the stream).
 import AsyncHTTPClient
 public import Logging
@@ -97,26 +98,30 @@ public final class ChatModelClient: Sendable {
         let requestID = UUID()
         var logger = self.logger
         logger[metadataKey: "model"] = "\(request.model)"
+        let machine = AttemptMachineBox(ModelAttemptMachine(options: options))
         while true {
             attempt += 1
             let progress = AttemptProgress()
             do {
+                let firstDeadline = machine.handle(.attemptStarted, at: start.duration(to: clock.now)).compactMap {
+                    if case .arm(let deadline) = $0 { return deadline }
+                    return nil
+                }.first
                 let context = AttemptContext(
                     request: request, body: body, outputSampleRate: outputSampleRate, start: start, attempt: attempt,
-                    progress: progress, continuation: continuation, logger: logger,
+                    progress: progress, machine: machine, firstDeadline: firstDeadline, continuation: continuation,
+                    logger: logger,
                     tap: recorder.map { ExchangeTap(recorder: $0, id: ModelExchangeID(request: requestID, attempt: attempt)) })
                 let reply = try await attemptOnce(context)
+                _ = machine.handle(.finished, at: start.duration(to: clock.now))
                 continuation.yield(.finished(reply))
                 logger.debug("model reply finished", metadata: ["total_ms": "\(reply.metrics.total.milliseconds)"])
                 return
             } catch let error as ModelClientError {
-                let elapsed = start.duration(to: clock.now)
-                guard error.isRetryable, !progress.snapshot.audioDelivered, attempt <= options.retry.maxRetries,
-                    !Task.isCancelled,
-                    let delay = options.retry.delay(
-                        beforeRetry: attempt - 1, retryAfter: error.retryAfter, jitter: Double.random(in: 0..<1)),
-                    elapsed + delay <= options.retryBudget
-                else {
+                let failed = ModelAttemptMachine.Event.attemptFailed(
+                    retryable: error.isRetryable, retryAfter: error.retryAfter, jitter: Double.random(in: 0..<1))
+                let next = machine.handle(failed, at: start.duration(to: clock.now)).first
+                guard case .retry(_, let delay)? = next, !Task.isCancelled else {
                     logger.error("model request failed", metadata: ["error": "\(error)", "attempts": "\(attempt)"])
                     throw error
                 }

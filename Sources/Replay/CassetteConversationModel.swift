@@ -1,6 +1,7 @@
 // Replay: the model answered from a fixture's cassette, on the call's (virtual) clock. Responses go through
-// ModelClient's own stream decoder with the recorded chunking and timing, and the client's retry rules are
-// applied to recorded failures, so a replayed call sees what the live call saw.
+// ModelClient's own stream decoder with the recorded chunking and timing, and ModelClient's own attempt state
+// machine (`ModelAttemptMachine`: timeouts, retries, no retry after audio) decides over recorded failures, so a
+// replayed call sees what the live call saw.
 public import CallEngine
 import CallWiring
 public import Flows
@@ -92,35 +93,37 @@ public final class CassetteConversationModel: ConversationModel {
         }
     }
 
-    /// Every event of the turn with its time, applying the client's retry rules to recorded failures.
+    /// Every event of the turn with its time; the attempt state machine decides timeouts and retries.
     func schedule(for request: ModelTurnRequest, start: Duration) -> [Step] {
         let chat = request.chatRequest(profile: profile, now: Date(timeIntervalSince1970: 1_764_230_400))
         var steps: [Step] = []
         var t = start
-        var attempt = 0
+        var machine = ModelAttemptMachine(options: options)
         while true {
+            _ = machine.handle(.attemptStarted, at: t - start)
             guard let exchange = takeExchange(for: chat) else {
                 steps.append(Step(at: t, outcome: .failure(
                     ModelFailure(code: "cassette_exhausted", message: "no recorded response for this request"))))
                 return steps
             }
-            let result = play(exchange.response, request: request, start: t)
+            let result = play(exchange.response, request: request, start: t, requestStart: start, machine: &machine)
             steps += result.steps
             let calls = result.steps.compactMap { step -> Flows.ToolCall? in
                 if case .success(.toolCall(let call)) = step.outcome { return call }
                 return nil
             }
             state.withLock { $0.toolCalls += calls }
-            guard let failure = result.failure else { return steps }
+            guard let failure = result.failure else {
+                _ = machine.handle(.finished, at: result.end - start)
+                return steps
+            }
             t = result.end
-            guard failure.retryable, !result.audioDelivered, attempt < options.retry.maxRetries,
-                let delay = options.retry.delay(beforeRetry: attempt, retryAfter: failure.retryAfter, jitter: 0),
-                t - start + delay <= options.retryBudget
-            else {
+            let failed = ModelAttemptMachine.Event.attemptFailed(
+                retryable: failure.retryable, retryAfter: failure.retryAfter, jitter: 0)
+            guard case .retry(_, let delay)? = machine.handle(failed, at: t - start).first else {
                 steps.append(Step(at: t, outcome: .failure(failure.failure)))
                 return steps
             }
-            attempt += 1
             t = t + delay
         }
     }
@@ -134,11 +137,15 @@ public final class CassetteConversationModel: ConversationModel {
     struct Attempt {
         var steps: [Step] = []
         var failure: AttemptFailure?
-        var audioDelivered = false
         var end: Duration
     }
 
-    private func play(_ response: CassetteResponse, request: ModelTurnRequest, start: Duration) -> Attempt {
+    /// One recorded attempt from `start`, reporting its bytes and audio to `machine` (whose times count from
+    /// `requestStart`) and timing out where the machine's deadline passes between two recorded chunks.
+    private func play(
+        _ response: CassetteResponse, request: ModelTurnRequest, start: Duration, requestStart: Duration,
+        machine: inout ModelAttemptMachine
+    ) -> Attempt {
         let timed = response.timedChunks
         var attempt = Attempt(end: start)
         if response.status != 200 {
@@ -158,19 +165,21 @@ public final class CassetteConversationModel: ConversationModel {
         var firstByte: Duration?
         var firstAudio: Duration?
         var last = start
-        func deliver(_ events: [ChatStreamEvent], at time: Duration) {
+        func deliver(_ events: [ChatStreamEvent], at time: Duration, machine: inout ModelAttemptMachine) {
             for event in events {
-                if case .audio = event, !attempt.audioDelivered {
-                    attempt.audioDelivered = true
+                if case .audio = event, firstAudio == nil {
                     firstAudio = time - start
+                    _ = machine.handle(.audioDelivered, at: time - requestStart)
                 }
                 for mapped in mapper.map(event) { attempt.steps.append(Step(at: time, outcome: .success(mapped))) }
             }
         }
-        func timeout(_ code: String, after limit: Duration) -> Attempt {
-            attempt.end = last + limit
+        func timeout(_ deadline: ModelAttemptMachine.Deadline) -> Attempt {
+            attempt.end = requestStart + deadline.at
             attempt.failure = AttemptFailure(
-                failure: ModelFailure(code: code, message: "no data from the model within \(limit.milliseconds) ms", retryable: true),
+                failure: ModelFailure(
+                    code: deadline.timeout.rawValue, message: "no data from the model within \(deadline.limit.milliseconds) ms",
+                    retryable: true),
                 retryable: true, retryAfter: nil)
             return attempt
         }
@@ -183,24 +192,25 @@ public final class CassetteConversationModel: ConversationModel {
         }
         for chunk in timed {
             let at = start + .milliseconds(chunk.atMs)
-            let limit = firstByte == nil ? options.firstByteTimeout : options.idleTimeout
-            if at - last > limit { return timeout(firstByte == nil ? "timeout.first_byte" : "timeout.idle", after: limit) }
+            if let deadline = machine.expired(at: at - requestStart) { return timeout(deadline) }
+            _ = machine.handle(.bytesReceived, at: at - requestStart)
             last = at
             if firstByte == nil { firstByte = at - start }
             do {
-                deliver(response.isEventStream ? try decoder.consumeStream(chunk.bytes) : [], at: at)
+                deliver(response.isEventStream ? try decoder.consumeStream(chunk.bytes) : [], at: at, machine: &machine)
             } catch {
                 return broken(error, at: at)
             }
         }
-        if response.stalls {
-            // Silent from the start (no head, or a head and nothing after): the first-byte deadline decides.
-            return firstByte == nil
-                ? timeout("timeout.first_byte", after: options.firstByteTimeout)
-                : timeout("timeout.idle", after: options.idleTimeout)
+        if response.stalls, let deadline = machine.deadline {
+            // Silent from the start (no head, or a head and nothing after) or after some chunks: the deadline
+            // armed last (first byte, or the idle gap) decides.
+            return timeout(deadline)
         }
         do {
-            deliver(response.isEventStream ? try decoder.finishStream() : try decoder.consumeCompletion(Data(response.body)), at: last)
+            let events = response.isEventStream
+                ? try decoder.finishStream() : try decoder.consumeCompletion(Data(response.body))
+            deliver(events, at: last, machine: &machine)
         } catch {
             return broken(error, at: last)
         }
