@@ -10,6 +10,8 @@ public final class SIPServer: Sendable {
         public var port: Int
         public var media: MediaEngine.Configuration
         public var bridge: SIPBridge.Configuration
+        /// Also listen on TCP at the UDP socket's port (RFC 3261 §18: a UA must do both).
+        public var tcp = false
         public init(host: String, port: Int, media: MediaEngine.Configuration, bridge: SIPBridge.Configuration) {
             self.host = host
             self.port = port
@@ -22,11 +24,14 @@ public final class SIPServer: Sendable {
     public let bridge: SIPBridge
     public let media: MediaEngine
     public let channel: any Channel
+    /// The TCP listener, when `Configuration.tcp` is set.
+    public let tcpChannel: (any Channel)?
     public let localAddress: SocketAddress
 
     private init(
-        group: MultiThreadedEventLoopGroup, bridge: SIPBridge, media: MediaEngine, channel: any Channel
+        group: MultiThreadedEventLoopGroup, bridge: SIPBridge, media: MediaEngine, channel: any Channel, tcpChannel: (any Channel)?
     ) throws {
+        self.tcpChannel = tcpChannel
         self.group = group
         self.bridge = bridge
         self.media = media
@@ -44,7 +49,18 @@ public final class SIPServer: Sendable {
         do {
             let channel = try await SIPTransportNIO.bind(bridge: bridge, host: configuration.host, port: configuration.port)
                 .get()
-            return try SIPServer(group: group, bridge: bridge, media: media, channel: channel)
+            var tcpChannel: (any Channel)?
+            if configuration.tcp {
+                do {
+                    tcpChannel = try await SIPTransportTCP.bind(
+                        bridge: bridge, host: configuration.host, port: channel.localAddress?.port ?? configuration.port
+                    ).get()
+                } catch {
+                    try? await channel.close()
+                    throw error
+                }
+            }
+            return try SIPServer(group: group, bridge: bridge, media: media, channel: channel, tcpChannel: tcpChannel)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -56,6 +72,8 @@ public final class SIPServer: Sendable {
         try? await bridge.shutdown().get()
         try? await media.shutdown().get()
         try? await channel.close()
+        try? await tcpChannel?.close()
+        try? await bridge.closeStreams().get()
         try? await group.shutdownGracefully()
     }
 }

@@ -11,6 +11,9 @@ public enum SIPTransportNIO {
             // instead of the kernel dropping them; Linux caps it at net.core.rmem_max.
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(.maxMessagesPerRead, value: 16)
+            // IP_PKTINFO: on a wildcard bind, each datagram says which local address it was sent to, and that
+            // address is what the reply advertises (Via/Contact/SDP), never 0.0.0.0.
+            .channelOption(.receivePacketInfo, value: SIPAdvertisedAddress.isWildcard(host))
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536 + 1024))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -34,10 +37,12 @@ final class SIPInboundHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        bridge.receive(Array(envelope.data.readableBytesView), from: envelope.remoteAddress)
+        let local = envelope.metadata?.packetInfo?.destinationAddress.ipAddress
+        bridge.receive(Array(envelope.data.readableBytesView), from: envelope.remoteAddress, localHost: local)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // ICMP errors on UDP (peer gone) are not fatal for the listener.
     }
 }
+
