@@ -21,7 +21,7 @@ func editDistance(_ lhs: String, _ rhs: String) -> Int {
 }
 
 /// `"; did you mean `x`?"` when a candidate is close to `word`, else `""`.
-func didYouMean(_ word: String, among candidates: [String]) -> String {
+public func didYouMean(_ word: String, among candidates: [String]) -> String {
     guard word.count <= 64 else { return "" }
     let limit = max(1, min(3, word.count / 3))
     let best = candidates.map { ($0, editDistance(word, $0)) }
