@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Seeds the demo accounts database (SQLite, table `accounts`) from fixtures/accounts.csv.
-# Usage: deploy/seed-accounts.sh [DB_PATH] [CSV_PATH]   (defaults: accounts.sqlite, fixtures/accounts.csv)
+# Usage: deploy/seed-accounts.sh [DB_PATH] [CSV_PATH]   (defaults: accounts.db, fixtures/accounts.csv — the configuration's tools.accounts_db and accounts_csv)
 # Uses `switchboard tools seed` when the binary is built, else the sqlite3 command-line tool with the same
 # schema (AccountsDatabase.createTableSQL in Sources/Tools/AccountsDatabase+Seed.swift).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-db="${1:-accounts.sqlite}"
+db="${1:-accounts.db}"
 csv="${2:-fixtures/accounts.csv}"
 if [ -x .build/debug/switchboard ] && .build/debug/switchboard tools seed --help 2>&1 | grep -q -- --accounts-db; then
     exec .build/debug/switchboard tools seed --accounts-db "$db" --csv "$csv"

@@ -1,6 +1,9 @@
 // Server: `serve` assembled from configuration — the SIP/RTP bridge routing dialled numbers to flows (and to
 // the diagnostic handlers echo/tone/dtmf/transfer), the call log, the model (live API, or recorded cassettes
-// served on loopback when no key is set), the tools, and the admin HTTP API.
+// served on loopback when no key is set), the tools, and the admin HTTP API. Its parts are services of one
+// ServiceGroup (`serviceGroup`, what `serve` runs): SIGTERM/SIGINT stop them in reverse order — SIP and media
+// first (BYE to every call, then every call's task awaited), then the admin API, the model path, and last the
+// call-log writer. `stop()` runs the same steps in the same order (tests, `demo`).
 public import Bridges
 import CallEngine
 public import CallLog
@@ -11,6 +14,7 @@ public import Logging
 import ModelClient
 import Tools
 import AsyncHTTPClient
+public import ServiceLifecycle
 
 /// A running Switchboard: start it, read where it listens, stop it.
 public final class SwitchboardService: Sendable {
@@ -21,16 +25,16 @@ public final class SwitchboardService: Sendable {
     public let admin: AdminServer?
     /// Where the model requests go (the provider's base URL, or the local cassette server).
     public let modelDescription: String
-    private let modelClient: ChatModelClient?
-    private let tasks: [Task<Void, any Error>]
-    private let webhookHTTP: HTTPClient
+    /// The tasks of live calls (one task group): stopping waits for each call's end rows, recordings, fixtures.
+    public let calls: CallTasks
+    /// The parts in start order; they stop in reverse.
+    let parts: [ServicePart]
 
     public var sipPort: Int { sip.localAddress.port ?? 0 }
 
     private init(
         configuration: SwitchboardConfiguration, sip: SIPServer, callLog: CallLogWriter, flows: FlowRegistry,
-        admin: AdminServer?, modelDescription: String, modelClient: ChatModelClient?, tasks: [Task<Void, any Error>],
-        webhookHTTP: HTTPClient
+        admin: AdminServer?, modelDescription: String, calls: CallTasks, parts: [ServicePart]
     ) {
         self.configuration = configuration
         self.sip = sip
@@ -38,9 +42,21 @@ public final class SwitchboardService: Sendable {
         self.flows = flows
         self.admin = admin
         self.modelDescription = modelDescription
-        self.modelClient = modelClient
-        self.tasks = tasks
-        self.webhookHTTP = webhookHTTP
+        self.calls = calls
+        self.parts = parts
+    }
+
+    /// The parts as services of one group that stops them, in reverse order, on SIGTERM or SIGINT.
+    public func serviceGroup(logger: Logger) -> ServiceGroup {
+        ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: parts.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+
+    /// Stops every part, in reverse start order: the same steps as a graceful shutdown of `serviceGroup`.
+    public func stop() async {
+        for part in parts.reversed() { await part.stop() }
     }
 
     /// Loads flows, opens the call log, starts the model path, binds SIP (and the admin API when configured).
@@ -52,45 +68,66 @@ public final class SwitchboardService: Sendable {
         for (file, problems) in report.refused.sorted(by: { $0.key < $1.key }) {
             logger.error("flow refused", metadata: ["file": "\(file)", "problems": "\(problems.joined(separator: "; "))"])
         }
-        guard !report.loaded.isEmpty else {
-            throw ConfigurationError("no valid flow in \(configuration.flows.dir)")
-        }
+        guard !report.loaded.isEmpty else { throw ConfigurationError(configuration.noFlowsMessage()) }
         let callLog = try CallLogWriter(path: configuration.callLog.db, logger: logger)
+        // What is started is stopped again when a later step fails (in reverse order), so a refused setup leaves
+        // no socket, task or open file behind.
+        var parts = [ServicePart(name: "call log") { await callLog.close() }]
+        do {
+            return try await start(
+                configuration: configuration, environment: environment, logger: logger, flows: flows, callLog: callLog,
+                parts: &parts)
+        } catch {
+            for part in parts.reversed() { await part.stop() }
+            throw error
+        }
+    }
+
+    private static func start(
+        configuration: SwitchboardConfiguration, environment: [String: String], logger: Logger, flows: FlowRegistry,
+        callLog: CallLogWriter, parts: inout [ServicePart]
+    ) async throws -> SwitchboardService {
         // Every record goes through the metrics, so /metrics counts calls, outcomes, model latency, tool errors.
         let metrics = AdminMetrics()
         let records = MeteredCallLogSink(base: callLog, metrics: metrics)
-        var tasks: [Task<Void, any Error>] = []
 
         // The model: the configured provider with its key, or recorded cassettes on loopback.
-        let profile = ProviderProfile.builtIn.first { $0.name == configuration.model.provider } ?? .openai
+        let profile = try configuration.providerProfile()
         var provider = ProviderConfiguration.resolve(profile, environment: environment, baseURL: configuration.model.baseURL)
-        if let model = configuration.model.model { provider.profile.model = model }
         var modelDescription = "\(provider)"
         if provider.apiKey == nil, let cassettes = configuration.model.cassettes {
             let server = try CassetteServer.load(path: cassettes)
             let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-            tasks.append(Task { try await server.run(port: 0) { port in portContinuation.yield(port) } })
-            var port = 0
+            let task = Task {
+                defer { portContinuation.finish() }
+                try await server.run(port: 0, standalone: false) { port in portContinuation.yield(port) }
+            }
+            parts.append(ServicePart(name: "cassette server") { await ServicePart.end(task, logger: logger) })
+            var port: Int?
             for await value in portStream {
                 port = value
                 break
+            }
+            guard let port else {
+                let reason = await ServicePart.failure(of: task)
+                throw ConfigurationError("model.cassettes: the cassette server did not start\(reason)")
             }
             provider = ProviderConfiguration(profile: profile, baseURL: "http://127.0.0.1:\(port)/v1", apiKey: "cassette")
             modelDescription = "recorded cassettes (\(cassettes)) on http://127.0.0.1:\(port)/v1, no API key"
         }
         let modelClient = ChatModelClient(provider: provider, options: .telephony, logger: logger)
+        parts.append(ServicePart(name: "model client") { await ServicePart.run("model client", logger) { try await modelClient.shutdown() } })
         let model: any ConversationModel = ChatModelConversation(client: modelClient) { records.write(.modelRequest($0)) }
 
         // Tools: the accounts database (seeded from the CSV on first start) and webhooks.
-        var accounts: AccountsDatabase?
-        if !FileManager.default.fileExists(atPath: configuration.tools.accountsDB),
-            FileManager.default.fileExists(atPath: configuration.tools.accountsCSV)
-        {
-            _ = try? AccountsDatabase.seed(
-                csvFile: URL(fileURLWithPath: configuration.tools.accountsCSV), into: configuration.tools.accountsDB)
+        let accounts = try configuration.openAccounts()
+        if accounts == nil {
+            logger.warning(
+                "no accounts database: lookup_account and verify_caller will answer with an error",
+                metadata: ["accounts_db": "\(configuration.tools.accountsDB)", "accounts_csv": "\(configuration.tools.accountsCSV)"])
         }
-        accounts = try? AccountsDatabase(path: configuration.tools.accountsDB)
         let webhookHTTP = WebhookCaller.makeHTTPClient()
+        parts.append(ServicePart(name: "webhook client") { await ServicePart.run("webhook client", logger) { try await webhookHTTP.shutdown() } })
         let webhooks = WebhookCaller(
             client: webhookHTTP,
             policy: EgressPolicy(allowedHosts: configuration.tools.webhookAllow), environment: environment,
@@ -99,8 +136,6 @@ public final class SwitchboardService: Sendable {
         let services = CallServices(
             configuration: configuration, flows: flows, model: model, accounts: accounts, webhooks: webhooks,
             synthesizer: CachingSpeechSynthesizer(base: EspeakSynthesizer()), callLog: records, logger: logger)
-        let sip = try await SIPServer.start(
-            configuration: try sipConfiguration(configuration, services: services, logger: logger), logger: logger)
 
         var admin: AdminServer?
         if !configuration.admin.listen.isEmpty {
@@ -118,15 +153,37 @@ public final class SwitchboardService: Sendable {
                 let stats = callLog.statistics
                 return (stats.queueDepth, stats.dropped, stats.failed)
             })
-            // RTP packets lost/late/… and SIP counters, sampled at each scrape.
-            server.metrics.observe(sipServer: sip)
-            tasks.append(Task { try await server.run() })
-            server.setReady(true)
+            let task = Task { try await server.run() }
+            parts.append(ServicePart(name: "admin API") { await ServicePart.end(task, logger: logger) })
+            guard await server.listeningPort() != nil else {
+                let reason = await ServicePart.failure(of: task)
+                throw ConfigurationError("admin.listen: cannot listen on \(configuration.admin.listen)\(reason)")
+            }
             admin = server
+        }
+
+        // SIP and media last: from here on calls arrive. Stopping ends them (BYE) and awaits their tasks.
+        let calls = CallTasks()
+        let sip = try await SIPServer.start(
+            configuration: try sipConfiguration(configuration, services: services, logger: logger), logger: logger)
+        parts.append(
+            ServicePart(name: "SIP and media") {
+                logger.info("shutting down: ending live calls")
+                await sip.stop()
+                // Calls recorded with `--record` write their fixture once ended.
+                await CallRecorder.waitForPendingFixtures(timeout: .seconds(3))
+                if !(await calls.finish(timeout: .seconds(5))) {
+                    logger.warning("calls still running 5 s after BYE were cancelled")
+                }
+            })
+        if let admin {
+            // RTP packets lost/late/… and SIP counters, sampled at each scrape.
+            admin.metrics.observe(sipServer: sip)
+            admin.setReady(true)
         }
         return SwitchboardService(
             configuration: configuration, sip: sip, callLog: callLog, flows: flows, admin: admin,
-            modelDescription: modelDescription, modelClient: modelClient, tasks: tasks, webhookHTTP: webhookHTTP)
+            modelDescription: modelDescription, calls: calls, parts: parts)
     }
 
     static func sipConfiguration(
@@ -154,16 +211,5 @@ public final class SwitchboardService: Sendable {
             host: host, port: port,
             media: MediaEngine.Configuration(bindHost: host, portRange: range[0]...range[1]),
             bridge: SIPBridge.Configuration(codecs: codecs.isEmpty ? [.pcmu, .pcma, .opus] : codecs, routeCall: route))
-    }
-
-    /// Ends live calls with BYE, flushes the call log, stops every listener.
-    public func stop() async {
-        await sip.stop()
-        // Calls recorded with `--record` write their fixture once ended: give them a moment.
-        await CallRecorder.waitForPendingFixtures(timeout: .seconds(3))
-        for task in tasks { task.cancel() }
-        try? await modelClient?.shutdown()
-        try? await webhookHTTP.shutdown()
-        await callLog.close()
     }
 }

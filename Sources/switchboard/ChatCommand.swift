@@ -1,8 +1,8 @@
 // `switchboard chat`: sends one caller turn (a WAV file) to the audio chat model, streams the reply, writes it
 // as a WAV file and prints the transcript, tool calls, timings, usage and cost. For checking a key, a voice and
 // a prompt, and for tests against a local server (`--base-url` or OPENAI_BASE_URL). With `--flow` it uses an
-// agent step's instructions, voice, model and tools, and runs the model's tool calls for real (built-ins on
-// --accounts-db; webhooks are not called here) until the model speaks.
+// agent step's instructions, voice, model and tools, and runs the model's tool calls for real (built-ins on the
+// configuration's accounts database, the one `serve` uses; webhooks are not called here) until the model speaks.
 import ArgumentParser
 import Audio
 import Flows
@@ -22,10 +22,12 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "A flow file: use an agent step's instructions, voice, model and tools, and run its tool calls.")
     var flow: String?
     @Option(help: "The agent step of --flow (default: the flow's first agent step).") var step: String?
-    @Option(help: "Provider profile: openai, aimlapi or cometapi.") var provider: String = ProviderProfile.defaultName
-    @Option(help: "Model name (default: the provider profile's).") var model: String?
+    @OptionGroup var configFile: ConfigurationOption
+    @Option(help: "Provider profile: openai, aimlapi or cometapi (default: the configuration's model.provider).")
+    var provider: String?
+    @Option(help: "Model name (default: the configuration's model.model, else the provider profile's).") var model: String?
     @Option(help: "Voice (checked against the provider's list).") var voice: String?
-    @Option(help: "Base URL, e.g. http://127.0.0.1:8000/v1 (default: the profile's, or OPENAI_BASE_URL).")
+    @Option(help: "Base URL, e.g. http://127.0.0.1:8000/v1 (default: model.base_url, the profile's, or OPENAI_BASE_URL).")
     var baseURL: String?
     @Option(help: "System instructions.") var instructions: String = "You are a helpful phone assistant. Answer briefly."
     @Option(help: "Extra text part sent with the caller's audio, e.g. \"Caller pressed 2\" (repeatable).")
@@ -38,12 +40,14 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "Seconds of silence allowed between chunks of the reply.") var idleTimeout: Double = 10
     @Option(help: "Retries before any audio arrived (connection errors, 408/409/429, 5xx).") var retries: Int = 2
     @Option(help: "With --flow: the caller's number ({{caller.number}}, tool context).") var caller = "+15550100"
-    @Option(name: .customLong("accounts-db"), help: "With --flow: SQLite accounts for the built-in tools.")
-    var accountsDB = "accounts.sqlite"
+    @Option(
+        name: .customLong("accounts-db"),
+        help: "With --flow: SQLite accounts for the built-in tools (default: the configuration's tools.accounts_db).")
+    var accountsDB: String?
     @Flag(help: "Log requests and retries.") var verbose = false
 
     func validate() throws {
-        guard ProviderProfile.named(provider) != nil else {
+        if let provider, ProviderProfile.named(provider) == nil {
             throw ValidationError(
                 "unknown provider '\(provider)' (use \(ProviderProfile.builtIn.map(\.name).joined(separator: ", ")))")
         }
@@ -52,13 +56,17 @@ struct ChatCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let profile = ProviderProfile.named(provider) else { return }
+        var config = try configFile.load()
+        if let provider { config.model.provider = provider }
+        if let accountsDB { config.tools.accountsDB = accountsDB }
+        let profile = try config.providerProfile()
         let configuration = ProviderConfiguration.resolve(
-            profile, environment: ProcessInfo.processInfo.environment, baseURL: baseURL)
+            profile, environment: ProcessInfo.processInfo.environment, baseURL: baseURL ?? config.model.baseURL)
         if configuration.apiKey == nil && !Self.isLocal(configuration.baseURL) {
             throw ValidationError("no API key: set \(profile.apiKeyVariable) (or use --base-url with a local server)")
         }
-        let agent = try flow.map { try ChatFlowStep.load(path: $0, step: step, caller: caller) }
+        let agent = try flow.map { try ChatFlowStep.load(path: $0, step: step, caller: caller, routeTargets: config.routes) }
+        let accounts = agent == nil ? nil : try config.openAccounts()
         var settings = profile.settings(
             voice: voice ?? agent?.voice, model: model ?? agent?.model)
         settings.tools = agent?.tools ?? []
@@ -101,7 +109,7 @@ struct ChatCommand: AsyncParsableCommand {
                 Self.printSummary(reply, out: nil)
                 var exit: String?
                 for call in reply.toolCalls {
-                    let ran = await agent.run(call, context: toolContext, accountsDB: accountsDB)
+                    let ran = await agent.run(call, context: toolContext, accounts: accounts)
                     toolContext = ran.context
                     print("tool result: \(call.name) → \(ran.content)")
                     conversation.appendToolResult(callID: call.id, content: ran.content)
@@ -166,7 +174,7 @@ struct ChatFlowStep {
     var registry: ToolRegistry
     var routing: RoutingTable
 
-    static func load(path: String, step: String?, caller: String) throws -> ChatFlowStep {
+    static func load(path: String, step: String?, caller: String, routeTargets: [String: String]) throws -> ChatFlowStep {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let result = FlowLoader.load(data: data, file: path)
         guard let flow = result.flow else {
@@ -192,7 +200,7 @@ struct ChatFlowStep {
                 ? parameters : ["type": "object", "properties": [:]]
             return ChatTool(name: name, description: declaration.description, parameters: schema)
         }
-        let (registry, routing) = try ToolsCommand.loadFlowTools(path: path)
+        let (registry, routing) = try ToolsCommand.loadFlowTools(path: path, routeTargets: routeTargets)
         return ChatFlowStep(
             name: chosen.name, instructions: instructions, voice: agent.voice ?? flow.defaults.voice,
             model: agent.model ?? flow.defaults.model, tools: tools, exits: agent.toolExits, registry: registry,
@@ -200,8 +208,9 @@ struct ChatFlowStep {
     }
 
     /// Runs one tool call with the built-ins (webhooks are not called from `chat`).
-    func run(_ call: ChatToolCall, context: ToolCallContext, accountsDB: String) async -> (content: String, context: ToolCallContext) {
-        let accounts = FileManager.default.fileExists(atPath: accountsDB) ? try? AccountsDatabase(path: accountsDB) : nil
+    func run(
+        _ call: ChatToolCall, context: ToolCallContext, accounts: AccountsDatabase?
+    ) async -> (content: String, context: ToolCallContext) {
         let dispatcher = ToolDispatcher(
             registry: registry, builtins: BuiltinTools(accounts: accounts, routing: routing, now: { Date() }), webhooks: nil)
         let outcome = await dispatcher.run(

@@ -1,3 +1,4 @@
+// `switchboard demo`: one complete offline call against a local server (see the type's comment).
 import ArgumentParser
 import Audio
 import CallLog
@@ -9,13 +10,18 @@ import Server
 /// `switchboard demo`: a complete call on this machine, offline. The server runs on loopback with the
 /// embedded defaults; Switchboard's own UAC dials it over real SIP/RTP and plays a recorded caller; with no
 /// API key the model is answered by the recorded cassette served over HTTP (the live client path).
+/// The configuration is the one every command reads (`--config`, $SWITCHBOARD_CONFIG, ./switchboard.yaml); run
+/// outside a checkout with none of them, the demo uses the repository the binary was built from
+/// (its deploy/switchboard.yaml and fixtures), so it works from any folder.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Place a complete SIP/RTP call to a local Switchboard, offline, and print its call log."
     )
 
-    @Option(help: "The fixture whose caller audio and cassette the demo uses.")
+    @OptionGroup var configFile: ConfigurationOption
+
+    @Option(help: "The fixture whose caller audio and cassette the demo uses (relative: from here, else the repository).")
     var fixture = "fixtures/calls/agent-verify-lookup"
 
     @Option(help: "The number the demo caller dials (a flow in the configuration).")
@@ -41,8 +47,19 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "switchboard.demo")
         let environment = ProcessInfo.processInfo.environment
-        var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try freeUDPPort())"
+        let root = Self.repositoryRoot()
+        var options = configFile
+        let located = SwitchboardConfiguration.locate(file: options.config, environment: environment)
+        if located == nil, !FileManager.default.fileExists(atPath: "flows"), let root {
+            options.config = root.appendingPathComponent("deploy/switchboard.yaml").path
+        }
+        var fixture = self.fixture
+        if !fixture.hasPrefix("/"), !FileManager.default.fileExists(atPath: fixture), let root {
+            fixture = root.appendingPathComponent(fixture).path
+        }
+        var configuration = try options.load()
+        // The SIP port is whatever the system gives (the server reports it), media in a range of its own.
+        configuration.sip.listen = "127.0.0.1:0"
         configuration.sip.rtpPorts = "31000-31999"
         configuration.callLog.db = db
         configuration.admin.listen = ""
@@ -57,8 +74,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         let service = try await SwitchboardService.start(
             configuration: configuration, environment: environment, logger: logger)
-        print("Switchboard listening on sip:\(configuration.sip.listen) (udp); model: \(service.modelDescription)")
-        print("Calling sip:\(dial)@\(configuration.sip.listen) from \(from), playing \(fixture)/caller.wav ...")
+        print("Switchboard listening on sip:127.0.0.1:\(service.sipPort) (udp); model: \(service.modelDescription)")
+        print("Calling sip:\(dial)@127.0.0.1:\(service.sipPort) from \(from), playing \(fixture)/caller.wav ...")
         fflush(nil)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let result: DemoCaller.Result
@@ -88,24 +105,17 @@ struct DemoCommand: AsyncParsableCommand {
         guard result.established else { throw ExitCode(1) }
     }
 
-    /// A UDP port free right now on 127.0.0.1 (the SIP core puts the port in Contact, so it must be known).
-    func freeUDPPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw ValidationError("cannot open a UDP socket") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    /// The checkout this binary was built in (`<root>/.build/<config>/switchboard`), found by walking up from the
+    /// executable to a folder with deploy/switchboard.yaml; nil for an installed binary.
+    static func repositoryRoot() -> URL? {
+        guard let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() else { return nil }
+        var folder = executable.deletingLastPathComponent()
+        while folder.path != "/" {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("deploy/switchboard.yaml").path) {
+                return folder
+            }
+            folder = folder.deletingLastPathComponent()
         }
-        guard bound == 0 else { throw ValidationError("cannot bind a UDP socket") }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw ValidationError("cannot read the bound port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return nil
     }
 }

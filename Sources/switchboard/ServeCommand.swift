@@ -1,9 +1,9 @@
 // `switchboard serve`: answer SIP calls and run call flows — the configuration file (or the embedded defaults)
 // plus SWITCHBOARD_* overrides and these options, assembled by `SwitchboardService`: flows, call log, model
 // (live API, or recorded cassettes with no key), tools, admin API, and with `--record DIR` every call written as
-// a replayable fixture (docs/fixtures.md).
+// a replayable fixture (docs/fixtures.md). It runs as one ServiceGroup: SIGTERM or SIGINT ends live calls with
+// BYE, waits for them, and stops every part in order (see SwitchboardService).
 import ArgumentParser
-import Dispatch
 import Foundation
 import Logging
 import Server
@@ -11,8 +11,7 @@ import Server
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Answer SIP calls and run call flows.")
 
-    @Option(name: .long, help: "Configuration file (YAML); every field has a default.")
-    var config: String?
+    @OptionGroup var configFile: ConfigurationOption
 
     @Option(name: .long, help: "SIP listen address host:port (UDP). Default: the configuration's sip.listen.")
     var sip: String?
@@ -44,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "switchboard.serve")
         let environment = ProcessInfo.processInfo.environment
-        var configuration = try SwitchboardConfiguration.load(file: config, environment: environment)
+        var configuration = try configFile.load()
         if let sip {
             _ = try Self.parseHostPort(sip)
             configuration.sip.listen = sip
@@ -73,9 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         lines.append("model: \(service.modelDescription)")
         if let dir = configuration.recordDir { lines.append("recording every call as a fixture under \(dir)") }
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-        await Self.waitForTermination()
-        logger.info("shutting down: ending live calls")
-        await service.stop()
+        try await service.serviceGroup(logger: logger).run()
     }
 
     static func parseHostPort(_ text: String) throws -> (String, Int) {
@@ -94,33 +91,4 @@ struct ServeCommand: AsyncParsableCommand {
         }
         return lo...hi
     }
-
-    /// Suspends until SIGINT or SIGTERM.
-    static func waitForTermination() async {
-        #if canImport(Darwin)
-            // Darwin delivers to Dispatch's signal sources (kqueue) only when the default action is off. On Linux
-            // Dispatch installs its own handler: SIG_IGN there would silence every signal source in the process
-            // (the cassette server's ServiceLifecycle has some too).
-            signal(SIGINT, SIG_IGN)
-            signal(SIGTERM, SIG_IGN)
-        #endif
-        let stream = AsyncStream<Int32> { continuation in
-            let box = SignalSources(
-                [SIGINT, SIGTERM].map { sig in
-                    let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                    source.setEventHandler { continuation.yield(sig) }
-                    source.resume()
-                    return source
-                })
-            continuation.onTermination = { _ in box.cancel() }
-        }
-        for await _ in stream { return }
-    }
-}
-
-/// Keeps the signal sources alive until the stream ends (Dispatch sources are thread-safe).
-private final class SignalSources: @unchecked Sendable {
-    let sources: [any DispatchSourceSignal]
-    init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
-    func cancel() { sources.forEach { $0.cancel() } }
 }

@@ -11,6 +11,7 @@ struct Switchboard: AsyncParsableCommand {
             ServeCommand.self,
             DemoCommand.self,
             FlowsCommand.self,
+            ConfigCommand.self,
             ChatCommand.self,
             CallsCommand.self,
             ToolsCommand.self,

@@ -1,11 +1,13 @@
 // `switchboard tools call NAME 'JSON'` runs one tool outside a call (for people wiring tools up);
-// `switchboard tools seed` creates the demo accounts database from fixtures/accounts.csv.
-// With --flow the tools come from CallWiring's `ToolDispatcher.forFlow`, exactly as in a call.
+// `switchboard tools seed` creates the accounts database from the CSV. Both default to the configuration's
+// `tools.accounts_db` / `tools.accounts_csv` (the files `serve` uses). With --flow the tools come from CallWiring's
+// `ToolDispatcher.forFlow`, exactly as in a call (with the configuration's `routes:` overrides).
 import ArgumentParser
 import CallWiring
 import Flows
 import Foundation
 import Logging
+import Server
 import Tools
 
 struct ToolsCommand: AsyncParsableCommand {
@@ -31,8 +33,12 @@ struct ToolsCommand: AsyncParsableCommand {
         @Option(help: "A flow file whose tools: and routes: are used.")
         var flow: String?
 
-        @Option(name: .customLong("accounts-db"), help: "SQLite file with the accounts table.")
-        var accountsDB: String = "accounts.sqlite"
+        @OptionGroup var configFile: ConfigurationOption
+
+        @Option(
+            name: .customLong("accounts-db"),
+            help: "SQLite file with the accounts table (default: the configuration's tools.accounts_db).")
+        var accountsDB: String?
 
         @Option(help: "The caller's number, as a call would pass it.")
         var caller: String = "+15550100001"
@@ -57,7 +63,9 @@ struct ToolsCommand: AsyncParsableCommand {
                 }
                 now = parsed
             }
-            let accounts = FileManager.default.fileExists(atPath: accountsDB) ? try AccountsDatabase(path: accountsDB) : nil
+            var config = try configFile.load()
+            if let accountsDB { config.tools.accountsDB = accountsDB }
+            let accounts = try config.openAccounts()
             let client = WebhookCaller.makeHTTPClient()
             let webhooks = WebhookCaller(
                 client: client, policy: EgressPolicy(allowedHosts: allowHosts, allowPrivateAddresses: allowPrivate))
@@ -66,7 +74,7 @@ struct ToolsCommand: AsyncParsableCommand {
             do {
                 if let flow {
                     dispatcher = try ToolsCommand.flowDispatcher(
-                        path: flow, accounts: accounts, webhooks: webhooks, now: { fixedNow })
+                        path: flow, accounts: accounts, routeTargets: config.routes, webhooks: webhooks, now: { fixedNow })
                 } else {
                     dispatcher = ToolDispatcher(
                         registry: .builtins(), builtins: BuiltinTools(accounts: accounts, routing: .demo, now: { fixedNow }),
@@ -99,13 +107,18 @@ struct ToolsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create or refresh the accounts table of a SQLite file from a CSV file.")
 
-        @Option(name: .customLong("accounts-db"), help: "SQLite file to write.")
-        var accountsDB: String = "accounts.sqlite"
+        @OptionGroup var configFile: ConfigurationOption
 
-        @Option(help: "CSV with a header row (account_number, phone, name, pin, date_of_birth, balance, ...).")
-        var csv: String = "fixtures/accounts.csv"
+        @Option(name: .customLong("accounts-db"), help: "SQLite file to write (default: tools.accounts_db).")
+        var accountsDB: String?
+
+        @Option(help: "CSV with a header row (account_number, phone, name, pin, date_of_birth, balance, ...) (default: tools.accounts_csv).")
+        var csv: String?
 
         func run() async throws {
+            let config = try configFile.load()
+            let accountsDB = accountsDB ?? config.tools.accountsDB
+            let csv = csv ?? config.tools.accountsCSV
             do {
                 let rows = try AccountsDatabase.seed(csvFile: URL(fileURLWithPath: csv), into: accountsDB)
                 print("seeded \(rows) account(s) into \(accountsDB)")
@@ -120,7 +133,8 @@ struct ToolsCommand: AsyncParsableCommand {
 
     /// The dispatcher a call of the flow at `path` would use (declared tools, routes, built-in fallbacks).
     static func flowDispatcher(
-        path: String, accounts: AccountsDatabase?, webhooks: WebhookCaller?, now: @escaping @Sendable () -> Date
+        path: String, accounts: AccountsDatabase?, routeTargets: [String: String], webhooks: WebhookCaller?,
+        now: @escaping @Sendable () -> Date
     ) throws -> ToolDispatcher {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let result = FlowLoader.load(data: data, file: path)
@@ -128,7 +142,8 @@ struct ToolsCommand: AsyncParsableCommand {
             for diagnostic in result.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
             throw ExitCode.failure
         }
-        let dispatcher = ToolDispatcher.forFlow(flow, accounts: accounts, webhooks: webhooks, now: now)
+        let dispatcher = ToolDispatcher.forFlow(
+            flow, accounts: accounts, routeTargets: routeTargets, webhooks: webhooks, now: now)
         if let problem = ToolRegistry.problems(in: dispatcher.registry.definitions).first {
             throw ValidationError("\(path): \(problem.description)")
         }
@@ -136,8 +151,8 @@ struct ToolsCommand: AsyncParsableCommand {
     }
 
     /// The tools and routes of a flow file, as a call of it would have them (for `chat --flow`).
-    static func loadFlowTools(path: String) throws -> (ToolRegistry, RoutingTable) {
-        let dispatcher = try flowDispatcher(path: path, accounts: nil, webhooks: nil, now: { Date() })
+    static func loadFlowTools(path: String, routeTargets: [String: String]) throws -> (ToolRegistry, RoutingTable) {
+        let dispatcher = try flowDispatcher(path: path, accounts: nil, routeTargets: routeTargets, webhooks: nil, now: { Date() })
         return (dispatcher.registry, dispatcher.builtins.routing)
     }
 }

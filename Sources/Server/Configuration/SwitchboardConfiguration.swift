@@ -1,12 +1,13 @@
 // Server: the one configuration file (YAML) plus SWITCHBOARD_* environment overrides. Every field has an
 // embedded default that runs on this machine alone: SIP on 127.0.0.1, flows from `flows/`, the call log in
-// `switchboard.db`, and — with no API key — the model answered from recorded cassettes.
+// `switchboard.db`, and — with no API key — the model answered from recorded cassettes. The keys of the file are
+// listed once, in `SwitchboardConfiguration+Keys.swift`; docs/configuration.md describes each with its default.
+public import Flows
 import Foundation
-import Yams
 
 /// Switchboard's settings. Secrets are never stored here, only the names of the variables that hold them.
-public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
-    public struct SIP: Codable, Sendable, Equatable {
+public struct SwitchboardConfiguration: Sendable, Equatable {
+    public struct SIP: Sendable, Equatable {
         /// host:port to bind (UDP).
         public var listen: String = "127.0.0.1:5080"
         /// The address put in Contact and SDP when it differs from `listen` (behind NAT).
@@ -15,22 +16,19 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
         public var rtpPorts: String = "20000-20999"
         /// Codec preference, best first.
         public var codecs: [String] = ["pcmu", "pcma", "opus"]
-
-        enum CodingKeys: String, CodingKey {
-            case listen, codecs
-            case publicAddress = "public_address"
-            case rtpPorts = "rtp_ports"
-        }
+        /// Seconds without RTP from the caller (not on hold) before the call is hung up with BYE, end reason
+        /// `rtp_timeout`; 0 = never.
+        public var rtpTimeout: Int = 30
     }
 
-    public struct FlowSettings: Codable, Sendable, Equatable {
+    public struct FlowSettings: Sendable, Equatable {
         public var dir: String = "flows"
         /// Dialled user part (or number) → flow file name in `dir`; "*" matches any other number.
         public var numbers: [String: String] = ["*": "support.yaml", "support": "support.yaml",
             "appointments": "appointments.yaml", "after-hours": "after-hours.yaml"]
     }
 
-    public struct Model: Codable, Sendable, Equatable {
+    public struct Model: Sendable, Equatable {
         /// Provider profile: openai, aimlapi or cometapi.
         public var provider: String = "openai"
         public var baseURL: String?
@@ -38,32 +36,22 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
         public var model: String?
         /// With no API key, requests are answered from these recorded cassettes (a fixture's `cassette/`).
         public var cassettes: String?
-
-        enum CodingKeys: String, CodingKey {
-            case provider, model, cassettes
-            case baseURL = "base_url"
-        }
     }
 
-    public struct CallLogSettings: Codable, Sendable, Equatable {
+    public struct CallLogSettings: Sendable, Equatable {
         public var db: String = "switchboard.db"
         /// Where caller-audio recordings go (`<dir>/<call id>.wav`) for flows with `recording: caller_audio`.
         public var recordingsDir: String = "recordings"
     }
 
-    public struct Admin: Codable, Sendable, Equatable {
+    public struct Admin: Sendable, Equatable {
         /// host:port of the admin HTTP API; empty disables it.
         public var listen: String = "127.0.0.1:8089"
         /// The environment variable holding the bearer token (required when not bound to loopback).
         public var tokenEnv: String = "SWITCHBOARD_ADMIN_TOKEN"
-
-        enum CodingKeys: String, CodingKey {
-            case listen
-            case tokenEnv = "token_env"
-        }
     }
 
-    public struct ToolSettings: Codable, Sendable, Equatable {
+    public struct ToolSettings: Sendable, Equatable {
         /// SQLite file with the `accounts` table; seeded from `accounts_csv` when missing.
         public var accountsDB: String = "accounts.db"
         public var accountsCSV: String = "fixtures/accounts.csv"
@@ -72,14 +60,6 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
         /// Tool calls run per model turn and per phone call; past them the model gets error results (stops loops).
         public var maxCallsPerTurn: Int = 5
         public var maxCallsPerCall: Int = 30
-
-        enum CodingKeys: String, CodingKey {
-            case accountsDB = "accounts_db"
-            case accountsCSV = "accounts_csv"
-            case webhookAllow = "webhook_allow"
-            case maxCallsPerTurn = "max_calls_per_turn"
-            case maxCallsPerCall = "max_calls_per_call"
-        }
     }
 
     public var sip = SIP()
@@ -99,42 +79,19 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
     /// every call. Given without `record_dir`, fixtures go to `recordings/`.
     public var recordNumbers: [String]?
 
-    enum CodingKeys: String, CodingKey {
-        case sip, flows, model, admin, tools, routes
-        case callLog = "call_log"
-        case recordDir = "record_dir"
-        case recordNumbers = "record_numbers"
-    }
-
     public init() {}
 
-    public init(from decoder: any Decoder) throws {
-        // Every section and field is optional: what the file omits keeps its default.
-        let defaults = SwitchboardConfiguration()
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        sip = try c.decodeIfPresent(SIP.self, forKey: .sip) ?? defaults.sip
-        flows = try c.decodeIfPresent(FlowSettings.self, forKey: .flows) ?? defaults.flows
-        model = try c.decodeIfPresent(Model.self, forKey: .model) ?? defaults.model
-        callLog = try c.decodeIfPresent(CallLogSettings.self, forKey: .callLog) ?? defaults.callLog
-        admin = try c.decodeIfPresent(Admin.self, forKey: .admin) ?? defaults.admin
-        tools = try c.decodeIfPresent(ToolSettings.self, forKey: .tools) ?? defaults.tools
-        routes = try c.decodeIfPresent([String: String].self, forKey: .routes) ?? defaults.routes
-        recordDir = try c.decodeIfPresent(String.self, forKey: .recordDir)
-        recordNumbers = try c.decodeIfPresent([String].self, forKey: .recordNumbers)
-    }
-
-    /// Reads a YAML file (when given), then applies the environment's SWITCHBOARD_* overrides.
+    /// Reads a YAML file (when given; relative paths in it are taken from its folder), then applies the
+    /// environment's SWITCHBOARD_* overrides. Every problem of the file is in the error, each with its position.
     public static func load(file: String?, environment: [String: String]) throws(ConfigurationError) -> Self {
         var config = SwitchboardConfiguration()
         if let file {
-            guard let data = FileManager.default.contents(atPath: file),
-                let text = String(data: data, encoding: .utf8)
-            else { throw ConfigurationError("\(file): cannot read the configuration file") }
-            do {
-                config = try YAMLDecoder().decode(SwitchboardConfiguration.self, from: text)
-            } catch {
-                throw ConfigurationError("\(file): \(error)")
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ConfigurationError("\(file): cannot read the configuration file")
             }
+            let (decoded, diagnostics) = decode(data: data, file: file)
+            guard let decoded, diagnostics.isEmpty else { throw ConfigurationError(diagnostics: diagnostics) }
+            config = decoded
         }
         config.apply(environment: environment)
         return config
@@ -179,9 +136,17 @@ public struct SwitchboardConfiguration: Codable, Sendable, Equatable {
 /// A configuration file that cannot be used, with the reason.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
+    /// The positioned problems of a configuration file (empty for other errors).
+    public var diagnostics: [FlowDiagnostic]
 
     public init(_ message: String) {
         self.message = message
+        self.diagnostics = []
+    }
+
+    public init(diagnostics: [FlowDiagnostic]) {
+        self.message = diagnostics.map(\.description).joined(separator: "\n")
+        self.diagnostics = diagnostics
     }
 
     public var description: String { message }

@@ -81,14 +81,20 @@ public final class CassetteServer: Sendable {
         return Response(status: .init(code: recorded.status), headers: headers, body: body)
     }
 
-    /// Runs the server on `host:port` until cancelled; `onListening` gets the bound port.
-    public func run(host: String = "127.0.0.1", port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
-        async throws
-    {
+    /// Runs the server on `host:port` until cancelled; `onListening` gets the bound port. `standalone` (the
+    /// `model-server` command) also stops it on SIGTERM/SIGINT; inside `serve` the server's own lifecycle stops it.
+    public func run(
+        host: String = "127.0.0.1", port: Int, standalone: Bool = true,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let app = Application(
             router: router(), configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: Logger(label: "switchboard.model-server"))
-        try await app.runService()
+        if standalone {
+            try await app.runService()
+        } else {
+            try await app.run()
+        }
     }
 }
