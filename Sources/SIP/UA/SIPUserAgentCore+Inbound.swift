@@ -13,7 +13,8 @@ extension SIPUserAgentCore {
         }
     }
 
-    mutating func receivedRequest(_ request: SIPRequest, from source: SIPEndpoint) {
+    mutating func receivedRequest(_ received: SIPRequest, from source: SIPEndpoint) {
+        let request = poppingOwnRoutes(received)
         guard let key = SIPTransactionKey.server(for: request) else {
             out.append(.dropped(kind: .garbage, reason: "request without usable Via"))
             return
@@ -47,6 +48,19 @@ extension SIPUserAgentCore {
         } else {
             receivedOutOfDialog(request, key: key, from: source)
         }
+    }
+
+    /// The request without the Route values at its top that name this user agent (RFC 3261 §16.4: a request
+    /// that a proxy or a caller's outbound-proxy route set sent to us with our own address on top). Routes
+    /// that name someone else stay (a UA does not forward; the request is handled here all the same).
+    func poppingOwnRoutes(_ request: SIPRequest) -> SIPRequest {
+        guard request.headers.contains("Route"), let routes = request.headers.routes else { return request }
+        let own = routes.prefix { config.local.isNamed(by: $0.uri) }.count
+        guard own > 0 else { return request }
+        var popped = request
+        popped.headers.remove("Route")
+        for route in routes.dropFirst(own) { popped.headers.add("Route", route.serialized) }
+        return popped
     }
 
     mutating func receivedOutOfDialog(_ request: SIPRequest, key: SIPTransactionKey, from source: SIPEndpoint) {
