@@ -4,10 +4,11 @@ import Foundation
 import RTP
 import Synchronization
 import Testing
+import SwitchboardTestKit
 
 /// Integration: our own SIP/RTP peer on real sockets calls `echo`, streams espeak-ng speech as PCMU and
 /// checks the audio that comes back, while garbage hits the SIP and RTP ports.
-@Suite("Echo integration (real sockets)", .serialized)
+@Suite("Echo integration (real sockets)", .tags(.integration), .serialized)
 struct EchoIntegrationTests {
     final class Collected: Sendable {
         let packets = Mutex<[[UInt8]]>([])

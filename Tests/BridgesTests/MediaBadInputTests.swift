@@ -3,11 +3,12 @@ import Bridges
 import Foundation
 import RTP
 import Testing
+import SwitchboardTestKit
 
 /// Bad RTP at a live echo call's port (issue 3, "Bad input"): a wrong version, bad padding, truncated
 /// datagrams, RTP from an unknown address, a foreign SSRC and garbage RTCP. None may stop the echo; each kind is
 /// counted in `MediaEngine.statistics()` and logged once, not once per packet.
-@Suite("Media bad RTP input (real sockets)", .serialized)
+@Suite("Media bad RTP input (real sockets)", .tags(.integration), .serialized)
 struct MediaBadInputTests {
     @Test func badRTPIsCountedLoggedOnceAndTheEchoContinues() async throws {
         let rig = try await MediaTestRig.start(media: NegotiatedMedia(codec: .pcmu, payloadType: 0, telephoneEventPayloadType: 101))

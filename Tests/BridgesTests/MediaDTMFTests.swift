@@ -4,9 +4,10 @@ import Foundation
 import NIOCore
 import RTP
 import Testing
+import SwitchboardTestKit
 
 /// One press, one digit on a live call: the in-band detector and RFC 4733 events must not both report it.
-@Suite struct MediaDTMFTests {
+@Suite(.tags(.integration)) struct MediaDTMFTests {
     @Test func deduplicatorMatchesThePathsOneToOne() {
         var merge = DTMFDeduplicator(windowMs: 600)
         // (digit, ms, out of band) → delivered?

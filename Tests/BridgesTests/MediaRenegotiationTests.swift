@@ -4,11 +4,12 @@ import Foundation
 import NIOCore
 import RTP
 import Testing
+import SwitchboardTestKit
 
 /// Codec switch on a live call (re-INVITE): PCMU → PCMA → Opus while the echo runs. The outbound stream keeps
 /// its SSRC, its sequence numbers stay consecutive, the timestamp advances by the codec's clock, the payload type
 /// switches exactly once each time, and the audio that comes back is the new codec's.
-@Suite("Media codec switch (real sockets)", .serialized)
+@Suite("Media codec switch (real sockets)", .tags(.integration), .serialized)
 struct MediaRenegotiationTests {
     static func tone(_ hz: Double, frames: Int, rate: Int) -> [[Int16]] {
         let pcm = ToneGenerator.sine(

@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import Testing
+import SwitchboardTestKit
 
 #if canImport(Glibc)
     import Glibc
@@ -9,7 +10,7 @@ import Testing
 /// Bad input at a running SIP bridge during an active echo call: garbage, a truncated INVITE, wrong
 /// Content-Length, oversize headers. The call must go on (in-dialog OPTIONS/INFO answered, echo RTP still
 /// flowing) and each kind must be counted.
-@Suite("SIP bad input during a call (real sockets)", .serialized)
+@Suite("SIP bad input during a call (real sockets)", .tags(.integration), .serialized)
 struct SIPBadInputLiveTests {
     static func invite(port: Int, from local: Int, callID: String, contentLength: String? = nil) -> String {
         let body = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"

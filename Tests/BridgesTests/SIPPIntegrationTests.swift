@@ -1,10 +1,11 @@
 import Bridges
 import Foundation
 import Testing
+import SwitchboardTestKit
 
 /// Integration: the real server on 127.0.0.1 against sipp (Debian sip-tester) with the scenarios in
 /// deploy/sipp. Each sipp run is short (-timeout); sipp's exit status 0 means every call succeeded.
-@Suite("SIP integration (sipp, real sockets)", .serialized, .enabled(if: SIPp.available))
+@Suite("SIP integration (sipp, real sockets)", .tags(.integration), .serialized, .enabled(if: SIPp.available))
 struct SIPPIntegrationTests {
     static func common(_ server: TestServer, user: String) throws -> [String] {
         [

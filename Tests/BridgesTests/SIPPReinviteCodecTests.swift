@@ -2,10 +2,11 @@ import Audio
 import Bridges
 import Foundation
 import Testing
+import SwitchboardTestKit
 
 /// sipp (a foreign UA) changes the codec of a live echo call by re-INVITE: PCMU → PCMA
 /// (deploy/sipp/uac_reinvite_codec.xml checks both 200s' SDP; the bridge must switch the media session).
-@Suite("SIP re-INVITE codec change (sipp)", .serialized, .enabled(if: SIPp.available))
+@Suite("SIP re-INVITE codec change (sipp)", .tags(.integration), .serialized, .enabled(if: SIPp.available))
 struct SIPPReinviteCodecTests {
     @Test func sippSwitchesPCMUToPCMA() async throws {
         let server = try await TestServer.start()

@@ -2,10 +2,11 @@ import Audio
 import Foundation
 import RTP
 import Testing
+import SwitchboardTestKit
 
 /// re-INVITE with a new codec on a live echo call: PCMU → PCMA → Opus. Each re-INVITE's 200 carries the new
 /// codec in its SDP and the echo comes back encoded with it (RTP payload type and decodable audio).
-@Suite("SIP re-INVITE codec change (real sockets)", .serialized)
+@Suite("SIP re-INVITE codec change (real sockets)", .tags(.integration), .serialized)
 struct SIPReinviteCodecTests {
     static func tone(rate: Int, frame: Int) -> [Int16] {
         let n = rate / 50

@@ -2,12 +2,13 @@ import Bridges
 import Foundation
 import Logging
 import Testing
+import SwitchboardTestKit
 
 /// RFC 4475 over real UDP: every torture message (the files in Tests/SIPTests/rfc4475, byte for byte) is
 /// sent as one datagram to a running SIP server on 127.0.0.1, each from a socket of its own, and what comes
 /// back is checked against MANIFEST.tsv. Afterwards the server still answers OPTIONS and its counters show
 /// the dropped and rejected messages.
-@Suite("SIP RFC 4475 over UDP (real sockets)", .serialized)
+@Suite("SIP RFC 4475 over UDP (real sockets)", .tags(.integration), .serialized)
 struct SIPTortureUDPTests {
     struct Row: Sendable, CustomStringConvertible {
         let file: String
