@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 @testable import Server
+import SwitchboardTestKit
 
-@Suite struct AdminServerTests {
+@Suite(.tags(.integration)) struct AdminServerTests {
     @Test func healthReadinessCallsAndReloadOverRealHTTP() async throws {
         let folder = try TempFolder()
         defer { folder.remove() }

@@ -5,6 +5,7 @@ import CallLog
 import Foundation
 import GRDB
 import Testing
+import SwitchboardTestKit
 
 #if canImport(Glibc)
     import Glibc
@@ -12,7 +13,7 @@ import Testing
     import Darwin
 #endif
 
-@Suite struct CallLogCrashTests {
+@Suite(.tags(.integration)) struct CallLogCrashTests {
     /// The `switchboard` executable next to the test bundle (SwiftPM builds it with the tests), or
     /// $SWITCHBOARD_BIN.
     static func switchboardBinary() -> URL? {

@@ -9,8 +9,9 @@ import Foundation
 import NIOPosix
 import Server
 import Testing
+import SwitchboardTestKit
 
-@Suite(.serialized) struct CallerAudioRecordingTests {
+@Suite(.tags(.integration), .serialized) struct CallerAudioRecordingTests {
     static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }

@@ -2,8 +2,9 @@
 import CallLog
 import Foundation
 import Testing
+import SwitchboardTestKit
 
-@Suite("switchboard calls (CLI)")
+@Suite("switchboard calls (CLI)", .tags(.integration))
 struct CallsCommandTests {
     @Test(.timeLimit(.minutes(1)))
     func listShowAndPruneOlderThanThirtyDays() async throws {

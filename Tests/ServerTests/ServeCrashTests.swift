@@ -5,6 +5,7 @@
 import Foundation
 import GRDB
 import Testing
+import SwitchboardTestKit
 
 #if canImport(Glibc)
     import Glibc
@@ -12,7 +13,7 @@ import Testing
     import Darwin
 #endif
 
-@Suite("serve: kill -9 during live calls", .serialized)
+@Suite("serve: kill -9 during live calls", .tags(.integration), .serialized)
 struct ServeCrashTests {
     static let holdFlow = """
         # One prompt, then a long wait for digits ending in #: the call stays live until the caller hangs up.

@@ -6,8 +6,9 @@ import Foundation
 import Logging
 import Server
 import Testing
+import SwitchboardTestKit
 
-@Suite("serve: /metrics", .serialized)
+@Suite("serve: /metrics", .tags(.integration), .serialized)
 struct ServeMetricsTests {
     static func configuration(_ folder: TempFolder) throws -> SwitchboardConfiguration {
         try FileManager.default.createDirectory(atPath: folder.path("flows"), withIntermediateDirectories: true)

@@ -3,8 +3,9 @@
 import Foundation
 import GRDB
 import Testing
+import SwitchboardTestKit
 
-@Suite("serve: SIGTERM ends live calls with BYE", .serialized)
+@Suite("serve: SIGTERM ends live calls with BYE", .tags(.integration), .serialized)
 struct ServeShutdownTests {
     @Test(.timeLimit(.minutes(1)))
     func sigtermSendsByeToEveryLiveCallAndExits() async throws {
