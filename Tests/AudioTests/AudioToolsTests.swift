@@ -4,7 +4,7 @@ import SwitchboardTestKit
 import Testing
 
 /// The logic of `switchboard audio convert|dtmf|vad`, through the library functions the commands call.
-@Suite struct AudioToolsTests {
+@Suite(.tags(.integration)) struct AudioToolsTests {
     @Test(arguments: [AudioTools.Codec.pcmu, .pcma, .opus])
     func convertRoundTripsThroughCodec(codec: AudioTools.Codec) throws {
         let dir = try TemporaryDirectory(prefix: "convert")

@@ -5,7 +5,7 @@ import Testing
 
 /// One key press must be one digit: DTMF tones as a caller's phone sends them (through G.711 µ-law, in 20 ms
 /// RTP frames), including dropouts inside a press and fast dialing at the ITU-T Q.24 minimums.
-@Suite struct DTMFPressTests {
+@Suite(.tags(.integration)) struct DTMFPressTests {
     /// µ-law round trip, then 20 ms frames stamped on the media clock, as CallMediaSession feeds the detector.
     static func detect(_ samples: [Int16], law: Bool = true) -> [DTMFDigit] {
         let wire = law ? G711.ulaw.decode(G711.ulaw.encode(samples)) : samples

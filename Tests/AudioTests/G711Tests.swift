@@ -4,7 +4,7 @@ import SwitchboardTestKit
 import Testing
 
 /// G.711 against sox: the same 16-bit input, encoded by sox (no dither) and by us, must give the same bytes.
-@Suite struct G711Tests {
+@Suite(.tags(.integration)) struct G711Tests {
     /// Every 16-bit value once, as a WAV sox can read.
     static let allValues: [Int16] = (Int(Int16.min)...Int(Int16.max)).map { Int16($0) }
 

@@ -3,7 +3,7 @@ import Foundation
 import SwitchboardTestKit
 import Testing
 
-@Suite struct VADTests {
+@Suite(.tags(.integration)) struct VADTests {
     static let texts = [
         "Hello, I would like to check my account balance.",
         "My card was declined at the store this morning.",

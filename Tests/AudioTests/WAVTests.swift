@@ -3,7 +3,7 @@ import Foundation
 import SwitchboardTestKit
 import Testing
 
-@Suite struct WAVTests {
+@Suite(.tags(.integration)) struct WAVTests {
     static let tone = ToneGenerator.sine(frequency: 440, amplitude: 8000, durationMs: 100, sampleRate: 16000)
 
     static func chunk(_ id: String, _ body: [UInt8]) -> [UInt8] {
