@@ -1,7 +1,8 @@
 import CallEngine
 import Testing
+import SwitchboardTestKit
 
-@Suite("EspeakSynthesizer and PromptCache")
+@Suite("EspeakSynthesizer and PromptCache", .tags(.integration))
 struct EspeakSynthesizerTests {
     static func rms(_ samples: [Int16]) -> Double {
         guard !samples.isEmpty else { return 0 }
