@@ -6,7 +6,7 @@ import ModelClient
 import SwitchboardTestKit
 import Testing
 
-@Suite struct ExchangeRecorderTests {
+@Suite(.tags(.integration)) struct ExchangeRecorderTests {
     static func reply(_ seconds: Double = 0.5) throws -> [String] {
         let samples = Array(try TestFixtures.speech().reply24k.prefix(Int(seconds * 24000)))
         return ChunkScript.audioReply(samples, transcript: ["Hello", " there"], samplesPerChunk: 1200)

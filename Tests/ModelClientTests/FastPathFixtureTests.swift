@@ -8,7 +8,7 @@ import SwitchboardTestKit
 import Testing
 import SwitchboardCore
 
-@Suite struct FastPathFixtureTests {
+@Suite(.tags(.integration)) struct FastPathFixtureTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 

@@ -8,7 +8,7 @@ import SwitchboardTestKit
 import Testing
 import SwitchboardCore
 
-@Suite struct ModelClientFailureTests {
+@Suite(.tags(.integration)) struct ModelClientFailureTests {
     static func shortReply() throws -> [String] {
         ChunkScript.audioReply(Array(try TestFixtures.speech().reply24k.prefix(12000)), transcript: ["Hello"])
     }
