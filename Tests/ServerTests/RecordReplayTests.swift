@@ -7,6 +7,7 @@ import Foundation
 import NIOPosix
 import Replay
 import Server
+import SwitchboardTestKit
 import Testing
 
 #if canImport(Glibc)
@@ -15,7 +16,7 @@ import Testing
     import Darwin
 #endif
 
-@Suite(.serialized) struct RecordReplayTests {
+@Suite(.tags(.integration), .serialized) struct RecordReplayTests {
     static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
