@@ -1,6 +1,8 @@
 // swift-tools-version:6.2
-// Switchboard: an IVR / AI call-bot service. Targets follow ../shared/DESIGN.md; arrows point down the table
-// (Audio, SIP, RTP, Flows, ModelClient, CallLog, Tools, CallEngine, Bridges, Replay, Server, switchboard).
+// Switchboard: an IVR / AI call-bot service. Needs Swift 6.2 or later (developed with 6.3.1). The module table,
+// who may import whom and the path of one call: docs/architecture.md. A target imports only targets above it in
+// this order: SwitchboardCore, Audio, SIP, RTP, Flows, ModelClient, CallLog, Tools, CallEngine, Bridges,
+// CallWiring, Replay, Server, switchboard.
 
 import PackageDescription
 
@@ -138,7 +140,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Tests: one target per module; integration tests against real peers live in IntegrationTests.
+        // Tests: one target per module, each depending on SwitchboardTestKit (shared fakes, test audio, the
+        // `.integration` tag). Tests with real sockets, peers (sipp, espeak-ng, sox) or child processes are tagged
+        // `.integration`: `deploy/test.sh unit` runs the rest, `deploy/test.sh` everything.
         .target(
             name: "SwitchboardTestKit",
             dependencies: [
