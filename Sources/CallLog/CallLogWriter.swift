@@ -5,6 +5,7 @@
 import Foundation
 public import GRDB
 public import Logging
+public import SwitchboardCore
 
 public final class CallLogWriter: CallLogSink, Sendable {
     public struct Configuration: Sendable {

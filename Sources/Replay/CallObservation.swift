@@ -5,8 +5,8 @@ import CallWiring
 public import Flows
 import Foundation
 public import ModelClient
-public import Tools
-import SwitchboardCore
+import Tools
+public import SwitchboardCore
 
 extension ObservedCall {
     /// The outcome, steps, bot transcript, turns and barge-ins of `session`; the tools are what the model asked
@@ -59,7 +59,7 @@ extension FixtureExpectation {
         switch value {
         case .object(let members):
             var kept: [String: JSONValue] = [:]
-            for (key, member) in members where !redactor.isSecret(key: key) {
+            for (key, member) in members where !redactor.isSensitive(key: key) {
                 if let inner = withoutSecrets(member, redactor) { kept[key] = inner }
             }
             return kept.isEmpty ? nil : .object(kept)

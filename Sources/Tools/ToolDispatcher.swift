@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-import SwitchboardCore
+public import SwitchboardCore
 
 /// Runs the tool calls of one model turn. Every call ends as a `ToolResult` — unknown tools, tools not allowed
 /// in the step, arguments that are not JSON or break the schema, calls over the caps, webhook failures all

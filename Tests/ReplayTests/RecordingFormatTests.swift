@@ -48,7 +48,7 @@ import Testing
                 .init(requestBody: Self.request([clipA]), response: completed),
                 .init(requestBody: Self.request([clipA, clipB, clipC]), response: cut),
             ],
-            tools: [.init(name: "verify_caller", arguments: .object(["pin": .string("[redacted]")]), result: .object(["verified": .bool(true)]), error: nil)])
+            tools: [.init(name: "verify_caller", arguments: .object(["pin": .string("[REDACTED]")]), result: .object(["verified": .bool(true)]), error: nil)])
         let folder = try recording.write(into: parent)
         let again = try recording.write(into: parent)
         #expect(again.lastPathComponent == folder.lastPathComponent + "-2", "a taken name is not overwritten")
@@ -76,7 +76,7 @@ import Testing
         #expect(cassette.exchanges[1].request?["model"] == .string("gpt-audio-mini"))
 
         let tools = try String(contentsOf: fixture.toolsURL, encoding: .utf8)
-        #expect(tools == #"{"arguments":{"pin":"[redacted]"},"name":"verify_caller","result":{"verified":true}}"# + "\n")
+        #expect(tools == #"{"arguments":{"pin":"[REDACTED]"},"name":"verify_caller","result":{"verified":true}}"# + "\n")
         let hidden = try FileManager.default.contentsOfDirectory(atPath: parent.path).filter { $0.hasPrefix(".") }
         #expect(hidden.isEmpty, "no staging folder left behind")
     }

@@ -134,7 +134,7 @@ import Testing
         let tools = (try? String(contentsOf: fixture.toolsURL, encoding: .utf8)) ?? ""
         #expect(!tools.contains("4821"))
         if expect.tools?.contains(where: { $0.name == "verify_caller" }) == true {
-            #expect(tools.contains("\"[redacted]\""))
+            #expect(tools.contains("\"[REDACTED]\""))
         }
 
         // The cassette: one exchange per request the server answered, each body byte for byte what it sent (a

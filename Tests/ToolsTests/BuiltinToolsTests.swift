@@ -64,7 +64,7 @@ import Testing
         #expect(verify.value["verified"] == true)
         #expect(verify.context.verifiedAccount == "100008")
         // The record for the call log never holds the date of birth.
-        #expect(verify.record.arguments == #"{"date_of_birth":"[redacted]"}"#)
+        #expect(verify.record.arguments == #"{"date_of_birth":"[REDACTED]"}"#)
     }
 
     @Test func wrongPINCountsAndTheLimitLocksVerification() async throws {
@@ -87,7 +87,7 @@ import Testing
         #expect(step.value["locked"] == true)
         #expect(step.result.isError)
         #expect(!step.context.verified)
-        #expect(step.record.arguments == #"{"pin":"[redacted]"}"#)
+        #expect(step.record.arguments == #"{"pin":"[REDACTED]"}"#)
         #expect(!step.record.result.contains("4821"))
     }
 

@@ -60,7 +60,7 @@ import SwitchboardCore
             #expect(!step.result.isError)
             #expect(step.value == ["status": "shipped", "eta": "2026-12-01"])
             #expect(step.record.attempts == 1)
-            #expect(step.record.arguments == #"{"order_id":"A-17","pin":"[redacted]"}"#)
+            #expect(step.record.arguments == #"{"order_id":"A-17","pin":"[REDACTED]"}"#)
             let requests = await server.requests
             try #require(requests.count == 1)
             let request = requests[0]

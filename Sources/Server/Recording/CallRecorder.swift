@@ -10,8 +10,8 @@ public import Logging
 public import ModelClient
 import Replay
 import Synchronization
-public import Tools
-import SwitchboardCore
+import Tools
+public import SwitchboardCore
 
 /// Everything one call did that a fixture needs, collected as it happens (any thread, non-blocking).
 public final class CallRecorder: Sendable {
@@ -135,11 +135,11 @@ public final class CallRecorder: Sendable {
 
     func toolRan(_ call: Flows.ToolCall, result: Result<JSONValue, ToolError>) {
         let redactor = settings.redactor
-        let arguments = (try? JSONValue.parse(redactor.redact(jsonText: call.arguments.jsonText))) ?? .object([:])
+        let arguments = redactor.redact(call.arguments)
         let entry: FixtureRecording.ToolResult
         switch result {
         case .success(let value):
-            let redacted = (try? JSONValue.parse(redactor.redact(jsonText: value.jsonText))) ?? value
+            let redacted = redactor.redact(value)
             entry = .init(name: call.name, arguments: arguments, result: redacted, error: nil)
         case .failure(let error):
             entry = .init(name: call.name, arguments: arguments, result: nil, error: "\(error.code): \(error.message)")

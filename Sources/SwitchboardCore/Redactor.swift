@@ -1,7 +1,7 @@
-// Strips secrets from JSON before it is written: values under sensitive keys (api_key, authorization,
-// password, secret, pin, token, …, at any depth) and string values that look like credentials
-// (`Bearer …`, `sk-…`). The writer runs every JSON value and free-text error through it.
-public import SwitchboardCore
+// SwitchboardCore: the one redactor. Strips secrets from JSON before it is stored or logged (call log, tool
+// call records, recorded fixtures): values under sensitive keys (api_key, authorization, password, secret, pin,
+// token, date of birth, …, at any depth) and string values that look like credentials (`Bearer …`, `sk-…`)
+// become the one marker `[REDACTED]`; a null stays null (it holds no secret).
 
 public struct Redactor: Sendable, Hashable {
     public static let marker = "[REDACTED]"
@@ -43,7 +43,7 @@ public struct Redactor: Sendable, Hashable {
             var out: [String: JSONValue] = [:]
             out.reserveCapacity(members.count)
             for (key, member) in members {
-                out[key] = isSensitive(key: key) ? .string(Self.marker) : redact(member)
+                out[key] = isSensitive(key: key) && member != .null ? .string(Self.marker) : redact(member)
             }
             return .object(out)
         case .array(let items):
@@ -53,6 +53,15 @@ public struct Redactor: Sendable, Hashable {
         case .null, .bool, .number:
             return value
         }
+    }
+
+    /// Redacts a JSON text. Text that is not JSON is not stored at all: a placeholder with its size replaces it
+    /// (it could hold a secret the redactor can't find).
+    public func redact(jsonText: String) -> String {
+        guard let value = try? JSONValue.parse(jsonText) else {
+            return "[unparsable arguments, \(jsonText.utf8.count) bytes]"
+        }
+        return redact(value).jsonText
     }
 
     /// For free text (error messages): replaces `Bearer <x>` and `sk-<x>` tokens.
