@@ -1,6 +1,7 @@
 import Audio
 public import Flows
 public import Logging
+import Synchronization
 
 /// One call: connects the transport's media, the flow interpreter, the model, the tools, speech synthesis and
 /// the call log. Transport-agnostic — the SIP bridge, the replayer and tests all drive it the same way:
@@ -50,6 +51,8 @@ public actor CallSession {
 
     var recording: RecordingState?
     var toolCounter = 0
+    /// Set by the transport (from any thread) just before it ends the call for a media reason.
+    private nonisolated let transportEnding = Mutex<String?>(nil)
 
     /// How the flow ended; `nil` while the call runs.
     public internal(set) var outcome: FlowOutcome?
@@ -113,8 +116,39 @@ public actor CallSession {
         case .dtmf(let digit):
             await handleDigit(digit)
         case .hangUp:
-            await handleCallerHangUp()
+            if let reason = transportEndReason {
+                await transportEnded(reason: reason)
+            } else {
+                await handleCallerHangUp()
+            }
         }
+    }
+
+    /// The media clock pulled the last sample of a prompt or reply (the transport saw `marksReached` in
+    /// `OutboundAudioQueue.pull`): report it now. Prompts finish, and no-input timers start, by the media
+    /// clock alone — a caller who sends silence, comfort noise or no RTP at all does not hold the flow up.
+    public func playbackMarksReached() async {
+        guard started, !isEnded else { return }
+        await pollPlayback()
+    }
+
+    /// Called by the transport, before the `.hangUp` it then delivers, when it ends the call itself for a
+    /// media reason (`rtp_timeout`): that hang-up is ours, logged with this reason, not the caller's.
+    public nonisolated func transportWillEnd(reason: String) {
+        transportEnding.withLock { if $0 == nil { $0 = reason } }
+    }
+
+    /// The reason given to `transportWillEnd(reason:)`, if any (the call log's end reason).
+    public nonisolated var transportEndReason: String? { transportEnding.withLock { $0 } }
+
+    private func transportEnded(reason: String) async {
+        callerGone = true
+        if recording != nil { await finishRecording(.hangup) }
+        _ = cancelModel(reason: reason)
+        media.outbound.clear()
+        playing.removeAll()
+        log(.note(kind: reason, detail: "the transport ended the call: \(reason)"))
+        finish(.hungUp(reason: reason))
     }
 
     /// Feeds an event to the interpreter and executes the resulting actions. Events raised while actions run

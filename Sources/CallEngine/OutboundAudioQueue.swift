@@ -19,6 +19,7 @@ public final class OutboundAudioQueue: Sendable {
         var read = 0
         var marks: [Mark] = []
         var reached: [UInt64] = []
+        var reachedTotal: UInt64 = 0
         var framesPulled = 0
     }
 
@@ -40,6 +41,7 @@ public final class OutboundAudioQueue: Sendable {
             if let mark {
                 if state.written == state.read {
                     state.reached.append(mark)
+                    state.reachedTotal += 1
                 } else {
                     state.marks.append(Mark(position: state.written, id: mark))
                 }
@@ -66,6 +68,12 @@ public final class OutboundAudioQueue: Sendable {
     /// Samples waiting to be played.
     public var pendingSamples: Int { state.withLock { $0.written - $0.read } }
 
+    /// Whether marks are waiting in `takeReachedMarks`.
+    public var hasReachedMarks: Bool { state.withLock { !$0.reached.isEmpty } }
+
+    /// Marks reached since the queue was made (only grows).
+    public var marksReachedTotal: UInt64 { state.withLock { $0.reachedTotal } }
+
     /// Marks whose audio has finished playing since the last call, in order.
     public func takeReachedMarks() -> [UInt64] {
         state.withLock { state in
@@ -78,7 +86,16 @@ public final class OutboundAudioQueue: Sendable {
     /// Copies the next frame into `output` (which must hold `frameSize` samples), padding a short tail with
     /// silence. Returns `false` (and leaves `output` untouched) when nothing is queued.
     public func pull(into output: UnsafeMutableBufferPointer<Int16>) -> Bool {
+        var marksReached: UInt64 = 0
+        return pull(into: output, marksReached: &marksReached)
+    }
+
+    /// `pull(into:)` that also reports, under the same lock, how many marks have been reached since the queue
+    /// was made (a count that only grows): when it grew, a prompt or reply has finished playing. This is how
+    /// the media tick, not caller audio, tells the session that playback finished.
+    public func pull(into output: UnsafeMutableBufferPointer<Int16>, marksReached: inout UInt64) -> Bool {
         state.withLock { state in
+            defer { marksReached = state.reachedTotal }
             let available = state.written - state.read
             guard available > 0, output.count >= frameSize else { return false }
             let count = min(available, frameSize)
@@ -89,6 +106,7 @@ public final class OutboundAudioQueue: Sendable {
             state.framesPulled += 1
             while let first = state.marks.first, first.position <= state.read {
                 state.reached.append(first.id)
+                state.reachedTotal += 1
                 state.marks.removeFirst()
             }
             if state.readIndex == state.buffer.count {

@@ -29,7 +29,9 @@ public struct VirtualCallResult: Sendable {
 /// Drives a `CallSession` on a `VirtualClock`, faster than real time and deterministically — the shared
 /// media-clock loop of tests and the replayer. Per 20 ms tick at time t: the clock advances to t (due timers
 /// fire and settle), the caller's events for [t, t+20) are delivered, the session's background work settles,
-/// then one outbound frame is pulled (what a bridge's media tick does).
+/// then one outbound frame is pulled and, when that pull finished a prompt or reply, the session is told at
+/// once — what a bridge's media tick does (`FlowCallHandler`), so prompts end by the media clock, not by the
+/// caller's next frame, in replays as on live calls.
 public enum VirtualCallRunner {
     public static let tickMs = 20
 
@@ -42,6 +44,7 @@ public enum VirtualCallRunner {
         var botActive: [Bool] = []
         botSamples.reserveCapacity(maxDurationMs * outbound.sampleRate / 1000)
         var frame = [Int16](repeating: 0, count: frameSize)
+        var marksTold = outbound.marksReachedTotal
         await session.start()
         await clock.settle()
         var t = 0
@@ -51,7 +54,13 @@ public enum VirtualCallRunner {
                 await session.receive(event)
             }
             await clock.settle()
-            let active = frame.withUnsafeMutableBufferPointer { outbound.pull(into: $0) }
+            var marks = marksTold
+            let active = frame.withUnsafeMutableBufferPointer { outbound.pull(into: $0, marksReached: &marks) }
+            if marks != marksTold {
+                marksTold = marks
+                await session.playbackMarksReached()
+                await clock.settle()
+            }
             if active {
                 botSamples.append(contentsOf: frame)
             } else {

@@ -49,6 +49,10 @@ public struct FlowCallFactory: CallSessionFactory {
     private let recording = RecorderSlot()
     /// The call's caller-audio recorder when its flow has `recording: caller_audio`; set by `makeSession`.
     private let callerAudio = CallerAudioSlot()
+    /// The caller's SIP display name (`caller.name`), when the INVITE's From has one.
+    public internal(set) var callerName: String?
+    /// The INVITE's header fields by lower-case name; the flow's declared `vars.sip_<name>` get theirs.
+    public internal(set) var sipHeaders: [String: String] = [:]
 
     public init(services: CallServices, caller: String, callee: String, flowPath: String) {
         self.services = services
@@ -61,9 +65,14 @@ public struct FlowCallFactory: CallSessionFactory {
     public var recorder: CallRecorder? { recording.value }
 
     public func makeSession(callID: String, sampleRate: Int, media: any MediaOut) -> CallSession? {
-        guard let flow = services.flows.flow(at: flowPath) else { return nil }
+        // The configuration's `routes:` may override the URI of a route the flow names (one source for routes).
+        guard
+            let flow = services.flows.flow(at: flowPath)?.overridingRouteTargets(services.configuration.routes)
+                .fillingSIPHeaderVariables(sipHeaders)
+        else { return nil }
         let startedAt = Date()
-        let info = CallInfo(callID: callID, callerNumber: caller, calledNumber: callee, startedAt: startedAt)
+        let info = CallInfo(
+            callID: callID, callerNumber: caller, callerName: callerName, calledNumber: callee, startedAt: startedAt)
         var log: any CallEngine.CallLogSink = DiscardingCallLogSink()
         var onToolRecord: @Sendable (Tools.ToolCallRecord) -> Void = { _ in }
         var audioRecorder: CallerAudioRecorder?
@@ -107,16 +116,23 @@ public struct FlowCallFactory: CallSessionFactory {
                     metadata: ["call": "\(callID)"])
             }
         }
+        // `record` steps (voicemail) write their WAV files to the call log's recordings folder.
+        var sessionConfiguration = services.session
+        if sessionConfiguration.recordingDirectory == nil {
+            sessionConfiguration.recordingDirectory = services.configuration.callLog.recordingsDir
+        }
         return CallSession(
             info: info, flow: flow, media: media, sampleRate: sampleRate,
             dependencies: CallDependencies(model: model, tools: tools, synthesizer: services.synthesizer, log: log),
-            clock: clock, configuration: services.session, logger: services.logger)
+            clock: clock, configuration: sessionConfiguration, logger: services.logger)
     }
 
     public func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn {
         let fixture = recording.value.map { RecordingMediaIn(base: input, recorder: $0) } ?? input
         return callerAudio.value.map { CallerAudioRecordingMediaIn(base: fixture, recorder: $0) } ?? fixture
     }
+
+    public var rtpTimeoutSeconds: Int { services.configuration.sip.rtpTimeout }
 
     public func sessionEnded(_ session: CallSession, callID: String) async {
         // The recording is complete on disk before the call's row says it ended.
@@ -125,7 +141,8 @@ public struct FlowCallFactory: CallSessionFactory {
         if let writer = services.callLog {
             let outcome = await session.outcome
             writer.write(.ended(CallEnded(
-                callID: callID, at: Date(), reason: CallEndReason(outcome?.endReason ?? "caller_hangup"),
+                callID: callID, at: Date(),
+                reason: CallEndReason(session.transportEndReason ?? outcome?.endReason ?? "caller_hangup"),
                 finalRoute: outcome?.route, recordingPath: audioRecorder?.path)))
         }
         await recording.value?.finish(session)
