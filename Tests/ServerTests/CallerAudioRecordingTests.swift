@@ -245,9 +245,11 @@ import SwitchboardTestKit
         try Data("call_log:\n  recordings_dir: /var/rec\n".utf8).write(to: URL(fileURLWithPath: file))
         let config = try SwitchboardConfiguration.load(file: file, environment: [:])
         #expect(config.callLog.recordingsDir == "/var/rec")
-        #expect(config.callLog.db == "switchboard.db")
+        // Relative paths, defaults included, are taken from the configuration file's folder.
+        let base = folder.url.standardizedFileURL.path
+        #expect(config.callLog.db == base + "/switchboard.db")
         try Data("call_log: {db: x.db}\n".utf8).write(to: URL(fileURLWithPath: file))
-        #expect(try SwitchboardConfiguration.load(file: file, environment: [:]).callLog.recordingsDir == "recordings")
+        #expect(try SwitchboardConfiguration.load(file: file, environment: [:]).callLog.recordingsDir == base + "/recordings")
     }
 }
 
