@@ -43,6 +43,18 @@ struct SIPProxyRouteTests {
 
     static func routes(_ request: SIPRequest) -> [String] { (request.headers.routes ?? []).map(\.uri.serialized) }
 
+    /// Every request has this Request-URI and these Route values, and was sent to `to`.
+    static func expectRouted(
+        _ requests: [(SIPRequest, SIPEndpoint)], requestURI: String, routes expected: [String], to: SIPEndpoint,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        for (request, destination) in requests {
+            #expect(request.uri.serialized == requestURI, "\(request.method) Request-URI", sourceLocation: sourceLocation)
+            #expect(routes(request) == expected, "\(request.method) Route", sourceLocation: sourceLocation)
+            #expect(destination == to, "\(request.method) destination", sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func uasCopiesRecordRouteAndRoutesThroughTheStrictRouterFirst() throws {
         var core = Self.core()
         var now = Duration.zero
@@ -92,11 +104,8 @@ struct SIPProxyRouteTests {
             }
         }
         #expect(requests.map(\.0.method) == [.info, .refer, .invite, .ack, .bye])
-        for (request, to) in requests {
-            #expect(request.uri.serialized == "sip:198.51.100.2:5070", "\(request.method) Request-URI")
-            #expect(Self.routes(request) == ["sip:p1.example.net;lr", "sip:alice@192.0.2.10:5060"], "\(request.method) Route")
-            #expect(to == Self.p2, "\(request.method) destination")
-        }
+        Self.expectRouted(
+            requests, requestURI: "sip:198.51.100.2:5070", routes: ["sip:p1.example.net;lr", "sip:alice@192.0.2.10:5060"], to: Self.p2)
     }
 
     @Test func uacUsesOutboundProxyThenTheReversedRecordRoute() throws {
@@ -134,11 +143,8 @@ struct SIPProxyRouteTests {
         }
         // Route set = Record-Route reversed: P1 (loose, so the Request-URI stays Bob's Contact), then P2.
         #expect(requests.map(\.0.method) == [.ack, .info, .refer, .bye])
-        for (request, to) in requests {
-            #expect(request.uri.serialized == "sip:bob@203.0.113.5:5062", "\(request.method) Request-URI")
-            #expect(Self.routes(request) == ["sip:198.51.100.1;lr", "sip:198.51.100.2:5070"], "\(request.method) Route")
-            #expect(to == Self.p1, "\(request.method) destination")
-        }
+        Self.expectRouted(
+            requests, requestURI: "sip:bob@203.0.113.5:5062", routes: ["sip:198.51.100.1;lr", "sip:198.51.100.2:5070"], to: Self.p1)
     }
 
     @Test func uacReInviteThroughRouteSetAndItsACK() throws {
@@ -160,11 +166,8 @@ struct SIPProxyRouteTests {
         requests += Self.sent(core.handle(.datagram(reinvite.makeResponse(200).serialized(), from: Self.p2), at: .seconds(2)))
         let sentRequests = requests.compactMap { sent in sent.message.request.map { ($0, sent.to) } }
         #expect(sentRequests.map(\.0.method) == [.ack, .invite, .ack])
-        for (request, to) in sentRequests {
-            #expect(request.uri.serialized == "sip:198.51.100.2:5070", "\(request.method) Request-URI")
-            #expect(Self.routes(request) == ["sip:198.51.100.1;lr", "sip:bob@203.0.113.5:5062"], "\(request.method) Route")
-            #expect(to == Self.p2, "\(request.method) destination")
-        }
+        Self.expectRouted(
+            sentRequests, requestURI: "sip:198.51.100.2:5070", routes: ["sip:198.51.100.1;lr", "sip:bob@203.0.113.5:5062"], to: Self.p2)
     }
 
     @Test func routeNamingUsIsPoppedAndUnknownDialogGets481() throws {
