@@ -133,9 +133,12 @@ public final class SwitchboardService: Sendable {
             policy: EgressPolicy(allowedHosts: configuration.tools.webhookAllow), environment: environment,
             logger: logger)
 
+        // The tasks of live calls: stopping awaits each call's end rows, recordings and fixtures.
+        let calls = CallTasks()
         let services = CallServices(
             configuration: configuration, flows: flows, model: model, accounts: accounts, webhooks: webhooks,
-            synthesizer: CachingSpeechSynthesizer(base: EspeakSynthesizer()), callLog: records, logger: logger)
+            synthesizer: CachingSpeechSynthesizer(base: EspeakSynthesizer()), callLog: records, logger: logger,
+            calls: calls)
 
         var admin: AdminServer?
         if !configuration.admin.listen.isEmpty {
@@ -163,15 +166,13 @@ public final class SwitchboardService: Sendable {
         }
 
         // SIP and media last: from here on calls arrive. Stopping ends them (BYE) and awaits their tasks.
-        let calls = CallTasks()
         let sip = try await SIPServer.start(
             configuration: try sipConfiguration(configuration, services: services, logger: logger), logger: logger)
         parts.append(
             ServicePart(name: "SIP and media") {
                 logger.info("shutting down: ending live calls")
                 await sip.stop()
-                // Calls recorded with `--record` write their fixture once ended.
-                await CallRecorder.waitForPendingFixtures(timeout: .seconds(3))
+                // Every call's task ends after its end row, recording and (with `--record`) fixture are written.
                 if !(await calls.finish(timeout: .seconds(5))) {
                     logger.warning("calls still running 5 s after BYE were cancelled")
                 }

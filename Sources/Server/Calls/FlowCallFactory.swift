@@ -21,11 +21,14 @@ public struct CallServices: Sendable {
     public var callLog: (any CallLog.CallLogSink)?
     public var session: CallSessionConfiguration
     public var logger: Logger
+    /// The server's call tasks (one task group, awaited at shutdown); nil: each call runs in a task of its own.
+    public var calls: CallTasks?
 
     public init(
         configuration: SwitchboardConfiguration, flows: FlowRegistry, model: any ConversationModel,
         accounts: AccountsDatabase?, webhooks: WebhookCaller?, synthesizer: any SpeechSynthesizer,
-        callLog: (any CallLog.CallLogSink)?, session: CallSessionConfiguration = CallSessionConfiguration(), logger: Logger
+        callLog: (any CallLog.CallLogSink)?, session: CallSessionConfiguration = CallSessionConfiguration(), logger: Logger,
+        calls: CallTasks? = nil
     ) {
         self.configuration = configuration
         self.flows = flows
@@ -36,11 +39,18 @@ public struct CallServices: Sendable {
         self.callLog = callLog
         self.session = session
         self.logger = logger
+        self.calls = calls
     }
 }
 
 /// Makes the session of one call to `callee` from `caller`, running the flow configured for `callee`.
 public struct FlowCallFactory: CallSessionFactory {
+    /// In the server's call task group; once that is closed (shutting down), in a task of its own.
+    public func spawnCall(_ body: @escaping @Sendable () async -> Void) {
+        if services.calls?.spawn(body) == true { return }
+        Task { await body() }
+    }
+
     public let services: CallServices
     public let caller: String
     public let callee: String

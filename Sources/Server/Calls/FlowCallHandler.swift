@@ -20,9 +20,16 @@ public protocol CallSessionFactory: Sendable {
     var rtpTimeoutSeconds: Int { get }
     /// The session's inbound media, possibly wrapped (e.g. to record the call); the default passes it through.
     func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn
+    /// Runs the call's body (the session, then its end rows) as a task the server can await at shutdown.
+    func spawnCall(_ body: @escaping @Sendable () async -> Void)
 }
 
 extension CallSessionFactory {
+    /// Runs a call's body; the default is a task of its own (`FlowCallFactory` runs it in the server's `CallTasks`).
+    public func spawnCall(_ body: @escaping @Sendable () async -> Void) {
+        Task { await body() }
+    }
+
     public func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn { input }
     public var rtpTimeoutSeconds: Int { 0 }
 }
@@ -63,7 +70,7 @@ final class FlowCallHandler: CallMediaHandler {
         let factory = self.factory
         let callID = session.callID
         let input = factory.mediaIn(StreamMediaIn(sampleRate: rate, events: events), callID: callID)
-        Task {
+        factory.spawnCall {
             await call.run(media: input)
             await factory.sessionEnded(call, callID: callID)
             // The flow ended (hang-up step, transfer done, error): make sure the SIP side ends too.
