@@ -76,7 +76,7 @@ extension SIPBridge {
         }
         let info = IncomingCallInfo(
             callID: callID, dialledUser: user, callerUser: incoming.from?.uri.user,
-            callerDisplayName: incoming.from?.displayName)
+            callerDisplayName: incoming.from?.displayName, headers: Self.headerMap(incoming.request.headers))
         let route = configuration.route(info)
         guard case .answer(let ringFor, let makeHandler) = route else {
             if case .reject(let code) = route {

@@ -30,6 +30,8 @@ extension CallSession {
             if !callerGone { await media.hangUp(.completed) }
         case .record(let config):
             startRecording(config)
+        case .sendDigits(let digits):
+            await sendDigits(digits)
         case .setVariable(let name, let value):
             log(.note(kind: "set", detail: "\(name)=\(value.jsonText)"))
         case .log(let event):
@@ -110,6 +112,8 @@ extension CallSession {
         case .transferred:
             log(.transfer(target: uri, result: "ok"))
             await feed(.transferResult(failure: nil))
+            // The caller's leg left us (NOTIFY 2xx): end it (BYE) now that the flow has ended as transferred.
+            if !callerGone { await media.hangUp(.transferred) }
         case .failed(let reason):
             log(.transfer(target: uri, result: reason))
             await feed(.transferResult(failure: reason))

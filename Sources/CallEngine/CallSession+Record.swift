@@ -48,9 +48,10 @@ extension CallSession {
         let index = recordings.count + 1
         var reference = "memory:\(info.callID)/\(index)"
         if let directory = configuration.recordingDirectory {
-            let safeID = String(info.callID.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
-            let path = (directory as NSString).appendingPathComponent("\(safeID)-\(index).wav")
+            let path = Self.voicemailPath(directory: directory, callID: info.callID, index: index)
             do {
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try WAVFile.write(WAVAudio(sampleRate: sampleRate, samples: state.samples), path: path)
                 reference = path
             } catch {
@@ -62,5 +63,17 @@ extension CallSession {
         let durationMs = state.samples.count * 1000 / max(1, sampleRate)
         log(.note(kind: "recording", detail: "\(reference) \(durationMs) ms ended by \(reason.rawValue)"))
         await feed(.recordFinished(Recording(reference: reference, durationMs: durationMs, endedBy: reason)))
+    }
+}
+
+extension CallSession {
+    /// `<directory>/<call id>-<n>.wav` as an absolute path (what the flow, the call log and webhooks get); in
+    /// the call id anything but letters, digits, `.`, `_`, `-` and `@` becomes `_`.
+    static func voicemailPath(directory: String, callID: String, index: Int) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
+        var safe = String(callID.prefix(200).map { allowed.contains($0) ? $0 : "_" })
+        if safe.isEmpty || safe.allSatisfy({ $0 == "." }) { safe = "call" }
+        let folder = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+        return folder.appendingPathComponent("\(safe)-\(index).wav").path
     }
 }

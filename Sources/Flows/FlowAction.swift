@@ -126,6 +126,9 @@ public enum FlowAction: Sendable, Equatable {
     case transfer(uri: String, route: String?)
     case hangUp(reason: String)
     case record(RecordConfig)
+    /// Send DTMF digits to the other side (`send_dtmf`): `0-9 * # A-D`, `w` = a 500 ms pause. The engine
+    /// sends them (RFC 4733, SIP INFO or in band) before it does the actions after this one.
+    case sendDigits(String)
     case setVariable(name: String, value: JSONValue)
     case log(FlowLogEvent)
     /// The flow is over; no further actions will come. Always the last action.

@@ -1,7 +1,7 @@
 import Yams
 
 extension FlowDecoder {
-    static let stepKinds = ["say", "audio", "gather", "agent", "set", "switch", "goto", "tool", "transfer", "hangup", "record"]
+    static let stepKinds = ["say", "audio", "gather", "agent", "set", "switch", "goto", "tool", "transfer", "hangup", "record", "send_dtmf"]
     static let stepOptions: [String: [String]] = [
         "say": ["interruptible", "voice", "next"],
         "gather": ["prompt", "reprompt", "retries", "store", "on", "next", "interruptible", "voice"],
@@ -13,6 +13,7 @@ extension FlowDecoder {
         "transfer": ["announcement", "on_failure"],
         "hangup": ["goodbye"],
         "record": ["prompt", "store", "next"],
+        "send_dtmf": ["next"],
     ]
 
     mutating func decodeStep(name: String, keyNode: Node, node: Node, tools: [String: ToolDeclaration]) -> Step? {
@@ -67,6 +68,7 @@ extension FlowDecoder {
         case "tool": stepKind = decodeToolStep(kindPair.value, options, name: name, tools: tools, edges: &edges).map { .tool($0) }
         case "transfer": stepKind = decodeTransfer(kindPair.value, options, name: name, edges: &edges).map { .transfer($0) }
         case "hangup": stepKind = decodeHangup(kindPair.value, options).map { .hangup($0) }
+        case "send_dtmf": stepKind = decodeSendDTMF(kindPair.value, options, edges: &edges).map { .sendDTMF($0) }
         default: stepKind = decodeRecord(kindPair.value, options, edges: &edges).map { .record($0) }
         }
         guard let stepKind, diagnostics.count == before else { return nil }

@@ -128,6 +128,11 @@ extension FlowInterpreter {
             if let content = record.prompt { prompt = playContent(content, interruptible: false, voice: nil) }
             phase = .recording(prompt: prompt, beep: nil, step: record)
             if prompt == nil { startRecording(record) }
+        case .sendDTMF(let send):
+            let digits = render(send.digits)
+            log("send_dtmf", detail: digits)
+            output.append(.sendDigits(digits))
+            enter(send.next)
         }
     }
 }

@@ -19,6 +19,7 @@ public enum StepKind: Sendable, Equatable {
     case transfer(TransferStep)
     case hangup(HangupStep)
     case record(RecordStep)
+    case sendDTMF(SendDTMFStep)
 
     /// The key that names this kind in YAML.
     public var keyword: String {
@@ -33,6 +34,7 @@ public enum StepKind: Sendable, Equatable {
         case .transfer: return "transfer"
         case .hangup: return "hangup"
         case .record: return "record"
+        case .sendDTMF: return "send_dtmf"
         }
     }
 }

@@ -85,6 +85,7 @@ enum FlowValidator {
         case .transfer(let transfer): return [transfer.onFailure].compactMap { $0 }
         case .hangup: return []
         case .record(let record): return [record.next].compactMap { $0 }
+        case .sendDTMF(let send): return [send.next].compactMap { $0 }
         }
     }
 

@@ -130,7 +130,9 @@ public final class SwitchboardService: Sendable {
         parts.append(ServicePart(name: "webhook client") { await ServicePart.run("webhook client", logger) { try await webhookHTTP.shutdown() } })
         let webhooks = WebhookCaller(
             client: webhookHTTP,
-            policy: EgressPolicy(allowedHosts: configuration.tools.webhookAllow), environment: environment,
+            policy: EgressPolicy(
+                allowedHosts: configuration.tools.webhookAllow,
+                allowPrivateAddresses: configuration.tools.webhookAllowPrivate), environment: environment,
             logger: logger)
 
         // The tasks of live calls: stopping awaits each call's end rows, recordings and fixtures.
@@ -205,7 +207,8 @@ public final class SwitchboardService: Sendable {
                 return .reject(404)
             }
             let factory = FlowCallFactory(
-                services: services, caller: call.callerUser ?? "anonymous", callee: user, flowPath: flowPath)
+                services: services, caller: call.callerUser ?? "anonymous", callee: user, flowPath: flowPath
+            ).withCaller(name: call.callerDisplayName, headers: call.headers)
             return .answer(ringFor: nil, handler: { FlowCallHandler(factory: factory, logger: logger) })
         }
         return SIPServer.Configuration(

@@ -2,6 +2,7 @@
 // (pulled by the media tick), transfer and hang-up hopped onto the media event loop.
 import Bridges
 import CallEngine
+import NIOCore
 
 /// Outbound side of a bridged call: the session's queue (pulled by the media tick), transfer and hang-up
 /// hopped onto the media event loop.
@@ -9,16 +10,30 @@ final class BridgedMedia: MediaOut, @unchecked Sendable {
     // @unchecked: `session` is only touched on its event loop (every use below hops there first).
     let outbound: OutboundAudioQueue
     private let session: CallMediaSession
+    /// How long a blind transfer may take from REFER to the final NOTIFY before it counts as failed.
+    let transferTimeout: TimeAmount
 
-    init(outbound: OutboundAudioQueue, session: CallMediaSession) {
+    init(outbound: OutboundAudioQueue, session: CallMediaSession, transferTimeout: TimeAmount = .seconds(30)) {
         self.outbound = outbound
         self.session = session
+        self.transferTimeout = transferTimeout
     }
 
+    /// Blind transfer: returns once the REFER's outcome is known — `.transferred` after the NOTIFY sipfrag
+    /// 2xx, `.failed` on a refusal (403/405/501 …), a failed target (NOTIFY 486/503 …), a timeout or the end
+    /// of the call. On failure the call stays up, so the flow can take its overflow or `on_failure`.
     func transfer(to target: String) async -> TransferResult {
         let session = self.session
-        session.eventLoop.execute { session.transfer(to: target) }
-        return .transferred
+        let timeout = transferTimeout
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<BlindTransferOutcome, Never>) in
+            session.eventLoop.execute {
+                session.transfer(to: target, timeout: timeout) { continuation.resume(returning: $0) }
+            }
+        }
+        switch outcome {
+        case .completed: return .transferred
+        case .failed(_, let reason): return .failed(reason: reason)
+        }
     }
 
     func hangUp(_ reason: CallEngine.HangUpReason) async {
@@ -32,3 +47,21 @@ final class BridgedMedia: MediaOut, @unchecked Sendable {
         }
     }
 }
+
+extension BridgedMedia: DTMFSending {
+    /// RFC 4733 events when the call negotiated them, else SIP INFO; returns once the digits are out.
+    func sendDigitsOutOfBand(_ digits: String) async -> DTMFSendMethod? {
+        let session = self.session
+        let method = await withCheckedContinuation { (continuation: CheckedContinuation<OutOfBandDTMF?, Never>) in
+            session.eventLoop.execute {
+                session.sendDigitsOutOfBand(digits) { continuation.resume(returning: $0) }
+            }
+        }
+        switch method {
+        case .rfc4733: return .rfc4733
+        case .sipInfo: return .sipInfo
+        case nil: return nil
+        }
+    }
+}
+

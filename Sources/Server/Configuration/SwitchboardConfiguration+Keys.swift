@@ -82,6 +82,7 @@ extension SwitchboardConfiguration.ToolSettings {
             .path("accounts_db", \.accountsDB),
             .path("accounts_csv", \.accountsCSV),
             .texts("webhook_allow", \.webhookAllow),
+            .bool("webhook_allow_private", \.webhookAllowPrivate),
             .int("max_calls_per_turn", \.maxCallsPerTurn, range: 1...100),
             .int("max_calls_per_call", \.maxCallsPerCall, range: 1...1000),
         ]

@@ -57,6 +57,8 @@ public struct SwitchboardConfiguration: Sendable, Equatable {
         public var accountsCSV: String = "fixtures/accounts.csv"
         /// Hosts webhook tools may call.
         public var webhookAllow: [String] = []
+        /// Let webhooks reach private and loopback addresses (a receiver on this host or the LAN); off by default.
+        public var webhookAllowPrivate = false
         /// Tool calls run per model turn and per phone call; past them the model gets error results (stops loops).
         public var maxCallsPerTurn: Int = 5
         public var maxCallsPerCall: Int = 30
