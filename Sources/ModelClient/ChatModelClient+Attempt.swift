@@ -151,7 +151,7 @@ extension ChatModelClient {
             timeToFirstAudio: progress.timeToFirstAudio, total: context.start.duration(to: clock.now),
             usage: decoder.usage, malformedChunks: decoder.malformedChunks, responseBytes: progress.responseBytes,
             replyAudioSeconds: Double(decoder.deliveredSamples) / Double(context.outputSampleRate))
-        metrics.cost = decoder.usage.map { provider.profile.prices.cost(of: $0) } ?? 0
+        metrics.cost = decoder.usage.flatMap { provider.profile.prices.cost(of: $0, model: context.request.model) } ?? 0
         return ChatReply(
             finishReason: decoder.finishReason, usage: decoder.usage, transcript: decoder.transcript,
             audioID: decoder.audioID, expiresAt: decoder.expiresAt, toolCalls: decoder.toolCalls,

@@ -1,5 +1,6 @@
 // ModelClient: what differs between OpenAI-compatible providers: base URL, which environment variable holds
 // the key, extra headers, voices, model, the max-tokens field name, reply audio rate and prices.
+public import SwitchboardCore
 
 /// A provider's settings. The key itself is never part of a profile; only the name of its variable.
 public struct ProviderProfile: Sendable, Equatable, Codable {
@@ -19,7 +20,7 @@ public struct ProviderProfile: Sendable, Equatable, Codable {
         name: String, baseURL: String, apiKeyVariable: String, extraHeaders: [String: String] = [:],
         voices: [String], defaultVoice: String = "alloy", model: String = ModelClientDefaults.model,
         maxTokensField: String = "max_completion_tokens", audioSampleRate: Int = ModelClientDefaults.replySampleRate,
-        prices: PriceTable = .gpt4oMiniAudioPreview
+        prices: PriceTable = .default
     ) {
         self.name = name
         self.baseURL = baseURL

@@ -106,7 +106,8 @@ public final class CassetteConversationModel: ConversationModel {
                     ModelFailure(code: "cassette_exhausted", message: "no recorded response for this request"))))
                 return steps
             }
-            let result = play(exchange.response, request: request, start: t, requestStart: start, machine: &machine)
+            let result = play(
+                exchange.response, request: request, chatModel: chat.model, start: t, requestStart: start, machine: &machine)
             steps += result.steps
             let calls = result.steps.compactMap { step -> Flows.ToolCall? in
                 if case .success(.toolCall(let call)) = step.outcome { return call }
@@ -143,8 +144,8 @@ public final class CassetteConversationModel: ConversationModel {
     /// One recorded attempt from `start`, reporting its bytes and audio to `machine` (whose times count from
     /// `requestStart`) and timing out where the machine's deadline passes between two recorded chunks.
     private func play(
-        _ response: CassetteResponse, request: ModelTurnRequest, start: Duration, requestStart: Duration,
-        machine: inout ModelAttemptMachine
+        _ response: CassetteResponse, request: ModelTurnRequest, chatModel: String, start: Duration,
+        requestStart: Duration, machine: inout ModelAttemptMachine
     ) -> Attempt {
         let timed = response.timedChunks
         var attempt = Attempt(end: start)
@@ -219,7 +220,7 @@ public final class CassetteConversationModel: ConversationModel {
         attempt.steps.append(Step(at: last, outcome: .success(.finished(ModelUsage(
             promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0,
             timeToFirstByteMs: firstByte?.milliseconds, timeToFirstAudioMs: firstAudio?.milliseconds,
-            totalMs: (last - start).milliseconds, costUSD: usage.map { profile.prices.cost(of: $0) })))))
+            totalMs: (last - start).milliseconds, costUSD: usage.flatMap { profile.prices.cost(of: $0, model: chatModel) })))))
         attempt.end = last
         return attempt
     }

@@ -4,6 +4,7 @@
 import Foundation
 import ModelClient
 import Testing
+import SwitchboardCore
 
 @Suite struct ChatChunkDecoderTests {
     static func decodeAll(_ chunks: [String]) throws -> [ChatChunkDecoder.Output] {
@@ -136,6 +137,6 @@ import Testing
     @Test func pricesFromUsage() {
         let usage = ChatUsage(promptTokens: 1_000_000, completionTokens: 1_000_000, promptAudioTokens: 500_000, completionAudioTokens: 500_000)
         // text in 0.5M * 0.15 + audio in 0.5M * 10 + text out 0.5M * 0.60 + audio out 0.5M * 20
-        #expect(abs(PriceTable().cost(of: usage) - (0.075 + 5 + 0.30 + 10)) < 1e-9)
+        #expect(abs((PriceTable.default.cost(of: usage, model: "gpt-4o-mini-audio-preview") ?? 0) - (0.075 + 5 + 0.30 + 10)) < 1e-9)
     }
 }

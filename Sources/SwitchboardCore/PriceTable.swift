@@ -1,5 +1,6 @@
-// Model prices per 1M tokens, used to compute `model_requests.cost_usd`. Configurable; the defaults are the
-// published prices of gpt-4o-mini-audio-preview (text $0.15 in / $0.60 out, audio $10 / $20).
+// SwitchboardCore: the one per-model price table (USD per 1M tokens, text/audio, in/out). The model client
+// prices a reply's usage with it (request metrics) and the call log prices `model_requests.cost_usd`. The
+// defaults are the published prices of gpt-4o-mini-audio-preview (text $0.15 in / $0.60 out, audio $10 / $20).
 
 public struct ModelPrice: Sendable, Hashable, Codable {
     public var textInPerMillion: Double
@@ -49,10 +50,8 @@ public struct PriceTable: Sendable, Hashable, Codable {
         return best?.price ?? fallback
     }
 
-    public func cost(of request: ModelRequestRecord) -> Double? {
-        price(forModel: request.model)?.cost(
-            textIn: request.textInTokens, textOut: request.textOutTokens, audioIn: request.audioInTokens,
-            audioOut: request.audioOutTokens
-        )
+    /// Cost in USD of a request to `model` with these token counts; nil when no price applies.
+    public func cost(model: String, textIn: Int, textOut: Int, audioIn: Int, audioOut: Int) -> Double? {
+        price(forModel: model)?.cost(textIn: textIn, textOut: textOut, audioIn: audioIn, audioOut: audioOut)
     }
 }
