@@ -46,7 +46,7 @@ public struct G711Concealer: Sendable {
 
     /// A frame that arrived: after an erasure its first samples are cross-faded from the synthetic signal.
     public mutating func received(_ frame: UnsafeMutableBufferPointer<Int16>) {
-        if erased > 0 {
+        if erased > 0, erased < Self.silentAfter {
             let fade = min(Self.samplesPer10ms, 32 + 32 * ((erased - 1) / Self.samplesPer10ms))
             let n = min(fade, frame.count)
             for i in 0..<n {
@@ -54,8 +54,8 @@ public struct G711Concealer: Sendable {
                 let w = Float(i + 1) / Float(n + 1)
                 frame[i] = Self.clamp((1 - w) * synthetic + w * Float(frame[i]))
             }
-            erased = 0
         }
+        erased = 0
         remember(UnsafeBufferPointer(frame))
     }
 

@@ -76,6 +76,8 @@ final class SIPTestPhone: @unchecked Sendable {
         let toTag: String
         /// The server's RTP port from its SDP answer.
         let mediaPort: Int
+        /// The server's 200 OK to the INVITE (with its SDP answer).
+        var answer = ""
     }
 
     let serverPort: Int
@@ -110,19 +112,23 @@ final class SIPTestPhone: @unchecked Sendable {
     }
 
     /// INVITE `user` and complete the handshake (200, ACK). Retransmits the INVITE every second.
-    func call(user: String, callID: String, caller: String, timeout: Duration = .seconds(8)) throws -> Dialog {
+    /// `comfortNoise`: also offer CN/8000 (RFC 3389, payload type 13).
+    func call(
+        user: String, callID: String, caller: String, timeout: Duration = .seconds(8), comfortNoise: Bool = false
+    ) throws -> Dialog {
         let fromTag = "t\(abs(callID.hashValue) % 1_000_000)"
         let sdp = [
             "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
-            "m=audio \(media.port) RTP/AVP 0 101", "a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000",
-            "a=fmtp:101 0-15", "a=ptime:20", "a=sendrecv", "",
-        ].joined(separator: "\r\n")
+            "m=audio \(media.port) RTP/AVP 0 101\(comfortNoise ? " 13" : "")", "a=rtpmap:0 PCMU/8000",
+            "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-15",
+        ] + (comfortNoise ? ["a=rtpmap:13 CN/8000"] : []) + ["a=ptime:20", "a=sendrecv", ""]
+        let sdpText = sdp.joined(separator: "\r\n")
         let invite = [
             "INVITE sip:\(user)@127.0.0.1:\(serverPort) SIP/2.0",
             "Via: SIP/2.0/UDP 127.0.0.1:\(sip.port);branch=\(nextBranch())",
             "From: <sip:\(caller)@127.0.0.1>;tag=\(fromTag)", "To: <sip:\(user)@127.0.0.1>", "Call-ID: \(callID)",
             "CSeq: 1 INVITE", "Contact: <sip:\(caller)@127.0.0.1:\(sip.port)>", "Max-Forwards: 70",
-            "Content-Type: application/sdp", "Content-Length: \(sdp.utf8.count)", "", sdp,
+            "Content-Type: application/sdp", "Content-Length: \(sdpText.utf8.count)", "", sdpText,
         ].joined(separator: "\r\n")
         let answer = try exchange(invite, callID: callID, method: "INVITE", timeout: timeout)
         guard answer.hasPrefix("SIP/2.0 200") else {
@@ -135,7 +141,8 @@ final class SIPTestPhone: @unchecked Sendable {
         guard let mline = answer.split(separator: "\r\n").first(where: { $0.hasPrefix("m=audio ") }),
             let mediaPort = Int(mline.split(separator: " ")[1])
         else { throw ServeTestError("200 without an audio m= line") }
-        let dialog = Dialog(callID: callID, user: user, fromTag: fromTag, toTag: toTag, mediaPort: mediaPort)
+        let dialog = Dialog(
+            callID: callID, user: user, fromTag: fromTag, toTag: toTag, mediaPort: mediaPort, answer: answer)
         sip.send(Array(inDialog("ACK", dialog, cseq: 1).utf8), to: serverPort)
         return dialog
     }
