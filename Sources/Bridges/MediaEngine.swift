@@ -10,6 +10,8 @@ import RTP
 /// handler, then writes and flushes its outbound packet. Spreading calls over the cycle keeps each send within
 /// a few hundred µs of its schedule instead of queueing every call's sendmsg behind all others'. Per-call state
 /// lives in `CallMediaSession`, confined to the loop: no locks, actors or Tasks on the per-packet path.
+/// RTP sockets are not watched by epoll: the clock drains a call's socket (one recvmmsg) right before its tick and
+/// its packet leaves with one sendto (`MediaEngine+Sockets.swift`), so a datagram never wakes the loop.
 public final class MediaEngine: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var bindHost: String
@@ -35,8 +37,19 @@ public final class MediaEngine: @unchecked Sendable {
     public let configuration: Configuration
     private let logger: Logger
     private var ports: MediaPortAllocator
+    /// A live call and its RTP socket (read by the clock) and writer.
+    struct Slot {
+        let session: CallMediaSession
+        let fd: CInt
+        let writer: RTPDirectWriter
+    }
     /// Live calls by clock phase: phase p sends at `p × 0.5 ms + n × 20 ms` of the clock's schedule.
-    private var phases = [[CallMediaSession]](repeating: [], count: MediaEngine.phaseCount)
+    private var phases = [[Slot]](repeating: [], count: MediaEngine.phaseCount)
+    /// Opened sessions' sockets until they are activated (or closed).
+    private var opened: [ObjectIdentifier: (fd: CInt, writer: RTPDirectWriter)] = [:]
+    private let reader: RTPSocketReader
+    /// Sends refused by the kernel on calls that ended (live calls' are summed at publish).
+    private var retiredSendFailures: UInt64 = 0
     private var liveCount = 0
     private var tickTask: Scheduled<Void>?
     /// The next phase slot to serve and when it is due (absolute; never re-based on when a tick ran).
@@ -61,6 +74,7 @@ public final class MediaEngine: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         ports = MediaPortAllocator(range: configuration.portRange)
+        reader = RTPSocketReader(allocator: ByteBufferAllocator())
         let priority = configuration.realtimePriority
         eventLoop.execute {
             MediaThreadTuning.tightenTimerSlack()
@@ -79,11 +93,21 @@ public final class MediaEngine: @unchecked Sendable {
         guard let port = ports.allocate() else {
             return eventLoop.makeFailedFuture(MediaEngineError(message: "media port range exhausted"))
         }
-        let holder = SessionHolder()
         let rtcpHolder = SessionHolder()
         let host = configuration.bindHost
-        let rtp = Self.bootstrap(eventLoop, handler: { RTPInboundHandler(holder: holder, isRTCP: false) })
-            .bind(host: host, port: Int(port))
+        let rtpFD: CInt
+        do {
+            rtpFD = try RTPSocketCalls.open(SocketAddress.makeAddressResolvingHost(host, port: Int(port)))
+        } catch {
+            return retry(port: port, callID: callID, attemptsLeft: attemptsLeft, error: error)
+        }
+        let writer = RTPDirectWriter(fd: rtpFD)
+        let rtp = DatagramBootstrap(group: eventLoop)
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(writer) }
+            }
+            .withBoundSocket(rtpFD)  // NIO owns the descriptor from here on (closed with the channel)
         let rtcp = Self.bootstrap(eventLoop, handler: { RTPInboundHandler(holder: rtcpHolder, isRTCP: true) })
             .bind(host: host, port: Int(port) + 1)
         return rtp.and(rtcp).flatMapError { error in
@@ -96,19 +120,25 @@ public final class MediaEngine: @unchecked Sendable {
                 localPort: Int(port),
                 jitter: (self.configuration.jitterMinMilliseconds, self.configuration.jitterMaxMilliseconds),
                 logger: self.logger)
-            holder.session = session
             rtcpHolder.session = session
+            self.opened[ObjectIdentifier(session)] = (rtpFD, writer)
             return session
         }.flatMapError { error in
-            // Port busy (another process): keep it marked and try the next one.
-            guard attemptsLeft > 0 else {
-                self.ports.release(port)
-                return self.eventLoop.makeFailedFuture(error)
-            }
-            let next = self.bindSession(callID: callID, attemptsLeft: attemptsLeft - 1)
-            next.whenComplete { _ in self.ports.release(port) }
-            return next
+            self.retry(port: port, callID: callID, attemptsLeft: attemptsLeft, error: error)
         }
+    }
+
+    /// Port busy (another process): keep it marked and try the next one.
+    private func retry(
+        port: UInt16, callID: String, attemptsLeft: Int, error: any Error
+    ) -> EventLoopFuture<CallMediaSession> {
+        guard attemptsLeft > 0 else {
+            ports.release(port)
+            return eventLoop.makeFailedFuture(error)
+        }
+        let next = bindSession(callID: callID, attemptsLeft: attemptsLeft - 1)
+        next.whenComplete { _ in self.ports.release(port) }
+        return next
     }
 
     private static func bootstrap(
@@ -134,11 +164,19 @@ public final class MediaEngine: @unchecked Sendable {
         handler: any CallMediaHandler
     ) throws {
         eventLoop.preconditionInEventLoop()
-        try session.activate(media: media, remote: remote, handler: handler, nowNanos: Self.nowNanos())
+        guard let socket = opened.removeValue(forKey: ObjectIdentifier(session)) else {
+            throw MediaEngineError(message: "media session \(session.callID) is not open on this engine")
+        }
+        do {
+            try session.activate(media: media, remote: remote, handler: handler, nowNanos: Self.nowNanos())
+        } catch {
+            opened[ObjectIdentifier(session)] = socket
+            throw error
+        }
         var best = 0
         for p in 1..<Self.phaseCount where phases[p].count < phases[best].count { best = p }
         session.phase = best
-        phases[best].append(session)
+        phases[best].append(Slot(session: session, fd: socket.fd, writer: socket.writer))
         liveCount += 1
         retired.callsTotal += 1
         startClockIfNeeded()
@@ -149,7 +187,11 @@ public final class MediaEngine: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         let wasEnded = session.isEnded
         session.end(reason: reason)
-        if let i = phases[session.phase].firstIndex(where: { $0 === session }) {
+        if let socket = opened.removeValue(forKey: ObjectIdentifier(session)) {
+            retiredSendFailures += socket.writer.failures
+        }
+        if let i = phases[session.phase].firstIndex(where: { $0.session === session }) {
+            retiredSendFailures += phases[session.phase][i].writer.failures
             phases[session.phase].remove(at: i)
             liveCount -= 1
         }
@@ -172,7 +214,7 @@ public final class MediaEngine: @unchecked Sendable {
 
     /// Media counters of one call by SIP Call-ID (nil when it has no live media).
     public func sessionStatistics(callID: String) -> EventLoopFuture<CallMediaSession.Statistics?> {
-        eventLoop.submit { self.phases.lazy.joined().first { $0.callID == callID }?.statistics }
+        eventLoop.submit { self.phases.lazy.joined().first { $0.session.callID == callID }?.session.statistics }
     }
 
     /// Pacing statistics so far; `reset` starts a new measurement window.
@@ -187,7 +229,7 @@ public final class MediaEngine: @unchecked Sendable {
 
     public func shutdown() -> EventLoopFuture<Void> {
         eventLoop.submit {
-            for s in Array(self.phases.joined()) { self.close(s, reason: .localHangUp) }
+            for s in Array(self.phases.joined()) { self.close(s.session, reason: .localHangUp) }
             self.tickTask?.cancel()
             self.running = false
         }
@@ -239,12 +281,12 @@ public final class MediaEngine: @unchecked Sendable {
         if phaseIndex == Self.phaseCount { phaseIndex = 0 }
     }
 
-    /// One phase slot: pull every call's inbound frame, hand it up, write and flush its outbound packet.
-    /// Each call has its own socket (symmetric RTP needs the port the peer latched on), so a flush is one
-    /// sendmsg per call; each packet's lateness is taken after its syscall returned.
+    /// One phase slot: for every call, read what its socket received since its last tick (one recvmmsg), pull
+    /// its inbound frame, hand it up, write its outbound packet (one sendto). Each call has its own socket
+    /// (symmetric RTP needs the port the peer latched on), so sends cannot be batched across calls; each
+    /// packet's lateness is taken after its syscall returned.
     private func serve(phase: Int, deadline: NIODeadline) {
-        let calls = phases[phase]
-        guard !calls.isEmpty else { return }
+        guard !phases[phase].isEmpty else { return }
         let start = NIODeadline.now()
         let lateness = (start - deadline).nanoseconds / 1000
         tickStats.ticks += 1
@@ -252,7 +294,12 @@ public final class MediaEngine: @unchecked Sendable {
         tickStats.maxLatenessMicroseconds = max(tickStats.maxLatenessMicroseconds, lateness)
         let now = start.uptimeNanoseconds
         var anyEnded = false
-        for session in calls {
+        var i = 0
+        while i < phases[phase].count {
+            let slot = phases[phase][i]
+            i += 1
+            let session = slot.session
+            receive(slot, nowNanos: now)
             if session.tick(nowNanos: now) {
                 session.flush()
                 let late = (NIODeadline.now() - deadline).nanoseconds
@@ -264,8 +311,22 @@ public final class MediaEngine: @unchecked Sendable {
         tickStats.totalWorkMicroseconds += (NIODeadline.now() - start).nanoseconds / 1000
         if anyEnded {
             let before = phases[phase].count
-            phases[phase].removeAll { $0.isEnded }
+            phases[phase].removeAll { $0.session.isEnded }
             liveCount -= before - phases[phase].count
+        }
+    }
+
+    /// Hands every datagram waiting on the call's RTP socket to the session, with its kernel arrival time. The
+    /// latched peer's `SocketAddress` is reused when the packet comes from it (no allocation per packet).
+    private func receive(_ slot: Slot, nowNanos: UInt64) {
+        let session = slot.session
+        reader.drain(fd: slot.fd, nowNanos: nowNanos) { buffer, source, arrival in
+            let known = session.remoteAddress
+            if RTPSocketCalls.matches(source, known), let known {
+                session.receiveRTP(buffer, from: known, nowNanos: arrival)
+            } else if let address = RTPSocketCalls.address(source) {
+                session.receiveRTP(buffer, from: address, nowNanos: arrival)
+            }
         }
     }
 
@@ -273,8 +334,12 @@ public final class MediaEngine: @unchecked Sendable {
     private func publish() {
         lastPublish = .now()
         var s = retired
+        s.sendFailures = retiredSendFailures
         for list in phases {
-            for session in list { s.add(session.statistics) }
+            for slot in list {
+                s.add(slot.session.statistics)
+                s.sendFailures += slot.writer.failures
+            }
         }
         s.activeCalls = liveCount
         s.sendsWithin1ms = pacingTotal.within1ms

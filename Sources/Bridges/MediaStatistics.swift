@@ -36,6 +36,8 @@ public struct MediaStatistics: Sendable, Equatable {
     public var unknownPayloadType: UInt64 = 0
     /// RTP packets sent (media and telephone-events).
     public var packetsSent: UInt64 = 0
+    /// RTP sends the kernel refused (full socket buffer, unreachable peer); the packet is not retried.
+    public var sendFailures: UInt64 = 0
     public var rtcpSent: UInt64 = 0
     public var rtcpReceived: UInt64 = 0
     public var rtcpMalformed: UInt64 = 0
@@ -44,6 +46,7 @@ public struct MediaStatistics: Sendable, Equatable {
     public var sendsLate: UInt64 = 0
     /// Worst lateness of one send so far.
     public var maxSendLatenessMicroseconds: Int64 = 0
+    // Caller-side media events (issue 13, functional part; read by AdminMetrics+SIP for /metrics).
     /// RFC 3389 comfort-noise packets accepted (callers in DTX), and frames played as comfort noise.
     public var comfortNoisePackets: UInt64 = 0
     public var comfortNoiseFrames: UInt64 = 0
