@@ -211,9 +211,18 @@ public final class SwitchboardService: Sendable {
             ).withCaller(name: call.callerDisplayName, headers: call.headers)
             return .answer(ringFor: nil, handler: { FlowCallHandler(factory: factory, logger: logger) })
         }
+        var bridge = SIPBridge.Configuration(codecs: codecs.isEmpty ? [.pcmu, .pcma, .opus] : codecs, routeCall: route)
+        // sip.public_address (host or host:port) goes into Via, Contact and SDP; on a wildcard bind without it,
+        // each request is answered with the address it arrived on (never 0.0.0.0).
+        if let text = configuration.sip.publicAddress, !text.isEmpty {
+            guard let (publicHost, publicPort) = splitHostPort(text, defaultPort: 0) else {
+                throw ConfigurationError("sip.public_address: '\(text)' is not host or host:port")
+            }
+            bridge.advertised = SIPAdvertisedAddress(publicHost: publicHost, publicPort: publicPort == 0 ? nil : publicPort)
+        }
         return SIPServer.Configuration(
             host: host, port: port,
             media: MediaEngine.Configuration(bindHost: host, portRange: range[0]...range[1]),
-            bridge: SIPBridge.Configuration(codecs: codecs.isEmpty ? [.pcmu, .pcma, .opus] : codecs, routeCall: route))
+            bridge: bridge)
     }
 }
