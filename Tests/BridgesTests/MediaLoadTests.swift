@@ -49,9 +49,12 @@ struct MediaLoadTests {
         // While all 50 calls were live, each sent one packet per 20 ms tick: 50 × 50/s over the window (3.5 s).
         #expect(pacing.liveCalls == calls)
         #expect(pacing.packetsSent >= UInt64(calls * 50 * 3), "sent \(pacing.packetsSent)")
-        // Loose pacing bounds for a debug build on a shared 2-core machine (the benchmark holds the tight ones).
+        // Loose pacing bounds for a debug build on a shared 2-core machine (the benchmark holds the tight ones):
+        // most sends on schedule, and even the slowest 1 % within three frames (a stalled or bunching clock fails).
+        let p50 = pacing.sends.percentileMicroseconds(0.5)
         let p99 = pacing.sends.percentileMicroseconds(0.99)
-        #expect(p99 <= 20_000, "send lateness p99 \(p99) µs, max \(pacing.sends.maxMicroseconds) µs")
+        #expect(p50 <= 2_000, "send lateness p50 \(p50) µs")
+        #expect(p99 <= 60_000, "send lateness p99 \(p99) µs, max \(pacing.sends.maxMicroseconds) µs")
         #expect(Double(pacing.packetsWithin1ms) >= 0.5 * Double(pacing.packetsSent))
         // Nothing lost on loopback, nothing dropped as malformed or from an unknown source; every call received
         // its stream (sipp sends 50 packets/s for 6 s per call).
