@@ -122,10 +122,14 @@ struct EchoIntegrationTests {
             matched += 1
             next = at + 1
         }
-        #expect(matched == echoedAudio.count)
+        // The others are G.711 packet-loss concealment (issue 13): frames played for a missing packet (at most
+        // 60 ms per gap, e.g. after the caller's last packet) and the cross-faded frame after each such gap.
+        let concealed = Int(media?.concealed ?? 0)
+        #expect(echoedAudio.count - matched <= 2 * concealed, "unmatched \(echoedAudio.count - matched), concealed \(concealed)")
         let accounted = Int((media?.packetsLost ?? 0) + (media?.packetsLate ?? 0) + (media?.framesDropped ?? 0))
         #expect(
-            matched + accounted >= sentAudio.count,
+            // (+ concealed: the frame after a concealed gap comes back cross-faded, so not bit-exact)
+            matched + accounted + concealed >= sentAudio.count,
             "echoed \(matched) of \(sentAudio.count), accounted \(accounted); media \(String(describing: media))")
         // Bad input was seen, counted and survived.
         #expect(stats.dropped + stats.badRequestsAnswered >= 3)

@@ -76,7 +76,10 @@ struct MediaBadInputTests {
         }
         let afterAttack = Set(matched.filter { $0 > attackFrames[0] })
         let expected = Set((attackFrames[0] + 1)..<frames.count).filter { sent[$0].contains { $0 != 0 } }
-        #expect(matched.count == back.count, "every echoed frame is one we sent, in order")
+        // Every echoed frame is one we sent, in order — or G.711 packet-loss concealment (issue 13): frames played
+        // for a missing packet (≤ 60 ms per gap, e.g. after the last packet) and the cross-faded one after a gap.
+        let concealed = Int(call?.concealed ?? 0)
+        #expect(back.count - matched.count <= 2 * concealed, "unmatched \(back.count - matched.count), concealed \(concealed)")
         #expect(
             expected.subtracting(afterAttack).count <= 2,
             "missing after the attack: \(expected.subtracting(afterAttack).sorted()); stats \(String(describing: call))")

@@ -137,7 +137,9 @@ import Testing
         let offer = local.stamp(negotiator.offer(origin: local.origin, address: "127.0.0.1", port: 40000))
         #expect(offer.origin.sessionVersion == 1000)
         let text = offer.serializedText
-        #expect(text.contains("m=audio 40000 RTP/AVP 111 0 8 101 102\r\n"))
+        #expect(text.contains("m=audio 40000 RTP/AVP 111 0 8 101 102 13\r\n"))
+        // RFC 3389 comfort noise with the 8 kHz codecs (callers in DTX send it; we play it as noise).
+        #expect(text.contains("a=rtpmap:13 CN/8000\r\n"))
         #expect(text.contains("a=rtpmap:111 opus/48000/2\r\n"))
         #expect(text.contains("a=rtpmap:101 telephone-event/8000\r\n"))
         #expect(text.contains("a=rtpmap:102 telephone-event/48000\r\n"))
