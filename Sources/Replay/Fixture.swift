@@ -41,6 +41,19 @@ public struct Fixture: Sendable {
         }
     }
 
+    /// One transfer the call asked for and what the far side answered: `ok` (REFER accepted, NOTIFY 2xx) or
+    /// the failure reason (e.g. `REFER refused: 405`). The replay answers the flow's transfers with these, in
+    /// order, so a refused REFER takes the same `on_failure` path it took live.
+    public struct TransferEvent: Codable, Sendable, Equatable {
+        public var target: String
+        public var result: String
+
+        public init(target: String, result: String) {
+            self.target = target
+            self.result = result
+        }
+    }
+
     public struct ToolSettings: Codable, Sendable, Equatable {
         public enum Mode: String, Codable, Sendable { case live, recorded }
         public var mode: Mode
@@ -73,6 +86,8 @@ public struct Fixture: Sendable {
         public var callerTiming: String?
         public var dtmf: [DTMFEvent]?
         public var hangupAtMs: Int?
+        /// Transfer outcomes in the order they happened (absent: every transfer succeeds).
+        public var transfers: [TransferEvent]?
         public var tools: ToolSettings?
         public var expect: FixtureExpectation?
 
@@ -84,13 +99,14 @@ public struct Fixture: Sendable {
             case callerTiming = "caller_timing"
             case dtmf
             case hangupAtMs = "hangup_at_ms"
-            case tools, expect
+            case transfers, tools, expect
         }
 
         public init(
             format: Int = 1, name: String, description: String? = nil, flow: String, call: Call,
             callerAudio: String? = nil, callerAudioFromMs: Int? = nil, callerTiming: String? = nil,
-            dtmf: [DTMFEvent]? = nil, hangupAtMs: Int? = nil, tools: ToolSettings? = nil,
+            dtmf: [DTMFEvent]? = nil, hangupAtMs: Int? = nil, transfers: [TransferEvent]? = nil,
+            tools: ToolSettings? = nil,
             expect: FixtureExpectation? = nil
         ) {
             self.format = format
@@ -103,6 +119,7 @@ public struct Fixture: Sendable {
             self.callerTiming = callerTiming
             self.dtmf = dtmf
             self.hangupAtMs = hangupAtMs
+            self.transfers = transfers
             self.tools = tools
             self.expect = expect
         }

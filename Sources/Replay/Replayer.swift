@@ -78,7 +78,7 @@ public struct Replayer: Sendable {
         let tools = try toolRunner(fixture, flow: flow, callID: callID, clock: clock, startedAt: startedAt)
         let events = CallEventCollector()
         let outbound = OutboundAudioQueue(sampleRate: caller.sampleRate)
-        let media = ReplayMedia(outbound: outbound)
+        let media = ReplayMedia(outbound: outbound, transfers: fixture.document.transfers ?? [])
         let session = CallSession(
             info: info, flow: flow, media: media, sampleRate: caller.sampleRate,
             dependencies: CallDependencies(model: model, tools: tools, synthesizer: options.synthesizer, log: events),

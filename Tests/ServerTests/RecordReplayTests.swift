@@ -176,6 +176,11 @@ import Testing
         let recorded = try await Self.record("dtmf-menu-billing", from: "+15550100002", in: folder, limit: 30) { track in
             var track = track
             track.replaceSubrange(32_000..<(32_000 + tone.count), with: tone)
+            // The shipped track has a short sound at 0.8-1.2 s, during the greeting. Whether it still counts as
+            // speech when the menu starts depends on when the greeting ended, which live (synthesis and tick
+            // latency) and replay (virtual clock) do not yet agree on to the frame, so this test, which is about
+            // digits, keeps the line's noise there instead (the track's own noise from 2.0-2.7 s).
+            track.replaceSubrange(4_800..<10_400, with: track[16_000..<21_600])
             return track
         }
         let document = recorded.fixture.document
@@ -186,8 +191,15 @@ import Testing
         #expect(zip(digits, digits.dropFirst()).allSatisfy { $0.atMs <= $1.atMs })
         let at = try #require(digits.first?.atMs)
         #expect((4_000...5_000).contains(at), "digit at \(at) ms")
-        #expect(document.expect?.endReason == "transferred")
-        #expect(document.expect?.route != nil)
+        // The flow transfers; Switchboard's own caller is a phone that cannot be transferred (its UA answers REFER
+        // with 405, as many PBXs do), so the flow takes its on_failure path live — and the fixture keeps that
+        // answer, so the replay takes the same path instead of pretending the transfer worked.
+        let transfers = try #require(document.transfers, "the transfer's outcome is recorded")
+        #expect(transfers.count == 1 && transfers[0].result.contains("405"), "\(transfers)")
+        #expect(transfers[0].target.hasPrefix("sip:"))
+        #expect(document.expect?.endReason != "transferred")
+        #expect(document.expect?.route == nil)
+        #expect(document.expect?.steps?.contains("apologize") == true, "\(document.expect?.steps ?? [])")
         #expect(document.expect?.turns == 0)
         let track = try WAVFile.read(path: recorded.fixture.callerAudioURL.path)
         #expect(track.samples.count >= at * 8)

@@ -62,6 +62,7 @@ extension CallRecorder {
             callerAudio: "caller.wav", callerAudioFromMs: (state.firstFrameMs ?? 0) > 0 ? state.firstFrameMs : nil,
             dtmf: state.dtmf.isEmpty ? nil : state.dtmf,
             hangupAtMs: callerHungUp ? (state.hangupAtMs ?? state.lastFrameEndMs) : nil,
+            transfers: state.transfers.isEmpty ? nil : state.transfers,
             tools: .init(mode: .recorded))
     }
 

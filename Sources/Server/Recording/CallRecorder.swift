@@ -49,6 +49,7 @@ public final class CallRecorder: Sendable {
         /// When the session took the frames (call clock), where its lag behind the media clock changed.
         var timing: [(mediaMs: Int, atMs: Int)] = []
         var dtmf: [Fixture.DTMFEvent] = []
+        var transfers: [Fixture.TransferEvent] = []
         var hangupAtMs: Int?
         var tools: [FixtureRecording.ToolResult] = []
         var toolEvents: [CallLogRecord] = []
@@ -148,8 +149,12 @@ public final class CallRecorder: Sendable {
     }
 
     func logged(_ record: CallLogRecord) {
-        guard case .toolCall = record.event else { return }
-        state.withLock { $0.toolEvents.append(record) }
+        switch record.event {
+        case .toolCall: state.withLock { $0.toolEvents.append(record) }
+        case .transfer(let target, let result):
+            state.withLock { $0.transfers.append(Fixture.TransferEvent(target: target, result: result)) }
+        default: break
+        }
     }
 }
 
