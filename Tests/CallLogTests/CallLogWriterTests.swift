@@ -105,6 +105,9 @@ import Testing
         let bodies = calls.map { $0.body() }
         for step in 0..<bodies[0].count {
             for body in bodies { writer.write(body[step]) }
+            // Every other step waits for the disk, so the calls span several batches even on a loaded machine
+            // (where one batch could otherwise take everything).
+            if step % 2 == 1 { await writer.flush() }
             try await Task.sleep(for: .milliseconds(1))
         }
         for call in calls { writer.write(call.end()) }
