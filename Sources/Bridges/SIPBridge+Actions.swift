@@ -28,7 +28,8 @@ extension SIPBridge {
             }
         case .referProgress(let callID, let status, let final):
             referProgress(callID: callID, status: status, final: final)
-        case .registered, .registrationFailed: break
+        case .registered(let id, let expires): registrationOutcome(id: id, .registered(expires: expires))
+        case .registrationFailed(let id, let status): registrationOutcome(id: id, .failed(statusCode: status))
         case .dropped(let kind, let reason):
             badInput(kind, status: nil, reason: reason)
         case .rejected(let kind, let status, let reason):

@@ -37,6 +37,8 @@ public final class SIPBridge: @unchecked Sendable {
         public var advertised = SIPAdvertisedAddress()
         /// Allow-list, INVITE rate limit per source and concurrent-call cap, applied before the UA core.
         public var protection = SIPProtectionConfiguration()
+        /// What became of each REGISTER (by `SIPRegistration.id`), called on the SIP loop.
+        public var registrationEvents: (@Sendable (_ id: String, _ outcome: SIPRegistrationOutcome) -> Void)?
 
         /// Routes by the dialled user part alone.
         public init(

@@ -167,11 +167,23 @@ public final class SwitchboardService: Sendable {
             admin = server
         }
 
-        // SIP and media last: from here on calls arrive. Stopping ends them (BYE) and awaits their tasks.
+        // Trunks (checked, hosts resolved, passwords from the environment) and their registrations.
+        let trunks = try configuration.trunkPlans(environment: environment)
+        let registrar = TrunkRegistrar(plans: trunks, logger: logger)
+
+        // SIP and media last: from here on calls arrive. Stopping unregisters the trunks, ends calls (BYE) and
+        // awaits their tasks.
         let sip = try await SIPServer.start(
-            configuration: try sipConfiguration(configuration, services: services, logger: logger), logger: logger)
+            configuration: try sipConfiguration(
+                configuration, services: services, logger: logger, trunks: trunks, registrar: registrar),
+            logger: logger)
+        registrar.start(bridge: sip.bridge)
         parts.append(
             ServicePart(name: "SIP and media") {
+                if !registrar.isEmpty {
+                    logger.info("shutting down: unregistering trunks")
+                    await registrar.stop(timeout: .seconds(3))
+                }
                 logger.info("shutting down: ending live calls")
                 await sip.stop()
                 // Every call's task ends after its end row, recording and (with `--record`) fixture are written.
@@ -182,6 +194,9 @@ public final class SwitchboardService: Sendable {
         if let admin {
             // RTP packets lost/late/… and SIP counters, sampled at each scrape.
             admin.metrics.observe(sipServer: sip)
+            // Trunk registrations: /healthz says `degraded` while one is down; /metrics has their state.
+            admin.metrics.observe(trunks: { registrar.statuses() })
+            admin.setHealth { TrunkStatus.health(registrar.statuses()) }
             admin.setReady(true)
         }
         return SwitchboardService(
@@ -190,7 +205,8 @@ public final class SwitchboardService: Sendable {
     }
 
     static func sipConfiguration(
-        _ configuration: SwitchboardConfiguration, services: CallServices, logger: Logger
+        _ configuration: SwitchboardConfiguration, services: CallServices, logger: Logger, trunks: [TrunkPlan],
+        registrar: TrunkRegistrar
     ) throws -> SIPServer.Configuration {
         guard let (host, port) = splitHostPort(configuration.sip.listen, defaultPort: 5060) else {
             throw ConfigurationError("sip.listen: '\(configuration.sip.listen)' is not host:port")
@@ -203,7 +219,9 @@ public final class SwitchboardService: Sendable {
         let route: @Sendable (SIPBridge.IncomingCallInfo) -> SIPBridge.CallRoute = { call in
             let user = call.dialledUser
             if let diagnostic = DiagnosticHandlers.route(user: user, logger: logger) { return diagnostic }
-            guard let flowPath = configuration.flowFile(forDialled: user), services.flows.flow(at: flowPath) != nil else {
+            // Calls to a trunk's AOR (routed to our registered Contact) go to that trunk's flow.
+            let trunkFlow = trunks.first { $0.aor.user == user && $0.flowPath != nil }?.flowPath
+            guard let flowPath = trunkFlow ?? configuration.flowFile(forDialled: user), services.flows.flow(at: flowPath) != nil else {
                 return .reject(404)
             }
             let factory = FlowCallFactory(
@@ -220,9 +238,14 @@ public final class SwitchboardService: Sendable {
             }
             bridge.advertised = SIPAdvertisedAddress(publicHost: publicHost, publicPort: publicPort == 0 ? nil : publicPort)
         }
-        return SIPServer.Configuration(
+        // Allow-list, refusal, INVITE rate limit and call cap: applied before the UA core (no call, flow, model).
+        bridge.protection = try configuration.sipProtection(trunkAddresses: trunks.flatMap(\.allow))
+        bridge.registrationEvents = { id, outcome in registrar.deliver(id: id, outcome) }
+        var server = SIPServer.Configuration(
             host: host, port: port,
             media: MediaEngine.Configuration(bindHost: host, portRange: range[0]...range[1]),
             bridge: bridge)
+        server.tcp = configuration.sip.tcp
+        return server
     }
 }

@@ -65,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try await SwitchboardService.start(
             configuration: configuration, environment: environment, logger: logger)
         let shown = service.sip.localAddress.ipAddress ?? "127.0.0.1"
-        var lines = ["listening on sip:\(shown):\(service.sipPort) (udp)"]
+        var lines = ["listening on sip:\(shown):\(service.sipPort) (\(service.sip.tcpChannel == nil ? "udp" : "udp+tcp"))"]
         if let admin = service.admin, let port = await admin.listeningPort() {
             lines.append("admin on http://\(admin.configuration.host):\(port)")
         }

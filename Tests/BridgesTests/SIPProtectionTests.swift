@@ -99,7 +99,7 @@ struct SIPProtectionLiveTests {
         let server = try await NetworkTestServer.start(host: "0.0.0.0") { bridge in
             bridge.protection = SIPProtectionConfiguration(allow: Self.onlyOne, refusal: .silence)
         }
-        let stranger = try await Self.sipp(server, from: "127.0.0.6", ["-sn", "uac", "-m", "1"], timeout: 3)
+        let stranger = try await Self.sipp(server, from: "127.0.0.6", ["-sn", "uac", "-m", "1", "-recv_timeout", "2000"], timeout: 3)
         let stats = try await server.bridge.currentStatistics().get()
         await server.stop()
         #expect(stranger.status != 0)

@@ -1,4 +1,4 @@
-// HTTP digest authentication for SIP (RFC 2617 / RFC 7616 / RFC 8760), MD5 only.
+// HTTP digest authentication for SIP (RFC 2617 / RFC 7616 / RFC 8760): MD5 and SHA-256.
 
 /// Answers `WWW-Authenticate` / `Proxy-Authenticate` challenges.
 public enum SIPDigest {
@@ -26,15 +26,36 @@ public enum SIPDigest {
             stale: params["stale"]?.lowercased() == "true")
     }
 
+    /// Whether `authorization` can answer a challenge with this algorithm (MD5 or SHA-256, RFC 8760).
+    public static func supports(_ algorithm: String) -> Bool { hash(for: algorithm) != nil }
+
+    /// The preference among supported algorithms (RFC 8760 §2.4: the strongest the client supports): higher first.
+    public static func strength(_ algorithm: String) -> Int {
+        switch algorithm.uppercased() {
+        case "SHA-256": 2
+        case "MD5": 1
+        default: 0
+        }
+    }
+
+    static func hash(for algorithm: String) -> ((String) -> String)? {
+        switch algorithm.uppercased() {
+        case "MD5": { MD5.hex($0) }
+        case "SHA-256": { SHA256.hex($0) }
+        default: nil
+        }
+    }
+
     /// The `Authorization`/`Proxy-Authorization` value for `method` on `uri`; nil if the challenge's
-    /// algorithm is not MD5 or the realm does not match the credentials.
+    /// algorithm is neither MD5 nor SHA-256 or the realm does not match the credentials.
     public static func authorization(
         challenge: Challenge, method: SIPMethod, uri: String, credentials: SIPCredentials, cnonce: String, nonceCount: Int = 1
     ) -> String? {
-        guard challenge.algorithm.uppercased() == "MD5" else { return nil }
+        guard let hash = hash(for: challenge.algorithm) else { return nil }
+        let algorithm = challenge.algorithm.uppercased()
         if let realm = credentials.realm, realm != challenge.realm { return nil }
-        let ha1 = MD5.hex("\(credentials.username):\(challenge.realm):\(credentials.password)")
-        let ha2 = MD5.hex("\(method.rawValue):\(uri)")
+        let ha1 = hash("\(credentials.username):\(challenge.realm):\(credentials.password)")
+        let ha2 = hash("\(method.rawValue):\(uri)")
         var fields = [
             "username=\(SIPLexer.quote(credentials.username))", "realm=\(SIPLexer.quote(challenge.realm))",
             "nonce=\(SIPLexer.quote(challenge.nonce))", "uri=\(SIPLexer.quote(uri))",
@@ -43,16 +64,16 @@ public enum SIPDigest {
         if challenge.qop.contains("auth") {
             let nc = String(nonceCount, radix: 16)
             let paddedNC = String(repeating: "0", count: max(0, 8 - nc.count)) + nc
-            response = MD5.hex("\(ha1):\(challenge.nonce):\(paddedNC):\(cnonce):auth:\(ha2)")
+            response = hash("\(ha1):\(challenge.nonce):\(paddedNC):\(cnonce):auth:\(ha2)")
             fields.append("response=\(SIPLexer.quote(response))")
-            fields.append("algorithm=MD5")
+            fields.append("algorithm=\(algorithm)")
             fields.append("cnonce=\(SIPLexer.quote(cnonce))")
             fields.append("qop=auth")
             fields.append("nc=\(paddedNC)")
         } else {
-            response = MD5.hex("\(ha1):\(challenge.nonce):\(ha2)")
+            response = hash("\(ha1):\(challenge.nonce):\(ha2)")
             fields.append("response=\(SIPLexer.quote(response))")
-            fields.append("algorithm=MD5")
+            fields.append("algorithm=\(algorithm)")
         }
         if let opaque = challenge.opaque { fields.append("opaque=\(SIPLexer.quote(opaque))") }
         return "Digest " + fields.joined(separator: ", ")

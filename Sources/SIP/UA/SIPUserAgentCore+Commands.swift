@@ -26,7 +26,13 @@ extension SIPUserAgentCore {
         case .hold(let callID, let on): hold(callID, on: on)
         case .placeCall(let outbound): placeCall(outbound)
         case .register(let registration):
-            if registrations[registration.id]?.registration != registration || registrations[registration.id] == nil {
+            // One Call-ID (and a rising CSeq) per registration while it lives (RFC 3261 §10.2): a refresh or
+            // an unregister (expires 0) of a live registration reuses them.
+            if var live = registrations[registration.id] {
+                live.registration = registration
+                live.authAttempts = 0
+                registrations[registration.id] = live
+            } else {
                 registrations[registration.id] = SIPRegistrationState(registration: registration, callID: random.token() + "@" + config.local.host, localTag: random.token(), sequence: 0)
             }
             sendRegister(registration, credentialsHeader: nil)

@@ -182,9 +182,12 @@ extension SIPUserAgentCore {
     mutating func authorizationHeader(for response: SIPResponse, request: SIPRequest, credentials: SIPCredentials) -> (name: String, value: String)? {
         let proxy = response.statusCode == 407
         let challengeHeader = proxy ? "Proxy-Authenticate" : "WWW-Authenticate"
-        for value in response.headers.values(challengeHeader) {
-            guard let challenge = SIPDigest.parseChallenge(value),
-                let authorization = SIPDigest.authorization(
+        // RFC 8760 §2.4: of several challenges, answer the strongest algorithm we support (SHA-256 over MD5).
+        let challenges = response.headers.values(challengeHeader).compactMap { SIPDigest.parseChallenge($0) }
+            .filter { SIPDigest.supports($0.algorithm) }
+            .sorted { SIPDigest.strength($0.algorithm) > SIPDigest.strength($1.algorithm) }
+        for challenge in challenges {
+            guard let authorization = SIPDigest.authorization(
                     challenge: challenge, method: request.method, uri: request.uri.serialized, credentials: credentials, cnonce: random.token())
             else { continue }
             return (proxy ? "Proxy-Authorization" : "Authorization", authorization)

@@ -36,7 +36,7 @@ extension AdminMetrics {
 
     /// Samples the SIP bridge's counters at every scrape: `switchboard_sip_datagrams_total`, `…_dropped_total`,
     /// `…_rejected_total`, `…_bad_requests_total`, `…_bad_input_total{kind}`, `…_calls_total{event}`,
-    /// `…_transfers_total`, `…_info_digits_total`, `…_media_updates_total`, `…_codec_changes_total`, and the
+    /// `…_transfers_total`, `…_refused_total{reason}`, `…_info_digits_total`, `…_media_updates_total`, `…_codec_changes_total`, and the
     /// gauges `switchboard_sip_active_calls`, `switchboard_sip_transactions`.
     public func observe(sipStatistics: @escaping @Sendable () -> SIPBridge.Statistics) {
         let registry = self.registry
@@ -57,6 +57,10 @@ extension AdminMetrics {
         let active = registry.makeGauge(descriptor: Self.name("sip_active_calls", "", "SIP dialogs in progress."))
         let transactions = registry.makeGauge(descriptor: Self.name("sip_transactions", "", "SIP transactions in progress."))
         let badInput = LockedBox<[String: DeltaCounter]>([:])
+        // Requests refused before the UA core (allow-list, INVITE rate, call cap), one series per reason from start.
+        let refused = SIPRefusalReason.allCases.map { reason in
+            (reason.rawValue, counter("sip_refused", "SIP requests refused before any call (protection), by reason.", [("reason", reason.rawValue)]))
+        }
         addScrapeSource {
             let now = sipStatistics()
             datagrams.advance(to: now.datagramsReceived)
@@ -69,6 +73,7 @@ extension AdminMetrics {
             codecChanges.advance(to: now.codecChanges)
             let calls = [now.callsOffered, now.callsAnswered, now.callsRejected, now.callsCancelled, now.callsEnded]
             for (counter, total) in zip(callEvents, calls) { counter.advance(to: total) }
+            for (reason, counter) in refused { counter.advance(to: now.refused[reason] ?? 0) }
             active.set(Double(now.activeCalls))
             transactions.set(Double(now.transactions))
             for (kind, total) in now.badInput {

@@ -8,8 +8,9 @@ extension AdminServer {
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(BearerTokenMiddleware(token: configuration.bearerToken, openPaths: ["/healthz", "/readyz"]))
-        router.get("/healthz") { _, _ in
-            Self.text("ok\n")
+        router.get("/healthz") { [self] _, _ in
+            guard let problem = degradation else { return Self.text("ok\n") }
+            return Self.text("degraded\n\(problem)\n")
         }
         router.get("/readyz") { [self] _, _ in
             isReady ? Self.text("ready\n") : Self.text("not ready\n", status: .serviceUnavailable)

@@ -29,6 +29,7 @@ public final class AdminServer: Service, Sendable {
     let reloadFlows: FlowReloader?
     let logger: Logger
     private let ready = LockedBox(false)
+    private let health = LockedBox<(@Sendable () -> String?)?>(nil)
     private let port = LockedBox(PortState())
 
     private struct PortState {
@@ -57,6 +58,15 @@ public final class AdminServer: Service, Sendable {
     }
 
     public var isReady: Bool { ready.withLock { $0 } }
+
+    /// `GET /healthz` answers `ok` while `check` returns nil, else `degraded` and what it returned (still 200:
+    /// the process is alive, restarting it would not bring a trunk back). Trunk registrations use it.
+    public func setHealth(_ check: @escaping @Sendable () -> String?) {
+        health.withLock { $0 = check }
+    }
+
+    /// nil when healthy, else what is degraded.
+    public var degradation: String? { health.withLock { $0 }?() }
 
     /// The bound port once listening (useful with port 0); nil if the server stopped before binding.
     public func listeningPort() async -> Int? {

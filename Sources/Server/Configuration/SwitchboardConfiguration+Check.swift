@@ -53,6 +53,15 @@ extension SwitchboardConfiguration {
             summary.append("accounts: none (neither \(config.tools.accountsDB) nor \(config.tools.accountsCSV) exists)")
         }
         summary.append("call log: \(config.callLog.db)")
+        // Trunks as `serve` takes them: URIs, host names resolved, the password variables set.
+        do {
+            for trunk in try config.trunkPlans(environment: environment) {
+                summary.append("trunk \(trunk.name): \(trunk.register ? "registers \(trunk.aor) at" : "calls via") \(trunk.nextHop)")
+            }
+            _ = try config.sipProtection()
+        } catch {
+            problems.append(error.message)
+        }
         if let cassettes = config.model.cassettes, !manager.fileExists(atPath: cassettes) {
             problems.append("model.cassettes: no such folder \(cassettes)")
         }

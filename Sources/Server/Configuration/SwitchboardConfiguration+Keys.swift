@@ -19,6 +19,7 @@ extension SwitchboardConfiguration {
             .textMap("routes", \.routes),
             .path("record_dir", \.recordDir),
             .texts("record_numbers", \.recordNumbers),
+            .list("trunks", \.trunks, element: { Trunk() }, keys: Trunk.keys),
         ]
     }
 
@@ -34,6 +35,12 @@ extension SwitchboardConfiguration.SIP {
             .text("rtp_ports", \.rtpPorts, check: checkPortRange),
             .texts("codecs", \.codecs, among: ["pcmu", "pcma", "opus"]),
             .int("rtp_timeout", \.rtpTimeout, range: 0...86_400),
+            .bool("tcp", \.tcp),
+            .texts("allow", \.allow),
+            .choice("refusal", \.refusal, among: ["forbidden", "silence"]),
+            .number("invites_per_second", \.invitesPerSecond, range: 0...100_000),
+            .int("invite_burst", \.inviteBurst, range: 1...100_000),
+            .int("max_concurrent_calls", \.maxConcurrentCalls, range: 0...100_000),
         ]
     }
 }

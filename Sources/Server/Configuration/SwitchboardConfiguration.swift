@@ -19,6 +19,18 @@ public struct SwitchboardConfiguration: Sendable, Equatable {
         /// Seconds without RTP from the caller (not on hold) before the call is hung up with BYE, end reason
         /// `rtp_timeout`; 0 = never.
         public var rtpTimeout: Int = 30
+        /// Also listen on TCP at the same port (RFC 3261 §18: large INVITEs from PBXs arrive over TCP).
+        public var tcp = true
+        /// Sources (addresses or CIDR blocks) allowed to reach the SIP port besides the trunks' addresses; unset:
+        /// loopback (127.0.0.0/8, ::1). "0.0.0.0/0" and "::/0" let everyone in.
+        public var allow: [String]?
+        /// How sources outside the allow-list are answered: `forbidden` (403) or `silence` (no answer).
+        public var refusal: String = "forbidden"
+        /// Sustained INVITEs per second accepted from one source address (0: no limit), with `invite_burst` above it.
+        public var invitesPerSecond: Double = 0
+        public var inviteBurst: Int = 20
+        /// Concurrent inbound calls; past it new INVITEs get 503 (0: no cap).
+        public var maxConcurrentCalls: Int = 0
     }
 
     public struct FlowSettings: Sendable, Equatable {
@@ -70,6 +82,8 @@ public struct SwitchboardConfiguration: Sendable, Equatable {
     public var callLog = CallLogSettings()
     public var admin = Admin()
     public var tools = ToolSettings()
+    /// SIP trunks Switchboard registers with and places calls through (`SwitchboardConfiguration+Trunks.swift`).
+    public var trunks: [Trunk] = []
     /// Named transfer targets used by flows and `transfer_call` (route name → SIP URI).
     public var routes: [String: String] = [
         "billing": "sip:billing@127.0.0.1:5090", "support": "sip:support@127.0.0.1:5090",
