@@ -16,10 +16,14 @@ extension CallSession {
             say(.bot, text)
             log(.turn(speaker: .bot, text: text, durationMs: 0))
             do {
-                let audio = try await dependencies.synthesizer.synthesize(
-                    text: text, voice: prompt.voice ?? prompt.language, rate: configuration.speechRate, sampleRate: sampleRate
-                )
+                let request = SpeechRequest(
+                    text: text, voice: prompt.voice, language: prompt.language, rate: configuration.speechRate,
+                    engine: prompt.tts == "model" ? .model : .espeak)
+                let audio = try await dependencies.synthesizer.synthesize(request, sampleRate: sampleRate)
                 samples = audio.samples
+                if let reason = audio.fallbackReason {
+                    log(.note(kind: "tts_fallback", detail: "espeak-ng spoke the prompt: \(reason)"))
+                }
             } catch {
                 logger.error("prompt synthesis failed", metadata: ["error": "\(error.message)"])
                 log(.note(kind: "error", detail: "speech synthesis failed: \(error.message)"))

@@ -82,7 +82,7 @@ public actor CallSession {
         logger[metadataKey: "call"] = "\(info.callID)"
         self.logger = logger
         interpreter = FlowInterpreter(flow: flow)
-        turnDetector = TurnDetector(configuration: configuration.turnDetection)
+        turnDetector = TurnDetector(configuration: configuration.turnDetection.applying(flow.bargeIn))
         dtmfDetector = configuration.inbandDTMF ? DTMFDetector(sampleRate: sampleRate) : nil
     }
 

@@ -8,12 +8,19 @@ public final class PromptCache: Sendable {
         public var voice: String?
         public var rate: Int
         public var sampleRate: Int
+        public var engine: SpeechEngine
+        public var language: String?
 
-        public init(text: String, voice: String?, rate: Int, sampleRate: Int) {
+        public init(
+            text: String, voice: String?, rate: Int, sampleRate: Int, engine: SpeechEngine = .espeak,
+            language: String? = nil
+        ) {
             self.text = text
             self.voice = voice
             self.rate = rate
             self.sampleRate = sampleRate
+            self.engine = engine
+            self.language = language
         }
     }
 
@@ -95,6 +102,17 @@ public struct CachingSpeechSynthesizer: SpeechSynthesizer {
         if let cached = cache.get(key) { return cached }
         let audio = try await base.synthesize(text: text, voice: voice, rate: rate, sampleRate: sampleRate)
         cache.put(key, audio)
+        return audio
+    }
+
+    public func synthesize(_ request: SpeechRequest, sampleRate: Int) async throws(SpeechError) -> SpeechAudio {
+        let key = PromptCache.Key(
+            text: request.text, voice: request.voice, rate: request.rate, sampleRate: sampleRate, engine: request.engine,
+            language: request.language)
+        if let cached = cache.get(key) { return cached }
+        let audio = try await base.synthesize(request, sampleRate: sampleRate)
+        // A prompt the model engine could not speak (espeak-ng stood in) is not kept: the next call tries again.
+        if audio.fallbackReason == nil { cache.put(key, audio) }
         return audio
     }
 }

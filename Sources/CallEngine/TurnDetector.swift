@@ -1,10 +1,12 @@
 public import Audio
 
 /// Cuts caller audio into turns (pure: frames with timestamps in, events out). Built on `Audio`'s
-/// `VoiceActivityDetector`: an onset shorter than `bargeInSpeechMs` is ignored outright; speech that reaches
-/// `bargeInSpeechMs` while the bot is speaking an interruptible prompt raises `.bargeIn` at once (within 100 ms
-/// of the onset with the defaults); a turn opens once `minTurnSpeechMs` of voiced audio accumulated (so a cough
-/// or an "umm" neither starts nor ends a turn) and ends after `endSilenceMs` of silence or at `maxTurnMs`.
+/// `VoiceActivityDetector`: an onset shorter than `bargeInSpeechMs` is ignored outright; a turn opens once
+/// `minTurnSpeechMs` of voiced audio accumulated (so a cough or an "umm" neither starts nor ends a turn) and
+/// ends after `endSilenceMs` of silence or at `maxTurnMs`. Whether caller audio over an interruptible bot prompt
+/// stops the bot is `Audio`'s `BargeInDetector`'s decision (`bargeIn`; nil = barge-in off): a real interruption
+/// raises `.bargeIn` within about 100 ms of its onset, backchannels and noise do not, and a burst that began
+/// over interruptible bot audio without stopping it is a backchannel, not a turn.
 public struct TurnDetector: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// Silence that ends a turn.
@@ -19,6 +21,8 @@ public struct TurnDetector: Sendable {
         public var preRollMs = 200
         /// Rate of the turn's WAV for the model; `nil` keeps the call rate.
         public var modelSampleRate: Int? = 16_000
+        /// The barge-in decision's thresholds; nil: caller speech never stops the bot (flow `barge_in: false`).
+        public var bargeIn: BargeInDetector.Configuration? = BargeInDetector.Configuration()
 
         public init() {}
     }
@@ -60,12 +64,16 @@ public struct TurnDetector: Sendable {
     private var turnOpen = false
     private var bargeInRaised = false
     private var turnBargedIn = false
+    private var bargeIn: BargeInDetector?
+    /// The open burst began while interruptible bot audio played (and it has not stopped the bot).
+    private var overBot = false
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         var vadConfiguration = VoiceActivityDetector.Configuration(endSilenceMs: configuration.endSilenceMs)
         vadConfiguration.minSpeechMs = configuration.bargeInSpeechMs
         vad = VoiceActivityDetector(configuration: vadConfiguration)
+        bargeIn = configuration.bargeIn.map { BargeInDetector(configuration: $0) }
     }
 
     /// True while a turn is open.
@@ -73,12 +81,19 @@ public struct TurnDetector: Sendable {
 
     /// Feeds one caller frame. `botSpeaking`: bot audio is playing; `interruptible`: it may be cut.
     public mutating func process(_ frame: PCMFrame, botSpeaking: Bool, interruptible: Bool) -> [Event] {
+        process(frame, botSpeaking: botSpeaking, interruptible: interruptible, botLevelDB: nil)
+    }
+
+    /// The same, with the level of the bot audio being played now (dBFS) for the barge-in echo check.
+    public mutating func process(_ frame: PCMFrame, botSpeaking: Bool, interruptible: Bool, botLevelDB: Double?) -> [Event] {
         var events: [Event] = []
+        let decision = bargeIn?.process(frame, botSpeaking: botSpeaking && interruptible, botLevelDB: botLevelDB) ?? .none
         let vadEvents = vad.process(frame)
         let frameMs = Int(frame.durationMs.rounded())
         for event in vadEvents {
             if case .speechStart(let ms) = event {
                 onsetMs = ms
+                overBot = botSpeaking && interruptible && bargeIn != nil
                 // The detector needed `bargeInSpeechMs` of voice (this frame included) to report the onset.
                 voicedMs = max(0, configuration.bargeInSpeechMs - frameMs)
                 current = preRoll.filter { $0.timestampMs + frameMs > ms - configuration.preRollMs }
@@ -92,12 +107,14 @@ public struct TurnDetector: Sendable {
             let keep = max(1, (configuration.preRollMs + configuration.bargeInSpeechMs + 100) / max(1, frameMs))
             if preRoll.count > keep { preRoll.removeFirst(preRoll.count - keep) }
         }
+        if case .stop(let stopOnset) = decision, !bargeInRaised {
+            bargeInRaised = true
+            turnBargedIn = true
+            overBot = false
+            events.append(.bargeIn(atMs: min(stopOnset, onsetMs ?? stopOnset)))
+        }
+        if overBot, let sustained = configuration.bargeIn?.sustainedSpeechMs, voicedMs >= sustained { overBot = false }
         if let onset = onsetMs {
-            if botSpeaking, interruptible, !bargeInRaised {
-                bargeInRaised = true
-                turnBargedIn = true
-                events.append(.bargeIn(atMs: onset))
-            }
             if !turnOpen, voicedMs >= configuration.minTurnSpeechMs {
                 turnOpen = true
                 events.append(.speechStarted(atMs: onset))
@@ -105,7 +122,8 @@ public struct TurnDetector: Sendable {
         }
         for event in vadEvents {
             if case .speechEnd(let ms) = event {
-                if turnOpen { events.append(.turnEnded(finishTurn(endMs: ms, reason: .silence))) }
+                // A burst over interruptible bot audio that did not stop it was a backchannel: no turn.
+                if turnOpen, !overBot { events.append(.turnEnded(finishTurn(endMs: ms, reason: .silence))) }
                 resetTurn()
             }
         }
@@ -142,6 +160,7 @@ public struct TurnDetector: Sendable {
         turnOpen = false
         bargeInRaised = false
         turnBargedIn = false
+        overBot = false
         current = []
     }
 }

@@ -4,7 +4,7 @@ import SwitchboardCore
 extension FlowDecoder {
     static let flowKeys = [
         "name", "version", "description", "defaults", "tools", "routes", "hours", "vars", "start", "steps",
-        "on_error", "on_hangup", "recording",
+        "on_error", "on_hangup", "recording", "barge_in",
     ]
 
     /// Decodes the whole document; returns a flow when its skeleton (name, start, steps) is usable.
@@ -23,6 +23,8 @@ extension FlowDecoder {
         if let node = byKey["defaults"]?.value { decodeDefaults(node) }
         var recording = FlowRecording.none
         if let node = byKey["recording"]?.value { recording = decodeRecording(node) }
+        var bargeIn: FlowBargeIn?
+        if let node = byKey["barge_in"]?.value { bargeIn = decodeBargeIn(node) }
         if let node = byKey["routes"]?.value { routeNames = (mapping(node, "`routes`") ?? []).map(\.key) }
         var hours: [String: BusinessHours] = [:]
         if let node = byKey["hours"]?.value { hours = decodeHours(node) }
@@ -69,7 +71,7 @@ extension FlowDecoder {
         return Flow(
             name: flowName, version: version, description: description, defaults: defaults, tools: tools,
             toolOrder: toolOrder, routes: routes, hours: hours, vars: vars, start: start, steps: steps,
-            onError: onError, onHangup: onHangup, recording: recording)
+            onError: onError, onHangup: onHangup, recording: recording, bargeIn: bargeIn)
     }
 
     /// `recording: none | caller_audio`; a bad value is reported and recording stays off.

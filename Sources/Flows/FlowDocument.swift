@@ -34,6 +34,8 @@ public struct Flow: Sendable, Equatable {
     public var onHangup: String?
     /// What of the call is written to disk (`recording:`); off unless the flow opts in.
     public var recording: FlowRecording = .none
+    /// `barge_in:`; nil: the engine's defaults (on).
+    public var bargeIn: FlowBargeIn? = nil
 }
 
 /// `recording:` of a flow: whether the caller's audio is recorded to a WAV file.

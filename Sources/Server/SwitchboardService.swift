@@ -95,6 +95,7 @@ public final class SwitchboardService: Sendable {
         let profile = try configuration.providerProfile()
         var provider = ProviderConfiguration.resolve(profile, environment: environment, baseURL: configuration.model.baseURL)
         var modelDescription = "\(provider)"
+        let synthesizer = speechSynthesizer(configuration, provider: provider, logger: logger, parts: &parts)
         if provider.apiKey == nil, let cassettes = configuration.model.cassettes {
             let server = try CassetteServer.load(path: cassettes)
             let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -139,7 +140,7 @@ public final class SwitchboardService: Sendable {
         let calls = CallTasks()
         let services = CallServices(
             configuration: configuration, flows: flows, model: model, accounts: accounts, webhooks: webhooks,
-            synthesizer: CachingSpeechSynthesizer(base: EspeakSynthesizer()), callLog: records, logger: logger,
+            synthesizer: synthesizer, callLog: records, logger: logger,
             calls: calls)
 
         var admin: AdminServer?

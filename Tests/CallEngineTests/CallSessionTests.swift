@@ -130,7 +130,9 @@ struct CallSessionTests {
         let onsetMs = speechStart + TurnDetectorTests.onset(interruption) * 1000 / Self.rate
         #expect(result.botActive[(onsetMs - 200) / 20], "bot was speaking just before the caller")
         let silentAt = try #require(result.firstSilentTick(atOrAfterMs: onsetMs))
-        #expect(silentAt - onsetMs <= 100, "playback stopped \(silentAt - onsetMs) ms after speech onset")
+        // "Sorry" begins unvoiced: the barge-in decision waits for voice (about 100 ms of it), see
+        // BargeInDetectorTests for voiced onsets (within 150 ms).
+        #expect(silentAt - onsetMs <= 250, "playback stopped \(silentAt - onsetMs) ms after speech onset")
         #expect(call.model.cancelledRequests == [0])
         #expect(await call.session.bargeIns == 1)
         #expect(Self.hasEvent(call.log) { $0 == .bargeIn })

@@ -25,6 +25,8 @@ public final class OpenAITestServer: Sendable {
         var requests: [RecordedRequest] = []
         var completedReplies = 0
         var abortedReplies = 0
+        /// Answers `POST …/audio/speech` when set (OpenAITestServer+Speech.swift); the script is not used for them.
+        var speech: (@Sendable (RecordedRequest) -> OpenAITestReply)?
     }
 
     let state = Mutex(State())
@@ -86,6 +88,7 @@ public final class OpenAITestServer: Sendable {
     func next(for request: RecordedRequest) -> OpenAITestReply {
         state.withLock { state in
             state.requests.append(request)
+            if let speech = state.speech, request.uri.hasSuffix("/audio/speech") { return speech(request) }
             guard !state.script.isEmpty else {
                 return OpenAITestReply.error(
                     status: 500, body: #"{"error":{"message":"test server: no scripted reply left","type":"test"}}"#)

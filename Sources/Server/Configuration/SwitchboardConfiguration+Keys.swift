@@ -16,6 +16,7 @@ extension SwitchboardConfiguration {
             .section("call_log", \.callLog, keys: CallLogSettings.keys),
             .section("admin", \.admin, keys: Admin.keys),
             .section("tools", \.tools, keys: ToolSettings.keys),
+            .section("tts", \.tts, keys: TTS.keys),
             .textMap("routes", \.routes),
             .path("record_dir", \.recordDir),
             .texts("record_numbers", \.recordNumbers),

@@ -84,6 +84,8 @@ public struct SwitchboardConfiguration: Sendable, Equatable {
     public var tools = ToolSettings()
     /// SIP trunks Switchboard registers with and places calls through (`SwitchboardConfiguration+Trunks.swift`).
     public var trunks: [Trunk] = []
+    /// The speech endpoint for `defaults.tts: model` prompts (SwitchboardConfiguration+TTS.swift).
+    public var tts = TTS()
     /// Named transfer targets used by flows and `transfer_call` (route name → SIP URI).
     public var routes: [String: String] = [
         "billing": "sip:billing@127.0.0.1:5090", "support": "sip:support@127.0.0.1:5090",
