@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import CallEngine
+import Flows
 import SwitchboardTestKit
 import Testing
 
@@ -110,5 +111,23 @@ struct TurnDetectorTests {
         let strictEvents = Self.run(&strict, track, botSpeaking: true, interruptible: false)
         #expect(!strictEvents.contains { if case .bargeIn = $0.event { return true } else { return false } })
         #expect(strictEvents.contains { if case .turnEnded = $0.event { return true } else { return false } })
+    }
+
+    /// A flow's `barge_in: false` reaches the detector: the same interruption never stops the bot, and its turn
+    /// is still cut; thresholds given by the flow replace the defaults.
+    @Test func aFlowCanTurnBargeInOffOrChangeItsThresholds() throws {
+        let dir = try TemporaryDirectory(prefix: "bargein-off")
+        defer { dir.remove() }
+        let speech = try TestAudio.speech("Wait, stop, I need billing.", sampleRate: rate, in: dir)
+        let track = [Int16](repeating: 0, count: rate) + speech + [Int16](repeating: 0, count: rate)
+        let off = TurnDetector.Configuration().applying(FlowBargeIn(enabled: false))
+        #expect(off.bargeIn == nil)
+        var detector = TurnDetector(configuration: off)
+        let events = Self.run(&detector, track, botSpeaking: true)
+        #expect(!events.contains { if case .bargeIn = $0.event { return true } else { return false } })
+        #expect(events.contains { if case .turnEnded = $0.event { return true } else { return false } })
+        let tuned = TurnDetector.Configuration().applying(FlowBargeIn(minSpeechMs: 200, loudnessMarginDB: 9))
+        #expect(tuned.bargeIn?.minSpeechMs == 200 && tuned.bargeIn?.loudnessMarginDB == 9)
+        #expect(tuned.bargeIn?.sustainedSpeechMs == BargeInDetector.Configuration().sustainedSpeechMs)
     }
 }
