@@ -19,6 +19,9 @@ extension BuiltinTool {
             "Transfer the call to a department or a person. Use when the caller asks for it or you cannot help."
         case .endCall:
             "End the call after saying goodbye, when the caller has nothing more to ask."
+        case .sendDTMF:
+            "Send DTMF digits (touch tones) on the call, to work another phone menu or enter a PIN or extension. "
+                + "Digits 0-9, *, #, A-D; w waits 500 ms."
         }
     }
 
@@ -47,6 +50,10 @@ extension BuiltinTool {
                 "goodbye": Self.text(maxLength: 300, "What to say before hanging up."),
                 "reason": .object(["type": .string("string"), "maxLength": .number(200)]),
             ])
+        case .sendDTMF:
+            return Self.object(
+                ["digits": Self.text(pattern: "^[0-9*#A-Dw]{1,32}$", "The digits to send, e.g. 1234#.")],
+                required: ["digits"])
         }
     }
 

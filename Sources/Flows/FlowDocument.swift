@@ -89,6 +89,7 @@ public enum BuiltinTool: String, Sendable, Equatable, CaseIterable {
     case verifyCaller = "verify_caller"
     case transferCall = "transfer_call"
     case endCall = "end_call"
+    case sendDTMF = "send_dtmf"
 }
 
 public struct WebhookTool: Sendable, Equatable {

@@ -28,7 +28,7 @@ extension FlowInterpreter {
         switch builtin {
         case .transferCall: return .transfer
         case .endCall: return .hangUp
-        case .lookupAccount, .verifyCaller: return nil
+        case .lookupAccount, .verifyCaller, .sendDTMF: return nil
         }
     }
 

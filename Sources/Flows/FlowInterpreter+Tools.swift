@@ -58,6 +58,10 @@ extension FlowInterpreter {
                 }
             } else if state.step.tools.contains(call.name), flow.tools[call.name] != nil {
                 log("tool_call", detail: call.name)
+                if let digits = digitsToSend(call) {
+                    log("send_dtmf", detail: digits)
+                    output.append(.sendDigits(digits))
+                }
                 toRun.append(call)
                 batch.ids.append(call.id)
                 batch.results.append(nil)
@@ -93,5 +97,17 @@ extension FlowInterpreter {
         } else {
             askModel(&state, .toolResults(batch.ordered))
         }
+    }
+}
+
+extension FlowInterpreter {
+    /// The digits of a call of the built-in `send_dtmf` (the engine sends them; the tool confirms), or nil for any
+    /// other call or digits the step's `send_dtmf` would refuse.
+    func digitsToSend(_ call: ToolCall) -> String? {
+        guard case .builtin(.sendDTMF)? = flow.tools[call.name]?.implementation,
+            case .string(let digits)? = call.arguments["digits"], (1...32).contains(digits.count),
+            digits.allSatisfy({ FlowDecoder.sendDTMFCharacters.contains($0) && $0 != "W" && !("a"..."d").contains($0) })
+        else { return nil }
+        return digits
     }
 }

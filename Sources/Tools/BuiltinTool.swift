@@ -6,6 +6,7 @@ public enum BuiltinTool: String, Sendable, Hashable, CaseIterable, Codable {
     case verifyCaller = "verify_caller"
     case transferCall = "transfer_call"
     case endCall = "end_call"
+    case sendDTMF = "send_dtmf"
 
     public var defaultDescription: String {
         switch self {
@@ -19,6 +20,9 @@ public enum BuiltinTool: String, Sendable, Hashable, CaseIterable, Codable {
             "Transfer the call to a department or a person. Use when the caller asks for it or you cannot help."
         case .endCall:
             "End the call after saying goodbye, when the caller has nothing more to ask."
+        case .sendDTMF:
+            "Send DTMF digits (touch tones) on the call, to work another phone menu or enter a PIN or extension. "
+                + "Digits 0-9, *, #, A-D; w waits 500 ms."
         }
     }
 
@@ -76,6 +80,18 @@ public enum BuiltinTool: String, Sendable, Hashable, CaseIterable, Codable {
                     "goodbye": ["type": "string", "maxLength": 300, "description": "What to say before hanging up."],
                     "reason": ["type": "string", "maxLength": 200],
                 ],
+                "additionalProperties": false,
+            ]
+        case .sendDTMF:
+            [
+                "type": "object",
+                "properties": [
+                    "digits": [
+                        "type": "string", "pattern": "^[0-9*#A-Dw]{1,32}$",
+                        "description": "The digits to send, e.g. 1234#.",
+                    ]
+                ],
+                "required": ["digits"],
                 "additionalProperties": false,
             ]
         }

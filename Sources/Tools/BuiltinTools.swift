@@ -47,6 +47,7 @@ public struct BuiltinTools: Sendable {
         case .verifyCaller: await verifyCaller(arguments, context: context)
         case .transferCall: transferCall(arguments)
         case .endCall: endCall(arguments)
+        case .sendDTMF: sendDTMF(arguments)
         }
     }
 
@@ -182,6 +183,12 @@ public struct BuiltinTools: Sendable {
     private func endCall(_ arguments: [String: JSONValue]) -> Outcome {
         let goodbye = arguments["goodbye"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? defaultGoodbye
         return Outcome(value: ["action": "hangup", "goodbye": .string(goodbye)], action: .hangUp(goodbye: goodbye))
+    }
+
+    /// `send_dtmf`: the engine sends the digits (the flow interpreter asks it to); the result confirms them.
+    private func sendDTMF(_ arguments: [String: JSONValue]) -> Outcome {
+        guard let digits = arguments["digits"]?.stringValue, !digits.isEmpty else { return .error("send_dtmf needs `digits`") }
+        return Outcome(value: ["action": "send_dtmf", "digits": .string(digits), "sent": true])
     }
 
     // MARK: helpers

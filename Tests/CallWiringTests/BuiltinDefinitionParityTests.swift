@@ -54,12 +54,13 @@ import SwitchboardCore
           verify_caller: {builtin: verify_caller}
           transfer_call: {builtin: transfer_call}
           end_call: {builtin: end_call}
+          send_dtmf: {builtin: send_dtmf}
         start: assistant
         steps:
           assistant:
             agent:
               instructions: "Help the caller."
-              tools: [lookup_account, verify_caller, transfer_call, end_call]
+              tools: [lookup_account, verify_caller, transfer_call, end_call, send_dtmf]
         """
 
     /// A flow that names built-ins without `description:` or `parameters:` shows the model exactly Tools'
