@@ -90,4 +90,36 @@ struct BargeInDetectorTests {
         #expect(latencies.allSatisfy { $0 <= 150 }, "stop latencies after the onset (ms): \(latencies)")
         print("barge-in: 20 backchannels/noises → \(falseStops.count) stops; 20 interruptions → stop latency ms \(latencies.sorted()) (max \(latencies.max() ?? -1))")
     }
+
+    /// The same after the detector learnt the caller's voice from a sentence spoken while the bot was silent
+    /// (as on a call: the caller answered a question before the bot spoke again).
+    @Test(.timeLimit(.minutes(1)))
+    func withTheCallersLevelLearntFirstTheDecisionStillHolds() throws {
+        let dir = try TemporaryDirectory(prefix: "barge-in-learnt")
+        defer { dir.remove() }
+        let sentence = try TestAudio.speech(
+            "Hello, I am calling about the invoice I received last week, it looks wrong to me.", sampleRate: Self.rate,
+            in: dir)
+        var learnt = BargeInDetector()
+        var framer = Framer(sampleRate: Self.rate)
+        for frame in framer.push(sentence) { _ = learnt.process(frame, botSpeaking: false) }
+        let level = learnt.speechLevelDB
+        var falseStops: [String] = []
+        for voice in ["en", "en-us", "en+f3", "en+m3"] {
+            for word in ["mm-hmm", "okay", "yeah", "uh-huh"] {
+                let clip = Self.scaled(try TestAudio.speech(word, sampleRate: Self.rate, in: dir, voice: voice, speed: 170), db: -10)
+                var detector = learnt
+                if let at = Self.firstStop(clip, detector: &detector) { falseStops.append("\(word) (\(voice)) at \(at) ms") }
+            }
+        }
+        #expect(falseStops.isEmpty, "learnt level \(level) dBFS; backchannels that stopped the bot: \(falseStops)")
+        var latencies: [Int] = []
+        for voice in ["en", "en-us", "en+f3", "en+m3", "en-gb-x-rp"] {
+            let clip = try TestAudio.speech("wait, stop, I need billing", sampleRate: Self.rate, in: dir, voice: voice)
+            var detector = learnt
+            latencies.append((Self.firstStop(clip, detector: &detector) ?? 10_000) - Self.onsetMs(clip))
+        }
+        #expect(latencies.allSatisfy { $0 <= 150 }, "learnt level \(level) dBFS; stop latencies (ms): \(latencies)")
+        print("barge-in with a learnt level of \(Int(level.rounded())) dBFS: \(falseStops.count) false stops, latencies \(latencies)")
+    }
 }
