@@ -19,8 +19,10 @@ extension SIPBridge {
         case .incomingCall(let incoming): offered(incoming)
         case .callProgress: break
         case .mediaUpdated(let callID, let negotiated): mediaUpdated(callID, negotiated)
-        case .callEstablished: break
-        case .callEnded(let callID, let reason): ended(callID, reason)
+        case .callEstablished(let callID): outboundEstablished(callID)
+        case .callEnded(let callID, let reason):
+            ended(callID, reason)
+            outboundEnded(callID, reason)
         case .dtmf(let callID, let digit, _):
             counters.update { $0.digitsViaInfo += 1 }
             if let session = calls[callID]?.media {

@@ -37,6 +37,8 @@ public final class SIPBridge: @unchecked Sendable {
         public var advertised = SIPAdvertisedAddress()
         /// Allow-list, INVITE rate limit per source and concurrent-call cap, applied before the UA core.
         public var protection = SIPProtectionConfiguration()
+        /// Concurrent calls Switchboard places (`placeCall`); past it `over_capacity` (nil: no cap).
+        public var maxOutboundCalls: Int?
         /// What became of each REGISTER (by `SIPRegistration.id`), called on the SIP loop.
         public var registrationEvents: (@Sendable (_ id: String, _ outcome: SIPRegistrationOutcome) -> Void)?
 
@@ -91,6 +93,9 @@ public final class SIPBridge: @unchecked Sendable {
         public var tcpConnections: UInt64 = 0
         /// Requests refused before they reached a call, by `SIPRefusalReason` raw value.
         public var refused: [String: UInt64] = [:]
+        /// Outbound calls placed, and refused by the outbound cap.
+        public var outboundPlaced: UInt64 = 0
+        public var outboundRefused: UInt64 = 0
 
         public init() {}
 
@@ -113,6 +118,8 @@ public final class SIPBridge: @unchecked Sendable {
     /// Bound address per transport ("UDP" → 0.0.0.0:5060).
     var boundAddresses: [String: SIPEndpoint] = [:]
     var calls: [String: BridgeCall] = [:]
+    /// Outbound calls waiting for (or past) their answer, until they end.
+    var outbound: [String: PendingOutbound] = [:]
     var timers: [SIPUATimerID: Scheduled<Void>] = [:]
     let counters = SIPBridgeCounters()
     var badInputLog = SIPLogRateLimiter()

@@ -36,11 +36,11 @@ struct CallLogInserter {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO calls (id, started_at, caller, callee, bridge, flow, flow_version, record_audio,
-                        recording_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        recording_path, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 id, CallLogTimestamp.format(r.at), r.caller, r.callee, r.bridge, r.flow, r.flowVersion,
-                r.recordCallerAudio, r.recordingPath,
+                r.recordCallerAudio, r.recordingPath, r.direction,
             ])
             live[r.callID] = LiveCall(id: id, lastSeq: 0)
             return true
@@ -97,9 +97,11 @@ struct CallLogInserter {
             try db.cachedStatement(
                 sql: """
                     UPDATE calls SET ended_at = ?, end_reason = ?, final_route = coalesce(?, final_route),
-                        recording_path = coalesce(?, recording_path) WHERE id = ?
+                        recording_path = coalesce(?, recording_path), sip_status = coalesce(?, sip_status) WHERE id = ?
                     """
-            ).execute(arguments: [CallLogTimestamp.format(r.at), r.reason.rawValue, r.finalRoute, r.recordingPath, id])
+            ).execute(arguments: [
+                CallLogTimestamp.format(r.at), r.reason.rawValue, r.finalRoute, r.recordingPath, r.sipStatus, id,
+            ])
             try db.cachedStatement(sql: CallLogSQL.updateTotals).execute(arguments: CallLogSQL.totalsArguments(id))
             live[r.callID] = nil
             return true

@@ -14,6 +14,10 @@ public struct CallEndReason: RawRepresentable, Hashable, Sendable, Codable, Cust
     public static let error = CallEndReason("error")
     public static let timeout = CallEndReason("timeout")
     public static let rejected = CallEndReason("rejected")
+    /// Outbound calls that were not answered (issue 15): 486/600, rang out (408/480/487), anything else.
+    public static let busy = CallEndReason("busy")
+    public static let noAnswer = CallEndReason("no_answer")
+    public static let failed = CallEndReason("failed")
     /// Set on start-up for calls the previous process left open (crash, kill -9, power loss).
     public static let interrupted = CallEndReason("interrupted")
 }

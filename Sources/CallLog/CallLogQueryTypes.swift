@@ -44,6 +44,10 @@ public struct CallSummary: Sendable, Hashable, Codable {
     public var recordAudio: Bool
     public var recordingPath: String?
     public var totals: CallTotals
+    /// `inbound` or `outbound` (issue 15).
+    public var direction: String = "inbound"
+    /// The final SIP status of an outbound call's INVITE, when there is one.
+    public var sipStatus: Int?
 }
 
 public struct CallEventRow: Sendable, Hashable, Codable {

@@ -39,11 +39,14 @@ public struct CallStarted: Sendable, Hashable {
     /// Caller audio recording is opt-in (per flow); the path can also be set later in `CallEnded`.
     public var recordCallerAudio: Bool
     public var recordingPath: String?
+    /// `inbound` (answered by Switchboard) or `outbound` (placed by Switchboard).
+    public var direction: String
 
     public init(
         callID: String = CallStarted.newCallID(), at: Date, caller: String, callee: String, bridge: String, flow: String,
-        flowVersion: String = "", recordCallerAudio: Bool = false, recordingPath: String? = nil
+        flowVersion: String = "", recordCallerAudio: Bool = false, recordingPath: String? = nil, direction: String = "inbound"
     ) {
+        self.direction = direction
         self.callID = callID
         self.at = at
         self.caller = caller
@@ -162,8 +165,14 @@ public struct CallEnded: Sendable, Hashable {
     /// Where the call went last: a route name (`billing`), a SIP URI, or nil.
     public var finalRoute: String?
     public var recordingPath: String?
+    /// The final SIP status of an outbound call's INVITE (486 busy, 480 …), when there is one.
+    public var sipStatus: Int?
 
-    public init(callID: String, at: Date, reason: CallEndReason, finalRoute: String? = nil, recordingPath: String? = nil) {
+    public init(
+        callID: String, at: Date, reason: CallEndReason, finalRoute: String? = nil, recordingPath: String? = nil,
+        sipStatus: Int? = nil
+    ) {
+        self.sipStatus = sipStatus
         self.callID = callID
         self.at = at
         self.reason = reason

@@ -9,7 +9,18 @@ public enum CallLogSchema {
     public static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
+    }
+
+    /// Issue 15: calls Switchboard places — `direction` (`inbound`, `outbound`) and the final SIP status of an
+    /// outbound call's INVITE (`sip_status`; 486 for busy, nil for inbound calls and when none came).
+    static func v2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE calls ADD COLUMN direction TEXT NOT NULL DEFAULT 'inbound';
+                ALTER TABLE calls ADD COLUMN sip_status INTEGER;
+                """)
     }
 
     static func v1(_ db: Database) throws {

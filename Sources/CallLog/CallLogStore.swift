@@ -89,7 +89,8 @@ public struct CallLogStore: Sendable {
 extension CallLogStore {
     static let summaryColumns = """
         id, started_at, answered_at, ended_at, caller, callee, bridge, flow, flow_version, end_reason, final_route,
-        turns, tool_calls, model_requests, cost_usd, audio_in_ms, audio_out_ms, record_audio, recording_path
+        turns, tool_calls, model_requests, cost_usd, audio_in_ms, audio_out_ms, record_audio, recording_path, direction,
+        sip_status
         """
 
     static func listCalls(_ filter: CallListFilter, _ db: Database) throws -> [CallSummary] {
@@ -222,7 +223,8 @@ extension CallLogStore {
             endedAt: ended, durationMs: ended.map { Int(($0.timeIntervalSince(started) * 1000).rounded()) },
             caller: row["caller"], callee: row["callee"], bridge: row["bridge"], flow: row["flow"],
             flowVersion: row["flow_version"], endReason: row["end_reason"], finalRoute: row["final_route"],
-            recordAudio: row["record_audio"], recordingPath: row["recording_path"], totals: totals(row))
+            recordAudio: row["record_audio"], recordingPath: row["recording_path"], totals: totals(row),
+            direction: row["direction"] ?? "inbound", sipStatus: row["sip_status"])
     }
 
     static func date(_ text: String?) -> Date {

@@ -198,6 +198,9 @@ public final class SwitchboardService: Sendable {
             // Trunk registrations: /healthz says `degraded` while one is down; /metrics has their state.
             admin.metrics.observe(trunks: { registrar.statuses() })
             admin.setHealth { TrunkStatus.health(registrar.statuses()) }
+            // POST /calls (and `switchboard call`): calls placed through the trunks.
+            let caller = OutboundCaller(services: services, trunks: trunks, bridge: sip.bridge, logger: logger)
+            admin.setCallPlacer { try await caller.place($0) }
             admin.setReady(true)
         }
         return SwitchboardService(
@@ -242,6 +245,7 @@ public final class SwitchboardService: Sendable {
         // Allow-list, refusal, INVITE rate limit and call cap: applied before the UA core (no call, flow, model).
         bridge.protection = try configuration.sipProtection(trunkAddresses: trunks.flatMap(\.allow))
         bridge.registrationEvents = { id, outcome in registrar.deliver(id: id, outcome) }
+        bridge.maxOutboundCalls = configuration.sip.maxOutboundCalls > 0 ? configuration.sip.maxOutboundCalls : nil
         var server = SIPServer.Configuration(
             host: host, port: port,
             media: MediaEngine.Configuration(bindHost: host, portRange: range[0]...range[1]),

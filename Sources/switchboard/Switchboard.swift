@@ -14,6 +14,7 @@ struct Switchboard: AsyncParsableCommand {
             ConfigCommand.self,
             ChatCommand.self,
             CallsCommand.self,
+            CallCommand.self,
             ToolsCommand.self,
             ReplayCommand.self,
             ModelServerCommand.self,

@@ -49,7 +49,24 @@ struct SIPCall: Sendable, Hashable {
     /// dialog's route set when it has one (RFC 3261 §12.2.1.1: the proxy that record-routed, or the strict
     /// router that is also the Request-URI), otherwise `peer` (where the call's messages came from or went to,
     /// which also reaches a caller behind NAT whose Contact is a private address).
-    var inDialogDestination: SIPEndpoint { dialog?.routeDestination ?? peer }
+    ///
+    /// A call we placed whose dialog has no route set (no proxy record-routed it) sends to the remote target
+    /// (the 2xx's Contact, RFC 3261 §12.2.1.1) when that is an IP address: the next hop of the INVITE is often a
+    /// proxy that did not stay in the path and would not route an in-dialog request.
+    var inDialogDestination: SIPEndpoint {
+        if let route = dialog?.routeDestination { return route }
+        if role == .outbound, let target = dialog?.remoteTarget, SIPCall.isIPLiteral(target.host) {
+            return SIPEndpoint(uri: target)
+        }
+        return peer
+    }
+
+    /// Whether `host` is an IPv4 or IPv6 literal (not a name the bridge would have to resolve).
+    static func isIPLiteral(_ host: String) -> Bool {
+        if host.hasPrefix("[") || host.contains(":") { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) }
+    }
 
     static func == (lhs: SIPCall, rhs: SIPCall) -> Bool { lhs.callID == rhs.callID && lhs.state == rhs.state }
     func hash(into hasher: inout Hasher) { hasher.combine(callID) }

@@ -49,6 +49,23 @@ extension AdminServer {
                 return Self.error(error.message, status: .badRequest)
             }
         }
+        router.post("/calls") { [callPlacer] request, _ in
+            guard let placer = callPlacer.withLock({ $0 }) else {
+                return Self.error("outbound calls are not available yet (SIP is not running)", status: .serviceUnavailable)
+            }
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            guard let call = try? JSONDecoder().decode(OutboundCallRequest.self, from: Data(body.readableBytesView)) else {
+                return Self.error(
+                    "the body must be JSON: {\"to\": \"NUMBER\", \"flow\": \"FLOW.yaml\", \"trunk\": \"NAME\", \"vars\": {…}}",
+                    status: .badRequest)
+            }
+            do {
+                let response = try await placer(call)
+                return try Self.json(response, status: response.outcome == "over_capacity" ? .serviceUnavailable : .ok)
+            } catch let error as OutboundCallError {
+                return Self.error(error.message, status: HTTPResponse.Status(code: error.status))
+            }
+        }
         router.post("/flows/reload") { [reloadFlows] _, _ in
             guard let reloadFlows else { return Self.error("flow reload is not available", status: .notImplemented) }
             let result = await reloadFlows()

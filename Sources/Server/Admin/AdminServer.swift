@@ -30,6 +30,7 @@ public final class AdminServer: Service, Sendable {
     let logger: Logger
     private let ready = LockedBox(false)
     private let health = LockedBox<(@Sendable () -> String?)?>(nil)
+    let callPlacer = LockedBox<(@Sendable (OutboundCallRequest) async throws -> OutboundCallResponse)?>(nil)
     private let port = LockedBox(PortState())
 
     private struct PortState {
@@ -63,6 +64,11 @@ public final class AdminServer: Service, Sendable {
     /// the process is alive, restarting it would not bring a trunk back). Trunk registrations use it.
     public func setHealth(_ check: @escaping @Sendable () -> String?) {
         health.withLock { $0 = check }
+    }
+
+    /// `POST /calls` places calls with this (set once SIP runs; 503 before).
+    public func setCallPlacer(_ placer: @escaping @Sendable (OutboundCallRequest) async throws -> OutboundCallResponse) {
+        callPlacer.withLock { $0 = placer }
     }
 
     /// nil when healthy, else what is degraded.

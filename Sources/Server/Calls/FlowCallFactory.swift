@@ -63,6 +63,10 @@ public struct FlowCallFactory: CallSessionFactory {
     public internal(set) var callerName: String?
     /// The INVITE's header fields by lower-case name; the flow's declared `vars.sip_<name>` get theirs.
     public internal(set) var sipHeaders: [String: String] = [:]
+    /// `inbound`, or `outbound` for calls Switchboard placed (the call log's `direction`).
+    public internal(set) var direction = "inbound"
+    /// Flow variables set before the flow starts (`switchboard call --vars`).
+    public internal(set) var presetVars: [String: String] = [:]
 
     public init(services: CallServices, caller: String, callee: String, flowPath: String) {
         self.services = services
@@ -77,9 +81,10 @@ public struct FlowCallFactory: CallSessionFactory {
     public func makeSession(callID: String, sampleRate: Int, media: any MediaOut) -> CallSession? {
         // The configuration's `routes:` may override the URI of a route the flow names (one source for routes).
         guard
-            let flow = services.flows.flow(at: flowPath)?.overridingRouteTargets(services.configuration.routes)
+            var flow = services.flows.flow(at: flowPath)?.overridingRouteTargets(services.configuration.routes)
                 .fillingSIPHeaderVariables(sipHeaders)
         else { return nil }
+        for (name, value) in presetVars { flow.vars[name] = .string(value) }
         let startedAt = Date()
         let info = CallInfo(
             callID: callID, callerNumber: caller, callerName: callerName, calledNumber: callee, startedAt: startedAt)
@@ -96,7 +101,7 @@ public struct FlowCallFactory: CallSessionFactory {
             writer.write(.started(CallStarted(
                 callID: callID, at: startedAt, caller: caller, callee: callee, bridge: "sip", flow: flow.name,
                 flowVersion: flow.version ?? "", recordCallerAudio: audioRecorder != nil,
-                recordingPath: audioRecorder?.path)))
+                recordingPath: audioRecorder?.path, direction: direction)))
             let sink = CallLogWriterSink(writer: writer, callStartedAt: startedAt)
             log = sink
             onToolRecord = { sink.record($0) }

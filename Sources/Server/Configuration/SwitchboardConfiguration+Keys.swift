@@ -42,6 +42,7 @@ extension SwitchboardConfiguration.SIP {
             .number("invites_per_second", \.invitesPerSecond, range: 0...100_000),
             .int("invite_burst", \.inviteBurst, range: 1...100_000),
             .int("max_concurrent_calls", \.maxConcurrentCalls, range: 0...100_000),
+            .int("max_outbound_calls", \.maxOutboundCalls, range: 0...100_000),
         ]
     }
 }

@@ -31,6 +31,8 @@ public struct SwitchboardConfiguration: Sendable, Equatable {
         public var inviteBurst: Int = 20
         /// Concurrent inbound calls; past it new INVITEs get 503 (0: no cap).
         public var maxConcurrentCalls: Int = 0
+        /// Concurrent calls Switchboard places (`switchboard call`, `POST /calls`); 0: no cap.
+        public var maxOutboundCalls: Int = 10
     }
 
     public struct FlowSettings: Sendable, Equatable {
