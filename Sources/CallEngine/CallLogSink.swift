@@ -4,6 +4,9 @@ public enum CallLogEvent: Sendable, Equatable {
     case stepEntered(String)
     /// A finished turn: `caller` or `bot`, its text when known, its audio length.
     case turn(speaker: Speaker, text: String?, durationMs: Int)
+    /// The transcript of the call's caller turn number `turn` (0-based, in the order caller turns were logged),
+    /// known after the turn itself was logged.
+    case callerTranscript(turn: Int, text: String)
     case dtmf(Character)
     case bargeIn
     case toolCall(name: String, arguments: String, result: String?, error: String?, durationMs: Int)

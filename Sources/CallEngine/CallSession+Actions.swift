@@ -133,7 +133,7 @@ extension CallSession {
         callerGone = true
         if recording != nil { await finishRecording(.hangup) }
         if let turn = turnDetector.flush(atMs: clock.now.milliseconds) {
-            log(.turn(speaker: .caller, text: nil, durationMs: turn.durationMs))
+            logCallerTurn(turn)
         }
         cancelModel(reason: "caller hung up")
         media.outbound.clear()

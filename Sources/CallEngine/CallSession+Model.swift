@@ -17,6 +17,8 @@ struct ModelTurnState {
 extension CallSession {
     /// Most caller turns kept as audio in the history; older ones are kept as text.
     static let audioTurnsKept = 4
+    /// Said (text to speech, after what was already heard) when a reply breaks off mid-way.
+    static let repeatPrompt = "Sorry, the line broke up. Could you say that again?"
 
     func askModel(_ request: ModelRequest) {
         _ = cancelModel(reason: "superseded")
@@ -32,7 +34,9 @@ extension CallSession {
             if let transcript, !transcript.isEmpty {
                 history.append(.callerText(transcript))
             } else if let turn = lastTurn {
-                history.append(.callerAudio(wav: turn.wav(sampleRate: configuration.turnDetection.modelSampleRate), transcript: nil))
+                let transcript = lastTurnIndex.flatMap { callerTranscripts[$0] }
+                history.append(.callerAudio(
+                    wav: turn.wav(sampleRate: configuration.turnDetection.modelSampleRate), transcript: transcript))
             }
         case .toolResults(let results):
             for result in results {
@@ -115,6 +119,20 @@ extension CallSession {
             let reason = (failure as? ModelFailure).map { "\($0.code): \($0.message)" } ?? "\(failure)"
             logger.warning("model request failed", metadata: ["step": "\(turn.step)", "error": "\(reason)"])
             log(.modelRequest(step: turn.step, usage: nil, error: reason, durationMs: duration))
+            if turn.audioSamples > 0, turn.toolCalls.isEmpty {
+                // The caller already heard part of the reply: keep what was heard (as interrupted), ask the
+                // caller to repeat, and go on listening instead of ending the call.
+                recordReply(turn, interrupted: true)
+                if let index = playing.firstIndex(where: { $0.kind == .model(seq: seq) }) {
+                    let mark = newMark()
+                    playing[index].mark = mark
+                    media.outbound.enqueue([], mark: mark)
+                }
+                log(.note(kind: "model_interrupted", detail: "the reply broke off after \(turn.audioSamples * 1000 / max(1, sampleRate)) ms of audio: \(reason)"))
+                history.append(.assistant(transcript: Self.repeatPrompt, audioID: nil))
+                await feed(.modelReply(ModelReply(text: Self.repeatPrompt, alreadySpoken: false)))
+                return
+            }
             if playing.contains(where: { $0.kind == .model(seq: seq) }) { await stopPlayback() }
             await feed(.modelFailed(reason: reason))
             return

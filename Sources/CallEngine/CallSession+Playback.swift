@@ -124,13 +124,15 @@ extension CallSession {
     }
 
     private func callerTurnEnded(_ turn: TurnDetector.Turn) async {
-        log(.turn(speaker: .caller, text: nil, durationMs: turn.durationMs))
+        let index = logCallerTurn(turn)
         guard let listening, listening.speech else {
             log(.note(kind: "turn_ignored", detail: "caller spoke \(turn.durationMs) ms while not listening for speech"))
             return
         }
+        transcribe(turn, index: index)
         callerTurns += 1
         lastTurn = turn
+        lastTurnIndex = index
         say(.caller, "[speech \(turn.durationMs) ms]")
         await feed(.speechTurn(transcript: nil))
     }

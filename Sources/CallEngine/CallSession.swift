@@ -48,6 +48,14 @@ public actor CallSession {
     var historyStep: String?
     var history: [ConversationItem] = []
     var lastTurn: TurnDetector.Turn?
+    /// Caller turns logged so far (the index of the next one, for its transcript).
+    var callerTurnsLogged = 0
+    /// The index of `lastTurn` among the logged caller turns.
+    var lastTurnIndex: Int?
+    /// Caller transcripts that arrived, by caller-turn index (kept until the call ends; short texts).
+    var callerTranscripts: [Int: String] = [:]
+    /// Caller transcriptions in flight (left to finish after the call ends: the call log still takes them).
+    var transcriptions: [Int: Task<Void, Never>] = [:]
 
     var recording: RecordingState?
     var toolCounter = 0
@@ -184,6 +192,7 @@ public actor CallSession {
         outcome = result
         for timer in timers.values { timer.cancel() }
         timers.removeAll()
+
         modelTask?.cancel()
         modelTask = nil
         modelSeq += 1

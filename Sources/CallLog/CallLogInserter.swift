@@ -65,6 +65,15 @@ struct CallLogInserter {
                 id, seq, r.role.rawValue, r.transcript, r.audioMs, CallLogTimestamp.format(r.startedAt), r.latencyMs,
             ])
             return true
+        case .callerTranscript(let r):
+            guard let (id, _) = try lookup(r.callID, db) else { return false }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE turns SET transcript = ? WHERE call_id = ? AND seq = (SELECT seq FROM turns
+                        WHERE call_id = ? AND role = 'caller' ORDER BY seq LIMIT 1 OFFSET ?)
+                    """
+            ).execute(arguments: [r.transcript, id, id, r.turn])
+            return true
         case .toolCall(let r):
             guard let (id, seq) = try nextSeq(r.callID, db) else { return false }
             try db.cachedStatement(

@@ -8,6 +8,8 @@ public enum CallLogRecord: Sendable {
     case started(CallStarted)
     case event(CallEvent)
     case turn(TurnRecord)
+    /// The transcript of a caller turn already written (made after the turn, off the call's critical path).
+    case callerTranscript(CallerTranscriptRecord)
     case toolCall(ToolCallRecord)
     case modelRequest(ModelRequestRecord)
     case ended(CallEnded)
@@ -17,6 +19,7 @@ public enum CallLogRecord: Sendable {
         case .started(let record): record.callID
         case .event(let record): record.callID
         case .turn(let record): record.callID
+        case .callerTranscript(let record): record.callID
         case .toolCall(let record): record.callID
         case .modelRequest(let record): record.callID
         case .ended(let record): record.callID
@@ -115,6 +118,19 @@ public struct ToolCallRecord: Sendable, Hashable {
         self.error = error
         self.durationMs = durationMs
         self.startedAt = startedAt
+    }
+}
+
+/// Sets the transcript of the call's caller turn number `turn` (0-based, in the order caller turns were written).
+public struct CallerTranscriptRecord: Sendable, Hashable {
+    public var callID: String
+    public var turn: Int
+    public var transcript: String
+
+    public init(callID: String, turn: Int, transcript: String) {
+        self.callID = callID
+        self.turn = turn
+        self.transcript = transcript
     }
 }
 

@@ -40,6 +40,8 @@ public struct CallLogWriterSink: CallEngine.CallLogSink {
                 callID: id, role: speaker == .caller ? .caller : .bot, transcript: text ?? "", audioMs: durationMs,
                 // A caller turn is logged when it ends; a bot turn when its reply was complete.
                 startedAt: speaker == .caller ? date(record.at - .milliseconds(durationMs)) : at)))
+        case .callerTranscript(let turn, let text):
+            writer.write(.callerTranscript(CallerTranscriptRecord(callID: id, turn: turn, transcript: text)))
         case .dtmf(let digit):
             event(.dtmf, ["digit": .string(String(digit))])
         case .bargeIn:

@@ -7,8 +7,9 @@ import SwitchboardCore
 
 extension ModelTurnRequest {
     /// The conversation in ModelClient's terms: caller audio as WAV, earlier replies by audio id or transcript,
-    /// tool calls and results in order.
-    public func conversation(audioTurns: Int = 4) -> Conversation {
+    /// tool calls and results in order. `audioIDUsable` decides per id whether it may still be referenced
+    /// (expired, rejected, or ids switched off: the reply's transcript is sent instead).
+    public func conversation(audioTurns: Int = 4, audioIDUsable: (String) -> Bool = { _ in true }) -> Conversation {
         var conversation = Conversation(instructions: instructions, audioTurns: audioTurns)
         for item in history {
             switch item {
@@ -17,7 +18,9 @@ extension ModelTurnRequest {
             case .callerText(let text):
                 conversation.appendUser(.init(audio: nil, texts: [text]))
             case .assistant(let transcript, let audioID):
-                conversation.appendAssistant(.init(audioID: audioID, transcript: transcript))
+                // An empty transcript cannot stand in for the audio: such a reply keeps its id.
+                let usable = audioID.map { audioIDUsable($0) || transcript.isEmpty } ?? false
+                conversation.appendAssistant(.init(audioID: usable ? audioID : nil, transcript: transcript))
             case .toolCalls(let calls):
                 conversation.appendAssistant(.init(toolCalls: calls.map {
                     ChatToolCall(id: $0.id, name: $0.name, arguments: $0.arguments.jsonText)
@@ -29,15 +32,20 @@ extension ModelTurnRequest {
         return conversation
     }
 
-    /// The request body for `profile`: the step's voice and model when it names them, else the profile's.
-    public func chatRequest(profile: ProviderProfile, now: Date) -> ChatRequest {
+    /// The request body for `profile`: the step's voice and model when it names them, else the profile's (the
+    /// model after the catalogue's aliases); earlier replies by audio id only when the profile reuses ids and
+    /// `audioIDUsable` allows the id.
+    public func chatRequest(
+        profile: ProviderProfile, now: Date, audioIDUsable: (String) -> Bool = { _ in true }
+    ) -> ChatRequest {
         var settings = profile.settings(voice: voice, model: model)
         settings.tools = tools.map { ChatTool(name: $0.name, description: $0.description, parameters: $0.parameters) }
         if !settings.tools.isEmpty {
             settings.toolChoice = ChatToolChoice("auto")
             settings.parallelToolCalls = true
         }
-        return settings.request(conversation: conversation(), now: now)
+        let reuse = profile.reuseAudioIDs
+        return settings.request(conversation: conversation { reuse && audioIDUsable($0) }, now: now)
     }
 }
 

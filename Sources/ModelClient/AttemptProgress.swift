@@ -22,6 +22,9 @@ final class AttemptProgress: Sendable {
         var timeToFirstAudio: Duration?
         var status: Int?
         var responseBytes = 0
+        /// Transcript fragments held back until the attempt's first audio (or its end): an attempt that fails
+        /// before audio is retried, and its fragments must not reach the consumer twice.
+        var heldTranscript: [String] = []
     }
 
     private let state = Mutex(State())
@@ -38,6 +41,23 @@ final class AttemptProgress: Sendable {
     func deliveredAudio(at elapsed: Duration) {
         state.withLock {
             if $0.timeToFirstAudio == nil { $0.timeToFirstAudio = elapsed }
+        }
+    }
+
+    /// Holds `text` when no audio was delivered yet (returns true), else leaves it to be delivered now.
+    func hold(_ text: String) -> Bool {
+        state.withLock {
+            guard $0.timeToFirstAudio == nil else { return false }
+            $0.heldTranscript.append(text)
+            return true
+        }
+    }
+
+    /// The held fragments, released once.
+    func releaseHeld() -> [String] {
+        state.withLock {
+            defer { $0.heldTranscript = [] }
+            return $0.heldTranscript
         }
     }
 

@@ -115,11 +115,16 @@ extension ChatModelClient {
             providerSampleRate: provider.profile.audioSampleRate, outputSampleRate: context.outputSampleRate)
         var document: [UInt8] = []
         var reportedMalformed = 0
+        var comments = SSECommentTracker()
         for try await buffer in response.body {
             let now = clock.now
             context.progress.received(bytes: buffer.readableBytes, at: context.start.duration(to: now))
             context.tap?.received(buffer)
-            apply(context.machine.handle(.bytesReceived, at: context.start.duration(to: now)), context, watchdog)
+            // Keep-alive comments prove the connection lives, not that the reply moves: they do not push the
+            // idle (or first-byte) deadline, so a gateway that queues cannot hold the caller in silence forever.
+            if !(isEventStream && comments.onlyComments(buffer.readableBytesView)) {
+                apply(context.machine.handle(.bytesReceived, at: context.start.duration(to: now)), context, watchdog)
+            }
             if isEventStream {
                 deliver(try decoder.consumeStream(buffer.readableBytesView), context)
                 if decoder.malformedChunks > reportedMalformed {
@@ -144,6 +149,9 @@ extension ChatModelClient {
                 .malformedResponse,
                 "the reply from \(provider.profile.name) could not be read: \(decoder.malformedSamples.first ?? "")")
         }
+        if !Task.isCancelled {
+            for text in context.progress.releaseHeld() { context.continuation.yield(.transcriptDelta(text)) }
+        }
         let progress = context.progress.snapshot
         var metrics = RequestMetrics(
             provider: provider.profile.name, model: context.request.model, attempts: context.attempt,
@@ -152,19 +160,28 @@ extension ChatModelClient {
             usage: decoder.usage, malformedChunks: decoder.malformedChunks, responseBytes: progress.responseBytes,
             replyAudioSeconds: Double(decoder.deliveredSamples) / Double(context.outputSampleRate))
         metrics.cost = decoder.usage.flatMap { provider.profile.prices.cost(of: $0, model: context.request.model) } ?? 0
-        return ChatReply(
+        var reply = ChatReply(
             finishReason: decoder.finishReason, usage: decoder.usage, transcript: decoder.transcript,
             audioID: decoder.audioID, expiresAt: decoder.expiresAt, toolCalls: decoder.toolCalls,
             audioSampleCount: decoder.deliveredSamples, outputSampleRate: context.outputSampleRate, metrics: metrics)
+        reply.refusal = decoder.refusal
+        return reply
     }
 
     private func deliver(_ events: [ChatStreamEvent], _ context: AttemptContext) {
         guard !Task.isCancelled else { return }
         for event in events {
-            if case .audio = event {
+            switch event {
+            case .audio:
                 let elapsed = context.start.duration(to: ContinuousClock().now)
                 context.progress.deliveredAudio(at: elapsed)
                 _ = context.machine.handle(.audioDelivered, at: elapsed)
+                // Audio makes the attempt final (never retried): what was held goes out first.
+                for text in context.progress.releaseHeld() { context.continuation.yield(.transcriptDelta(text)) }
+            case .transcriptDelta(let text):
+                if context.progress.hold(text) { continue }
+            default:
+                break
             }
             context.continuation.yield(event)
         }

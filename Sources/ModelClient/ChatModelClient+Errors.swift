@@ -21,13 +21,19 @@ extension ChatModelClient {
             return make(
                 .modelNotFound,
                 "model '\(model)' is not available at \(name): \(detail). Preview models are retired on the "
-                    + "provider's schedule; set another model (e.g. gpt-audio-mini) in the provider profile or the flow step")
+                    + "provider's schedule; set another model (e.g. \(ModelCatalogue.currentModel)) in model.model, model.aliases or the flow step")
         case 401:
             return make(
                 .authentication,
                 "\(name) rejected the API key (HTTP 401): \(detail). Check \(provider.profile.apiKeyVariable)")
         case 403:
             return make(.authentication, "\(name) refused the request (HTTP 403, e.g. no credits left): \(detail)")
+        case 429 where apiError?.code == "insufficient_quota" || apiError?.type == "insufficient_quota"
+            || detail.lowercased().contains("exceeded your current quota"):
+            // Out of credit: waiting does not help, so no retry.
+            return ModelClientError(
+                .quota, "\(name) refused the request: the account's quota is used up (HTTP 429): \(detail)",
+                status: status)
         case 429:
             return make(.rateLimited, "\(name) is rate limiting this key (HTTP 429): \(detail)")
         case 500...:

@@ -2,11 +2,14 @@
 // retries (bounded, jittered, honouring the server's hints) only until the first audio has been delivered,
 // enforces connect / first-byte / idle-gap timeouts — those rules are `ModelAttemptMachine`'s, which this
 // client drives on the real clock — and aborts the HTTP request at once when the consumer
-// stops listening (barge-in, hang-up: cancel the task or drop the stream).
+// stops listening (barge-in, hang-up: cancel the task or drop the stream). A model that refuses `stream: true`
+// (HTTP 400 naming streaming) is asked again at once non-streamed, and remembered: its later requests go
+// non-streamed directly.
 import AsyncHTTPClient
 public import Logging
 import NIOCore
 import Foundation
+import Synchronization
 
 /// An OpenAI-compatible audio chat client over AsyncHTTPClient. Call `shutdown()` when done.
 public final class ChatModelClient: Sendable {
@@ -16,6 +19,8 @@ public final class ChatModelClient: Sendable {
     public let recorder: (any ModelExchangeRecorder)?
     let http: HTTPClient
     let logger: Logger
+    /// Models that refused `stream: true` on this client: asked non-streamed from then on.
+    let nonStreamingModels = Mutex<Set<String>>([])
 
     public init(
         provider: ProviderConfiguration, options: ModelClientOptions = ModelClientOptions(),
@@ -86,19 +91,18 @@ public final class ChatModelClient: Sendable {
         guard outputSampleRate > 0 else {
             throw ModelClientError(.configuration, "output sample rate must be positive, got \(outputSampleRate)")
         }
-        let body: Data
-        do {
-            body = try request.jsonData()
-        } catch {
-            throw ModelClientError(.configuration, "the request could not be encoded: \(error)")
+        var request = request
+        if request.stream, nonStreamingModels.withLock({ $0.contains(request.model) }) {
+            request = Self.nonStreamed(request)
         }
+        var body = try Self.encode(request)
         let clock = ContinuousClock()
         let start = clock.now
         var attempt = 0
         let requestID = UUID()
         var logger = self.logger
         logger[metadataKey: "model"] = "\(request.model)"
-        let machine = AttemptMachineBox(ModelAttemptMachine(options: options))
+        var machine = AttemptMachineBox(ModelAttemptMachine(options: options))
         while true {
             attempt += 1
             let progress = AttemptProgress()
@@ -118,6 +122,18 @@ public final class ChatModelClient: Sendable {
                 logger.debug("model reply finished", metadata: ["total_ms": "\(reply.metrics.total.milliseconds)"])
                 return
             } catch let error as ModelClientError {
+                if request.stream, Self.refusesStreaming(error) {
+                    // Asked again at once, non-streamed, with a fresh attempt budget; remembered for this model.
+                    nonStreamingModels.withLock { _ = $0.insert(request.model) }
+                    logger.warning(
+                        "the model refused streaming; asking again non-streamed (remembered for this model)",
+                        metadata: ["error": "\(error)"])
+                    request = Self.nonStreamed(request)
+                    body = try Self.encode(request)
+                    machine = AttemptMachineBox(ModelAttemptMachine(options: options))
+                    continuation.yield(.retrying(attempt: attempt, delay: .zero, reason: error.message))
+                    continue
+                }
                 let failed = ModelAttemptMachine.Event.attemptFailed(
                     retryable: error.isRetryable, retryAfter: error.retryAfter, jitter: Double.random(in: 0..<1))
                 let next = machine.handle(failed, at: start.duration(to: clock.now)).first
@@ -132,6 +148,34 @@ public final class ChatModelClient: Sendable {
                 try await Task.sleep(for: delay)
             }
         }
+    }
+}
+
+extension ChatModelClient {
+    static func encode(_ request: ChatRequest) throws(ModelClientError) -> Data {
+        do {
+            return try request.jsonData()
+        } catch {
+            throw ModelClientError(.configuration, "the request could not be encoded: \(error)")
+        }
+    }
+
+    /// `request` asked without streaming (the whole reply as one JSON document, audio as WAV).
+    static func nonStreamed(_ request: ChatRequest) -> ChatRequest {
+        var request = request
+        request.stream = false
+        request.includeUsage = false
+        if request.audio != nil { request.audio?.format = "wav" }
+        return request
+    }
+
+    /// Whether `error` is the provider refusing `stream: true` (HTTP 400 whose message is about streaming).
+    static func refusesStreaming(_ error: ModelClientError) -> Bool {
+        guard error.status == 400 else { return false }
+        let text = error.message.lowercased()
+        return text.contains("stream")
+            && (text.contains("not supported") || text.contains("unsupported") || text.contains("does not support")
+                || text.contains("not available") || text.contains("not allowed"))
     }
 }
 

@@ -5,6 +5,8 @@ public import Foundation
 public struct ChatReply: Sendable, Equatable {
     /// "stop", "length", "tool_calls", "content_filter", or nil when the provider sent none.
     public var finishReason: String?
+    /// The model's refusal text (`refusal` in the reply), empty when it did not decline.
+    public var refusal: String = ""
     public var usage: ChatUsage?
     public var transcript: String
     public var audioID: String?

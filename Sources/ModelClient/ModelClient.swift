@@ -7,7 +7,11 @@
 /// Default values shared by the module.
 public enum ModelClientDefaults {
     /// The model used when neither the provider profile nor the flow step names one.
-    public static let model = "gpt-4o-mini-audio-preview"
+    public static let model = ModelCatalogue.currentModel
+    /// The reply limit sent by default (the model's own maximum is 16,384 output tokens).
+    public static let maxTokens = 4096
+    /// The caller-transcription model (`/audio/transcriptions`).
+    public static let transcriptionModel = "gpt-4o-mini-transcribe"
     /// Rate of streamed pcm16 reply audio.
     public static let replySampleRate = 24000
 }

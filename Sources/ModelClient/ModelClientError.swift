@@ -12,6 +12,8 @@ public struct ModelClientError: Error, Sendable, Equatable, CustomStringConverti
         public static let idleTimeout = Code(raw: "timeout.idle")
         public static let http = Code(raw: "http")
         public static let rateLimited = Code(raw: "rate_limited")
+        /// The account is out of credit (429 `insufficient_quota`); never retried.
+        public static let quota = Code(raw: "quota")
         public static let authentication = Code(raw: "authentication")
         public static let modelNotFound = Code(raw: "model_not_found")
         public static let server = Code(raw: "server")

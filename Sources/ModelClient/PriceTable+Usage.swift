@@ -2,11 +2,11 @@
 public import SwitchboardCore
 
 extension PriceTable {
-    /// Cost in USD of the tokens in `usage` for `model` (cached prompt tokens are billed at the full rate
-    /// here); nil when no price applies.
+    /// Cost in USD of the tokens in `usage` for `model` (cached prompt tokens at the model's cached price, when
+    /// it has one); nil when no price applies.
     public func cost(of usage: ChatUsage, model: String) -> Double? {
         cost(
             model: model, textIn: usage.promptTextTokens, textOut: usage.completionTextTokens,
-            audioIn: usage.promptAudioTokens, audioOut: usage.completionAudioTokens)
+            audioIn: usage.promptAudioTokens, audioOut: usage.completionAudioTokens, cachedIn: usage.promptCachedTokens)
     }
 }

@@ -21,6 +21,8 @@ public final class ReplyStreamDecoder {
     public private(set) var expiresAt: Date?
     public private(set) var toolCalls: [ChatToolCall] = []
     public private(set) var finishReason: String?
+    /// What the model said when it declined, if it did.
+    public private(set) var refusal = ""
     public private(set) var usage: ChatUsage?
     public private(set) var malformedChunks: Int = 0
     public private(set) var malformedSamples: [String] = []
@@ -119,6 +121,8 @@ public final class ReplyStreamDecoder {
                 out += calls.map { .toolCall($0) }
             case .finishReason(let reason):
                 finishReason = reason
+            case .refusal(let text):
+                refusal += text
             case .usage(let value):
                 usage = value
             case .error(let body):

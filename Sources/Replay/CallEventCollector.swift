@@ -36,6 +36,8 @@ public final class CallEventCollector: CallLogSink {
         case .turn(let speaker, let text, let durationMs):
             return ["event": .string("turn"), "speaker": .string(speaker.rawValue), "text": text.map { .string($0) } ?? .null,
                 "duration_ms": .number(Double(durationMs))]
+        case .callerTranscript(let turn, let text):
+            return ["event": .string("caller_transcript"), "turn": .number(Double(turn)), "text": .string(text)]
         case .dtmf(let digit):
             return ["event": .string("dtmf"), "digit": .string(String(digit))]
         case .bargeIn:

@@ -63,13 +63,15 @@ public final class SwitchboardService: Sendable {
     public static func start(
         configuration: SwitchboardConfiguration, environment: [String: String], logger: Logger
     ) async throws -> SwitchboardService {
-        let flows = FlowRegistry(directory: configuration.flows.dir)
+        let profile = try configuration.providerProfile()
+        let flows = FlowRegistry(directory: configuration.flows.dir, voices: profile.voices, provider: profile.name)
         let report = flows.reload()
         for (file, problems) in report.refused.sorted(by: { $0.key < $1.key }) {
             logger.error("flow refused", metadata: ["file": "\(file)", "problems": "\(problems.joined(separator: "; "))"])
         }
         guard !report.loaded.isEmpty else { throw ConfigurationError(configuration.noFlowsMessage()) }
-        let callLog = try CallLogWriter(path: configuration.callLog.db, logger: logger)
+        let callLog = try CallLogWriter(
+            path: configuration.callLog.db, configuration: CallLogWriter.Configuration(prices: profile.prices), logger: logger)
         // What is started is stopped again when a later step fails (in reverse order), so a refused setup leaves
         // no socket, task or open file behind.
         var parts = [ServicePart(name: "call log") { await callLog.close() }]
@@ -96,6 +98,7 @@ public final class SwitchboardService: Sendable {
         var provider = ProviderConfiguration.resolve(profile, environment: environment, baseURL: configuration.model.baseURL)
         var modelDescription = "\(provider)"
         let synthesizer = speechSynthesizer(configuration, provider: provider, logger: logger, parts: &parts)
+        let hasKey = provider.apiKey != nil
         if provider.apiKey == nil, let cassettes = configuration.model.cassettes {
             let server = try CassetteServer.load(path: cassettes)
             let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -119,6 +122,9 @@ public final class SwitchboardService: Sendable {
         let modelClient = ChatModelClient(provider: provider, options: .telephony, logger: logger)
         parts.append(ServicePart(name: "model client") { await ServicePart.run("model client", logger) { try await modelClient.shutdown() } })
         let model: any ConversationModel = ChatModelConversation(client: modelClient) { records.write(.modelRequest($0)) }
+        // Caller transcripts: only with a real key (not against recorded cassettes), off the call's critical path.
+        let transcriber: (any CallerTranscriber)? =
+            hasKey ? profile.transcriptionModel.map { ChatModelTranscriber(client: modelClient, model: $0) } : nil
 
         // Tools: the accounts database (seeded from the CSV on first start) and webhooks.
         let accounts = try configuration.openAccounts()
@@ -138,10 +144,11 @@ public final class SwitchboardService: Sendable {
 
         // The tasks of live calls: stopping awaits each call's end rows, recordings and fixtures.
         let calls = CallTasks()
-        let services = CallServices(
+        var services = CallServices(
             configuration: configuration, flows: flows, model: model, accounts: accounts, webhooks: webhooks,
             synthesizer: synthesizer, callLog: records, logger: logger,
             calls: calls)
+        services.transcriber = transcriber
 
         var admin: AdminServer?
         if !configuration.admin.listen.isEmpty {

@@ -1,7 +1,9 @@
 // `switchboard flows check PATH...`: validates flow files and prints every problem as file:line:column: message.
+// With `--provider NAME`, every `voice` is also checked against that provider's voices (as `serve` does).
 import ArgumentParser
 import Flows
 import Foundation
+import ModelClient
 
 struct FlowsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +19,16 @@ struct FlowsCommand: AsyncParsableCommand {
 
         @Flag(name: .shortAndLong, help: "Print nothing for valid files.")
         var quiet = false
+
+        @Option(help: "Also check each `voice` against this provider's voices: openai, aimlapi or cometapi.")
+        var provider: String?
+
+        func validate() throws {
+            if let provider, ProviderProfile.named(provider) == nil {
+                throw ValidationError(
+                    "unknown provider '\(provider)' (use \(ProviderProfile.builtIn.map(\.name).joined(separator: ", ")))")
+            }
+        }
 
         func run() async throws {
             var invalid = 0
@@ -69,7 +81,10 @@ struct FlowsCommand: AsyncParsableCommand {
                 return problem("file is \(size) bytes; flow files are limited to \(FlowLimits.maxFileBytes) bytes (1 MiB)")
             }
             guard let data = FileManager.default.contents(atPath: file) else { return problem("cannot read file") }
-            return FlowLoader.load(data: data, file: file).diagnostics
+            let diagnostics = FlowLoader.load(data: data, file: file).diagnostics
+            guard let profile = provider.flatMap(ProviderProfile.named) else { return diagnostics }
+            return (diagnostics + FlowVoiceCheck.check(data: data, file: file, voices: profile.voices, provider: profile.name))
+                .sorted { ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column) }
         }
     }
 }

@@ -1,6 +1,7 @@
 // SwitchboardTestKit: an OpenAI-compatible HTTP server on 127.0.0.1 (ephemeral port) for model-client tests.
 // It records every request and answers from a script: SSE bodies split into chosen pieces with delays,
 // error statuses with headers (retry-after …), non-streamed JSON, stalls (the body never ends) and resets.
+// Requests to `/audio/transcriptions` are kept apart: answered `{"text": …}` from their own queue.
 // Real sockets (NIOPosix + NIOHTTP1); no production code imports it.
 import NIOCore
 import NIOHTTP1
@@ -27,6 +28,8 @@ public final class OpenAITestServer: Sendable {
         var abortedReplies = 0
         /// Answers `POST …/audio/speech` when set (OpenAITestServer+Speech.swift); the script is not used for them.
         var speech: (@Sendable (RecordedRequest) -> OpenAITestReply)?
+        var transcripts: [String] = []
+        var transcriptionRequests: [RecordedRequest] = []
     }
 
     let state = Mutex(State())
@@ -69,7 +72,15 @@ public final class OpenAITestServer: Sendable {
         state.withLock { $0.script += replies }
     }
 
-    /// Every request received so far, in order.
+    /// Queues transcripts, served in order to `/audio/transcriptions` requests (an empty queue answers "").
+    public func enqueueTranscripts(_ texts: [String]) {
+        state.withLock { $0.transcripts += texts }
+    }
+
+    /// Every `/audio/transcriptions` request received so far (not in `requests`).
+    public var transcriptionRequests: [RecordedRequest] { state.withLock { $0.transcriptionRequests } }
+
+    /// Every chat request received so far, in order.
     public var requests: [RecordedRequest] { state.withLock { $0.requests } }
 
     /// Replies whose connection closed before the reply was complete (the client aborted).
@@ -87,6 +98,12 @@ public final class OpenAITestServer: Sendable {
 
     func next(for request: RecordedRequest) -> OpenAITestReply {
         state.withLock { state in
+            if request.uri.hasSuffix("/audio/transcriptions") {
+                state.transcriptionRequests.append(request)
+                let text = state.transcripts.isEmpty ? "" : state.transcripts.removeFirst()
+                let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                return OpenAITestReply.json("{\"text\":\"\(escaped)\"}")
+            }
             state.requests.append(request)
             if let speech = state.speech, request.uri.hasSuffix("/audio/speech") { return speech(request) }
             guard !state.script.isEmpty else {

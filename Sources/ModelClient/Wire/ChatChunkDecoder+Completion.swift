@@ -32,6 +32,7 @@ extension ChatChunkDecoder {
                 if let expires = audio["expires_at"]?.intValue { outputs.append(.audioExpiresAt(expires)) }
             }
             if let content = message["content"]?.stringValue, !content.isEmpty { outputs.append(.transcriptDelta(content)) }
+            if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty { outputs.append(.refusal(refusal)) }
             let calls = (message["tool_calls"]?.arrayValue ?? []).enumerated().compactMap { index, call -> ChatToolCall? in
                 guard let name = call["function"]?["name"]?.stringValue else { return nil }
                 return ChatToolCall(

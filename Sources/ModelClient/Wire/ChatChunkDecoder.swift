@@ -15,6 +15,8 @@ public struct ChatChunkDecoder: Sendable {
         case audioExpiresAt(Int)
         case toolCalls([ChatToolCall])
         case finishReason(String)
+        /// The model declined (`delta.refusal` / `message.refusal`): text to tell the caller.
+        case refusal(String)
         case usage(ChatUsage)
         case error(APIErrorBody)
         case malformed(String)
@@ -86,6 +88,7 @@ public struct ChatChunkDecoder: Sendable {
             if let expires = audio["expires_at"]?.intValue { outputs.append(.audioExpiresAt(expires)) }
         }
         if let content = delta["content"]?.stringValue, !content.isEmpty { outputs.append(.transcriptDelta(content)) }
+        if let refusal = delta["refusal"]?.stringValue, !refusal.isEmpty { outputs.append(.refusal(refusal)) }
         for fragment in delta["tool_calls"]?.arrayValue ?? [] { tools.add(fragment) }
     }
 

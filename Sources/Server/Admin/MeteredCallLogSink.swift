@@ -23,7 +23,7 @@ public struct MeteredCallLogSink: CallLogSink {
                 failed: request.error != nil || !(request.status == "ok" || request.status == "200"))
         case .toolCall(let call):
             if call.error != nil { metrics.toolError(tool: call.tool) }
-        case .event, .turn:
+        case .event, .turn, .callerTranscript:
             break
         }
         base.write(record)

@@ -23,6 +23,8 @@ public struct CallServices: Sendable {
     public var logger: Logger
     /// The server's call tasks (one task group, awaited at shutdown); nil: each call runs in a task of its own.
     public var calls: CallTasks?
+    /// Transcribes caller turns (off the call's critical path); nil: no caller transcripts.
+    public var transcriber: (any CallerTranscriber)?
 
     public init(
         configuration: SwitchboardConfiguration, flows: FlowRegistry, model: any ConversationModel,
@@ -138,7 +140,9 @@ public struct FlowCallFactory: CallSessionFactory {
         }
         return CallSession(
             info: info, flow: flow, media: media, sampleRate: sampleRate,
-            dependencies: CallDependencies(model: model, tools: tools, synthesizer: services.synthesizer, log: log),
+            dependencies: CallDependencies(
+                model: model, tools: tools, synthesizer: services.synthesizer, log: log,
+                transcriber: services.transcriber),
             clock: clock, configuration: sessionConfiguration, logger: services.logger)
     }
 

@@ -14,10 +14,15 @@ public final class FlowRegistry: Sendable {
     }
 
     public let directory: String
+    /// The model provider's voices (and its name): a flow naming another voice is refused. Empty: not checked.
+    public let voices: [String]
+    public let provider: String
     private let flows = Mutex<[String: Flow]>([:])
 
-    public init(directory: String) {
+    public init(directory: String, voices: [String] = [], provider: String = "") {
         self.directory = directory
+        self.voices = voices
+        self.provider = provider
     }
 
     /// Reads every `*.yaml`/`*.yml` in the folder. Valid files replace their previous version; invalid ones are
@@ -34,7 +39,10 @@ public final class FlowRegistry: Sendable {
                 continue
             }
             let result = FlowLoader.load(data: data, file: path)
-            if let flow = result.flow {
+            let voiceProblems = FlowVoiceCheck.check(data: data, file: path, voices: voices, provider: provider)
+            if !voiceProblems.isEmpty {
+                report.refused[path] = (result.diagnostics + voiceProblems).map { $0.description }
+            } else if let flow = result.flow {
                 flows.withLock { $0[path] = flow }
                 report.loaded.append(path)
             } else {

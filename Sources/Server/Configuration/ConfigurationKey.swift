@@ -91,6 +91,16 @@ public struct ConfigurationKey<Root> {
         }
     }
 
+    /// An optional number: an empty value unsets it.
+    public static func number(
+        _ name: String, _ keyPath: WritableKeyPath<Root, Double?>, range: ClosedRange<Double>
+    ) -> Self {
+        Self(name) { reader, node, what, root in
+            if ConfigurationReader.isNull(node) { return root[keyPath: keyPath] = nil }
+            if let value = reader.number(node, what, range: range) { root[keyPath: keyPath] = value }
+        }
+    }
+
     public static func bool(_ name: String, _ keyPath: WritableKeyPath<Root, Bool>) -> Self {
         Self(name) { reader, node, what, root in
             if let value = reader.bool(node, what) { root[keyPath: keyPath] = value }

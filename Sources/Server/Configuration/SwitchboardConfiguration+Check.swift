@@ -32,7 +32,9 @@ extension SwitchboardConfiguration {
         } catch {
             problems.append(error.message)
         }
-        let flows = FlowRegistry(directory: config.flows.dir)
+        let voiceProfile = try? config.providerProfile()
+        let flows = FlowRegistry(
+            directory: config.flows.dir, voices: voiceProfile?.voices ?? [], provider: voiceProfile?.name ?? "")
         let report = flows.reload()
         for (_, refused) in report.refused.sorted(by: { $0.key < $1.key }) { problems += refused }
         if report.loaded.isEmpty {

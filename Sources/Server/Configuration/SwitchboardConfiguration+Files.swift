@@ -4,6 +4,7 @@
 public import Foundation
 public import ModelClient
 public import Tools
+import SwitchboardCore
 
 extension SwitchboardConfiguration {
     /// The environment variable naming the configuration file when `--config` is not given.
@@ -49,7 +50,26 @@ extension SwitchboardConfiguration {
             throw ConfigurationError("model.provider: unknown provider `\(model.provider)` (use \(names.joined(separator: ", ")))")
         }
         if let name = model.model { profile.model = name }
+        profile.catalogue = modelCatalogue
+        profile.maxTokens = model.maxTokens > 0 ? model.maxTokens : nil
+        profile.reuseAudioIDs = model.reuseAudioIDs
+        profile.transcriptionModel = model.transcriptionModel.isEmpty ? nil : model.transcriptionModel
         return profile
+    }
+
+    /// The built-in model catalogue with `model.catalogue` laid over it and `model.aliases` as the alias map.
+    public var modelCatalogue: ModelCatalogue {
+        var configured: [String: ModelCatalogue.Entry] = [:]
+        for (name, entry) in model.catalogue {
+            configured[name] = ModelCatalogue.Entry(
+                price: ModelPrice(
+                    textInPerMillion: entry.textIn, textOutPerMillion: entry.textOut, audioInPerMillion: entry.audioIn,
+                    audioOutPerMillion: entry.audioOut, cachedInPerMillion: entry.cachedIn),
+                streams: entry.streams)
+        }
+        var catalogue = ModelCatalogue.builtIn.merging(ModelCatalogue(models: configured))
+        catalogue.aliases = model.aliases
+        return catalogue
     }
 
     /// Why `serve` found no flow, and what to give it instead.

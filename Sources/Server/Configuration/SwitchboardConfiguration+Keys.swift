@@ -63,6 +63,24 @@ extension SwitchboardConfiguration.Model {
             .text("base_url", \.baseURL),
             .text("model", \.model),
             .path("cassettes", \.cassettes),
+            .int("max_tokens", \.maxTokens, range: 0...128_000),
+            .bool("reuse_audio_ids", \.reuseAudioIDs),
+            .text("transcription_model", \.transcriptionModel),
+            .textMap("aliases", \.aliases),
+            .namedSections("catalogue", \.catalogue, element: { SwitchboardConfiguration.ModelEntry() }, keys: SwitchboardConfiguration.ModelEntry.keys),
+        ]
+    }
+}
+
+extension SwitchboardConfiguration.ModelEntry {
+    static var keys: [ConfigurationKey<Self>] {
+        [
+            .number("text_in", \.textIn, range: 0...1_000_000),
+            .number("text_out", \.textOut, range: 0...1_000_000),
+            .number("audio_in", \.audioIn, range: 0...1_000_000),
+            .number("audio_out", \.audioOut, range: 0...1_000_000),
+            .number("cached_in", \.cachedIn, range: 0...1_000_000),
+            .bool("streams", \.streams),
         ]
     }
 }

@@ -50,6 +50,33 @@ public struct SwitchboardConfiguration: Sendable, Equatable {
         public var model: String?
         /// With no API key, requests are answered from these recorded cassettes (a fixture's `cassette/`).
         public var cassettes: String?
+        /// The reply limit sent with every request (`max_completion_tokens`, or the profile's field); 0: not sent.
+        public var maxTokens: Int = 4096
+        /// false: earlier replies go as their transcripts, never by audio id (for gateways routing upstream).
+        public var reuseAudioIDs = true
+        /// Model that transcribes caller turns (`/audio/transcriptions`); empty: no caller transcripts. Only
+        /// used with an API key.
+        public var transcriptionModel: String = "gpt-4o-mini-transcribe"
+        /// Retired model → replacement, applied to every model name (flows, `model.model`); replaces the built-in
+        /// map as a whole.
+        public var aliases: [String: String] = [
+            "gpt-4o-audio-preview": "gpt-audio-1.5", "gpt-4o-mini-audio-preview": "gpt-audio-1.5",
+        ]
+        /// Models by name: prices and streaming, laid over the built-in catalogue (per model).
+        public var catalogue: [String: ModelEntry] = [:]
+    }
+
+    /// One model of `model.catalogue`: USD per 1M tokens, and whether it accepts `stream: true`.
+    public struct ModelEntry: Sendable, Equatable {
+        public var textIn: Double = 0
+        public var textOut: Double = 0
+        public var audioIn: Double = 0
+        public var audioOut: Double = 0
+        /// Cached prompt tokens; nil: the text-in price.
+        public var cachedIn: Double?
+        public var streams = true
+
+        public init() {}
     }
 
     public struct CallLogSettings: Sendable, Equatable {
