@@ -1,7 +1,7 @@
 // CallWiring: when each reply's audio id stops being usable. The provider keeps a reply's audio for about an
 // hour (`expires_at` when it says so); an id is referenced only while at least a minute of that is left, so a
 // long call sends the reply's transcript instead of an id the provider already dropped.
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Expiry of the audio ids this process received. Unknown ids count as usable.

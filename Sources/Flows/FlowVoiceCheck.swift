@@ -1,7 +1,7 @@
 // Flows: the `voice` values of a flow file (`defaults.voice` and every step's `voice`) checked against the
 // voices a model provider offers, each problem at the value's `file:line:column`. A voice the provider does not
 // know (e.g. an espeak name such as `en-us`) would otherwise reach the API as a 400 on the call's first turn.
-import Foundation
+public import Foundation
 import Yams
 
 public enum FlowVoiceCheck {

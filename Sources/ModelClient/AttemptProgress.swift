@@ -55,9 +55,10 @@ final class AttemptProgress: Sendable {
 
     /// The held fragments, released once.
     func releaseHeld() -> [String] {
-        state.withLock {
-            defer { $0.heldTranscript = [] }
-            return $0.heldTranscript
+        state.withLock { state in
+            let held = state.heldTranscript
+            state.heldTranscript = []
+            return held
         }
     }
 

@@ -191,10 +191,14 @@ public final class CassetteConversationModel: ConversationModel {
                 retryAfter: nil)
             return attempt
         }
+        var comments = SSECommentTracker()
         for chunk in timed {
             let at = start + .milliseconds(chunk.atMs)
             if let deadline = machine.expired(at: at - requestStart) { return timeout(deadline) }
-            _ = machine.handle(.bytesReceived, at: at - requestStart)
+            // As the live client: keep-alive comments do not push the deadlines.
+            if !(response.isEventStream && comments.onlyComments(chunk.bytes)) {
+                _ = machine.handle(.bytesReceived, at: at - requestStart)
+            }
             last = at
             if firstByte == nil { firstByte = at - start }
             do {

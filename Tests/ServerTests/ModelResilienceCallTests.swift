@@ -119,7 +119,7 @@ struct ModelResilienceCallTests {
             #expect(request.textOutTokens == 40 && request.audioOutTokens == 250)
             #expect(abs((request.costUSD ?? 0) - Self.handCost) < 1e-9, "\(String(describing: request.costUSD)) vs \(Self.handCost)")
         }
-        #expect(abs(call.detail.call.costUSD - 2 * Self.handCost) < 1e-9, "\(call.detail.call.costUSD)")
+        #expect(abs(call.detail.call.totals.costUSD - 2 * Self.handCost) < 1e-9, "\(call.detail.call.totals.costUSD)")
     }
 
     @Test(.timeLimit(.minutes(1)))
