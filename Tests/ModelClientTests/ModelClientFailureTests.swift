@@ -117,12 +117,12 @@ import SwitchboardCore
         let result = try await TestFixtures.withServer { server, client in
             server.enqueue(.error(
                 status: 404,
-                body: #"{"error":{"message":"The model `gpt-4o-mini-audio-preview` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}"#))
+                body: #"{"error":{"message":"The model `gpt-audio-1.5` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}"#))
             return await Collected.run(client, try TestFixtures.request())
         }
         let error = try #require(result.modelError)
         #expect(error.code == .modelNotFound)
-        #expect(error.message.contains("model 'gpt-4o-mini-audio-preview'"))
+        #expect(error.message.contains("model 'gpt-audio-1.5'"))
         #expect(error.message.contains("set another model"))
         #expect(!error.description.contains("sk-test-secret-key"))
     }

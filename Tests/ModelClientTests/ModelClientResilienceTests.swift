@@ -21,7 +21,7 @@ import Testing
             let first = await Collected.run(client, try TestFixtures.request())
             #expect(first.error == nil, "\(String(describing: first.error))")
             #expect(first.transcript == "Hello there.")
-            #expect((3990...4010).contains(first.audio.count), "\(first.audio.count)")  // 0.5 s at 8 kHz
+            #expect((3990...4064).contains(first.audio.count), "\(first.audio.count)")  // 0.5 s at 8 kHz (+ resampler tail)
             #expect(first.reply?.usage?.completionAudioTokens == 250)
             let second = await Collected.run(client, try TestFixtures.request())
             #expect(second.transcript == "Again.")
@@ -74,6 +74,7 @@ import Testing
 
     @Test func keepAliveCommentsDoNotHoldARequestOpenPastItsDeadline() async throws {
         var options = TestFixtures.fastOptions
+        options.connectTimeout = .seconds(1)
         options.firstByteTimeout = .seconds(1)
         options.retry = .none
         let clock = ContinuousClock()
@@ -87,6 +88,7 @@ import Testing
             return await Collected.run(client, try TestFixtures.request())
         }
         #expect(result.modelError?.code == .firstByteTimeout)
+        // Connect + first byte = 2 s (the pings alone would have held it 20 s).
         #expect(start.duration(to: clock.now) < .seconds(5))
     }
 

@@ -90,7 +90,7 @@ struct AudioDeltaScanner {
         seen |= bit
         switch (level, which) {
         case (.top, 0): return choices()
-        case (.top, 1), (.choice, 2), (.delta, 1): return literal("null")
+        case (.top, 1), (.choice, 2), (.delta, 1), (.delta, 3): return literal("null")  // a refusal: full decoder
         case (.choice, 0): return number(integerOnly: true).map { $0 == 0 } ?? false
         case (.choice, 1): return peek == UInt8(ascii: "{") && object(.delta)
         case (.delta, 0): return peek == UInt8(ascii: "{") && object(.audio)
@@ -125,6 +125,7 @@ struct AudioDeltaScanner {
             if equals(key, "audio") { return 0 }
             if equals(key, "content") { return 1 }
             if equals(key, "tool_calls") { return 2 }
+            if equals(key, "refusal") { return 3 }
         case .audio:
             if equals(key, "id") { return 0 }
             if equals(key, "data") { return 1 }
