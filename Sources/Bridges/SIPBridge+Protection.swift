@@ -16,6 +16,17 @@ extension SIPBridge {
             refuse(bytes, from: source, reason: .rateLimited)
             return false
         }
+        if bytes.starts(with: Self.invitePrefix), let verifier = protection.configuration.inboundAuth,
+            !protection.configuration.authExempt.contains(where: { $0.contains(source.host) }),
+            case .request(let invite) = try? SIPParser().parse(bytes), invite.to?.tag == nil
+        {
+            let now = Duration.nanoseconds(Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds))
+            let answers = invite.headers.values("Authorization")
+            if answers.contains(where: { verifier.verify($0, method: .invite, at: now) }) { return true }
+            if !answers.isEmpty { refusedCount(.unauthenticated) }
+            challenge(invite, from: source, verifier: verifier, at: now)
+            return false
+        }
         if !refusedBranches.isEmpty, bytes.starts(with: Self.ackPrefix), case .request(let ack) = try? SIPParser().parse(bytes),
             let branch = ack.topVia?.branch, refusedBranches.contains(branch)
         {
@@ -40,6 +51,16 @@ extension SIPBridge {
         if let branch = request.topVia?.branch { refusedBranches.insert(branch) }
         let response = request.stampingReceived(host: source.host, port: source.port)
             .makeResponse(status, toTag: request.to?.tag == nil ? "refused" : nil, headers: extra)
+        send(response.serialized(), to: source)
+    }
+
+    /// Answers an INVITE without valid credentials with 401 and our challenges (statelessly: no transaction).
+    func challenge(_ invite: SIPRequest, from source: SIPEndpoint, verifier: SIPDigestVerifier, at now: Duration) {
+        var extra = SIPHeaders()
+        for value in verifier.challenges(at: now) { extra.add("WWW-Authenticate", value) }
+        if let branch = invite.topVia?.branch { refusedBranches.insert(branch) }
+        let response = invite.stampingReceived(host: source.host, port: source.port)
+            .makeResponse(401, toTag: "challenge", headers: extra)
         send(response.serialized(), to: source)
     }
 

@@ -1,6 +1,7 @@
 // Bridges: protection of the SIP port from strangers (issue 15) — a source allow-list, a per-source INVITE
 // rate limit (token bucket) and a cap on concurrent inbound calls. Pure: decisions from the source address,
 // the method and a monotonic time in nanoseconds; the bridge sends the answers and counts them.
+public import SIP
 
 /// Inbound admission settings.
 public struct SIPProtectionConfiguration: Sendable, Equatable {
@@ -21,6 +22,10 @@ public struct SIPProtectionConfiguration: Sendable, Equatable {
     /// Sustained INVITEs per second from one source address (nil: no limit) and the burst allowed above it.
     public var invitesPerSecond: Double?
     public var inviteBurst: Int
+    /// When set, initial INVITEs must answer a digest challenge (401) with a configured user's password;
+    /// sources in `authExempt` (the trunks) are not challenged.
+    public var inboundAuth: SIPDigestVerifier?
+    public var authExempt: [SIPAddressRange] = []
 
     public init(
         allow: [SIPAddressRange] = [], refusal: Refusal = .forbidden, maxConcurrentCalls: Int? = nil,

@@ -183,7 +183,7 @@ public final class SwitchboardService: Sendable {
         // awaits their tasks.
         let sip = try await SIPServer.start(
             configuration: try sipConfiguration(
-                configuration, services: services, logger: logger, trunks: trunks, registrar: registrar),
+                configuration, services: services, logger: logger, trunks: trunks, registrar: registrar, environment: environment),
             logger: logger)
         registrar.start(bridge: sip.bridge)
         parts.append(
@@ -217,7 +217,7 @@ public final class SwitchboardService: Sendable {
 
     static func sipConfiguration(
         _ configuration: SwitchboardConfiguration, services: CallServices, logger: Logger, trunks: [TrunkPlan],
-        registrar: TrunkRegistrar
+        registrar: TrunkRegistrar, environment: [String: String]
     ) throws -> SIPServer.Configuration {
         guard let (host, port) = splitHostPort(configuration.sip.listen, defaultPort: 5060) else {
             throw ConfigurationError("sip.listen: '\(configuration.sip.listen)' is not host:port")
@@ -250,7 +250,7 @@ public final class SwitchboardService: Sendable {
             bridge.advertised = SIPAdvertisedAddress(publicHost: publicHost, publicPort: publicPort == 0 ? nil : publicPort)
         }
         // Allow-list, refusal, INVITE rate limit and call cap: applied before the UA core (no call, flow, model).
-        bridge.protection = try configuration.sipProtection(trunkAddresses: trunks.flatMap(\.allow))
+        bridge.protection = try configuration.sipProtection(trunkAddresses: trunks.flatMap(\.allow), environment: environment)
         bridge.registrationEvents = { id, outcome in registrar.deliver(id: id, outcome) }
         bridge.maxOutboundCalls = configuration.sip.maxOutboundCalls > 0 ? configuration.sip.maxOutboundCalls : nil
         var server = SIPServer.Configuration(

@@ -94,4 +94,33 @@ import Testing
         let bye = try #require(Peer.requests(core.handle(.command(.register(unregister)), at: .seconds(1))).first)
         #expect(bye.callID == register.callID && bye.headers["Expires"] == "0")
     }
+
+    @Test func inboundDigestVerifierAcceptsItsOwnChallengesOnly() throws {
+        let verifier = SIPDigestVerifier(realm: "switchboard", users: ["alice": "pw"], secret: "s3", nonceLifetime: .seconds(60))
+        let now = Duration.seconds(1000)
+        for value in verifier.challenges(at: now) {
+            let challenge = try #require(SIPDigest.parseChallenge(value))
+            let good = try #require(
+                SIPDigest.authorization(
+                    challenge: challenge, method: .invite, uri: "sip:x@127.0.0.1", credentials: SIPCredentials(username: "alice", password: "pw"),
+                    cnonce: "c1"))
+            #expect(verifier.verify(good, method: .invite, at: now + .seconds(5)), "\(challenge.algorithm)")
+            // Stale nonce, wrong method, wrong password, unknown user, forged nonce.
+            #expect(!verifier.verify(good, method: .invite, at: now + .seconds(61)))
+            #expect(!verifier.verify(good, method: .bye, at: now))
+            let wrong = try #require(
+                SIPDigest.authorization(
+                    challenge: challenge, method: .invite, uri: "sip:x@127.0.0.1", credentials: SIPCredentials(username: "alice", password: "no"),
+                    cnonce: "c1"))
+            #expect(!verifier.verify(wrong, method: .invite, at: now))
+            var forged = challenge
+            forged.nonce = "3e8.0000"
+            let forgedAnswer = try #require(
+                SIPDigest.authorization(
+                    challenge: forged, method: .invite, uri: "sip:x@127.0.0.1", credentials: SIPCredentials(username: "alice", password: "pw"),
+                    cnonce: "c1"))
+            #expect(!verifier.verify(forgedAnswer, method: .invite, at: now))
+        }
+        #expect(verifier.challenges(at: now).contains { $0.contains("algorithm=SHA-256") })
+    }
 }

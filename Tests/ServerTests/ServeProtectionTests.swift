@@ -14,14 +14,15 @@ import Testing
 struct ServeProtectionTests {
     /// Runs sipp's built-in UAC (or `extra` options) from `source` to the server; returns status, output and the
     /// message trace.
-    static func sipp(port: Int, from source: String, user: String, _ extra: [String], in folder: TempFolder, timeout: Int = 10)
-        async throws -> (status: Int32, output: String, trace: String)
-    {
+    static func sipp(
+        port: Int, from source: String, user: String, _ extra: [String], in folder: TempFolder, timeout: Int = 10,
+        scenario: [String] = ["-sn", "uac"]
+    ) async throws -> (status: Int32, output: String, trace: String) {
         let dir = folder.url.appendingPathComponent("sipp-\(user)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let arguments =
             [
-                "127.0.0.1:\(port)", "-sn", "uac", "-s", user, "-i", source, "-p", "\(try ServeTestProcess.freeUDPPort())",
+                "127.0.0.1:\(port)"] + scenario + ["-s", user, "-i", source, "-p", "\(try ServeTestProcess.freeUDPPort())",
                 "-trace_msg", "-nostdin", "-timeout", "\(timeout)s", "-timeout_error",
             ] + extra
         return try await withCheckedThrowingContinuation { continuation in
@@ -124,6 +125,42 @@ struct ServeProtectionTests {
         }
         #expect(strangerRows == 0)
         #expect(modelRequests == 0)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func inboundINVITEsAnswerADigestChallengeWhenAuthUsersAreSet() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        var configuration = try ServeMetricsTests.configuration(folder)
+        configuration.sip.authUsers = ["alice": "SB_ALICE_PASSWORD"]
+        var logger = Logger(label: "test.serve-auth")
+        logger.logLevel = .error
+        let service = try await SwitchboardService.start(
+            configuration: configuration, environment: ["SB_ALICE_PASSWORD": "alice-secret"], logger: logger)
+        let port = service.sipPort
+        let scenario = ["-sf", FlowSIPp.scenario("uac_auth.xml")]
+        let good = try await Self.sipp(
+            port: port, from: "127.0.0.1", user: "authed", ["-m", "1", "-au", "alice", "-ap", "alice-secret"], in: folder,
+            scenario: scenario)
+        let wrong = try await Self.sipp(
+            port: port, from: "127.0.0.1", user: "wrong", ["-m", "1", "-au", "alice", "-ap", "guess", "-recv_timeout", "2000"],
+            in: folder, timeout: 4, scenario: scenario)
+        let none = try await Self.sipp(port: port, from: "127.0.0.1", user: "anonymous", ["-m", "1", "-recv_timeout", "2000"], in: folder, timeout: 4)
+        let stats = try await service.sip.bridge.currentStatistics().get()
+        await service.stop()
+        #expect(good.status == 0, "\(good.output.suffix(1500))\n\(good.trace.prefix(3000))")
+        #expect(good.trace.contains("algorithm=SHA-256") && good.trace.contains("SIP/2.0 401"))
+        #expect(wrong.status != 0 && wrong.trace.components(separatedBy: "SIP/2.0 401").count - 1 >= 2, "\(wrong.trace.suffix(1500))")
+        #expect(none.status != 0 && none.trace.contains("SIP/2.0 401"))
+        #expect(stats.refused["unauthenticated"] ?? 0 >= 1, "\(stats.refused)")
+        // Only the authenticated call reached a flow.
+        let rows = try ServeCrashTests.read(configuration.callLog.db) { db in
+            try ServeCrashTests.count(db, "SELECT count(*) FROM calls WHERE callee IN ('authed', 'wrong', 'anonymous')")
+        }
+        let authed = try ServeCrashTests.read(configuration.callLog.db) { db in
+            try ServeCrashTests.count(db, "SELECT count(*) FROM calls WHERE callee = 'authed'")
+        }
+        #expect(rows == 1 && authed == 1)
     }
 
     @Test func protectionKeysReachTheBridgeSettings() throws {

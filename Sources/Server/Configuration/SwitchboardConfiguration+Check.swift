@@ -60,7 +60,7 @@ extension SwitchboardConfiguration {
             for trunk in try config.trunkPlans(environment: environment) {
                 summary.append("trunk \(trunk.name): \(trunk.register ? "registers \(trunk.aor) at" : "calls via") \(trunk.nextHop)")
             }
-            _ = try config.sipProtection()
+            _ = try config.sipProtection(environment: environment)
         } catch {
             problems.append(error.message)
         }

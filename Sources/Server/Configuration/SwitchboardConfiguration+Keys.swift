@@ -43,6 +43,8 @@ extension SwitchboardConfiguration.SIP {
             .int("invite_burst", \.inviteBurst, range: 1...100_000),
             .int("max_concurrent_calls", \.maxConcurrentCalls, range: 0...100_000),
             .int("max_outbound_calls", \.maxOutboundCalls, range: 0...100_000),
+            .textMap("auth_users", \.authUsers),
+            .text("auth_realm", \.authRealm) { $0.isEmpty ? "the realm must not be empty" : nil },
         ]
     }
 }

@@ -31,6 +31,10 @@ public struct SwitchboardConfiguration: Sendable, Equatable {
         public var inviteBurst: Int = 20
         /// Concurrent inbound calls; past it new INVITEs get 503 (0: no cap).
         public var maxConcurrentCalls: Int = 0
+        /// Digest users for inbound INVITEs: user name → the environment variable holding the password. Empty: no
+        /// challenge. Trunks' addresses are never challenged.
+        public var authUsers: [String: String] = [:]
+        public var authRealm: String = "switchboard"
         /// Concurrent calls Switchboard places (`switchboard call`, `POST /calls`); 0: no cap.
         public var maxOutboundCalls: Int = 10
     }
