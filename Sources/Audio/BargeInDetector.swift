@@ -70,6 +70,16 @@ public struct BargeInDetector: Sendable {
             botLevelDB: botLevelDB)
     }
 
+    /// The same for samples whose first one is at `atMs` (the media pipeline's per-tick call, no frame value).
+    public mutating func process(
+        _ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, atMs: Int, durationMs: Int, botSpeaking: Bool,
+        botLevelDB: Double? = nil
+    ) -> Decision {
+        let analysis = VoicingAnalysis.analyse(
+            samples, sampleRate: sampleRate, skipPeriodicityBelowDB: configuration.minLevelDBFS)
+        return process(analysis, atMs: atMs, durationMs: durationMs, botSpeaking: botSpeaking, botLevelDB: botLevelDB)
+    }
+
     /// The same from a frame's features (when the pipeline has analysed it already).
     public mutating func process(
         _ analysis: VoicingAnalysis, atMs: Int, durationMs: Int, botSpeaking: Bool, botLevelDB: Double? = nil

@@ -35,6 +35,15 @@ public struct VoicingAnalysis: Sendable, Equatable {
 
     /// Analyses one frame. `skipPeriodicityBelowDB`: quieter frames get periodicity 0 without the search.
     public static func analyse(_ samples: [Int16], sampleRate: Int, skipPeriodicityBelowDB: Double = -60) -> VoicingAnalysis {
+        samples.withUnsafeBufferPointer {
+            analyse($0, sampleRate: sampleRate, skipPeriodicityBelowDB: skipPeriodicityBelowDB)
+        }
+    }
+
+    /// The same for a frame in place (the media pipeline's frame buffer).
+    public static func analyse(
+        _ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, skipPeriodicityBelowDB: Double = -60
+    ) -> VoicingAnalysis {
         let level = levelDB(samples)
         let factor = max(1, sampleRate / 8000)
         let rate = sampleRate / factor

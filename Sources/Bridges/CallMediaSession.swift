@@ -46,6 +46,8 @@ public final class CallMediaSession: @unchecked Sendable {
         public var timestampJumps: UInt64 = 0
         /// Arrival bursts: more than 10 packets (200 ms of audio) within one media tick.
         public var bursts: UInt64 = 0
+        /// Frames handed to the handler early, beyond one per tick, to drain the jitter buffer after a burst.
+        public var framesCaughtUp: UInt64 = 0
         /// Inbound events the call's handler could not pass on (its queue to the call was full).
         public var handlerDrops: UInt64 = 0
         /// 1 when the call was ended for `rtp_timeout` (no caller media for that long, not on hold).
@@ -62,6 +64,8 @@ public final class CallMediaSession: @unchecked Sendable {
 
     let rtpChannel: any Channel
     let rtcpChannel: (any Channel)?
+    /// The RTP socket's own writer: media packets go out with one sendto, past NIO's channel pipeline.
+    private let directWriter: RTPDirectWriter?
     var handler: (any CallMediaHandler)?
     weak var signaling: (any CallSignaling)?
     private let logger: Logger
@@ -107,11 +111,12 @@ public final class CallMediaSession: @unchecked Sendable {
 
     init(
         callID: String, eventLoop: any EventLoop, rtpChannel: any Channel, rtcpChannel: (any Channel)?,
-        localPort: Int, jitter: (min: Int, max: Int), logger: Logger
+        writer: RTPDirectWriter? = nil, localPort: Int, jitter: (min: Int, max: Int), logger: Logger
     ) {
         self.callID = callID
         self.eventLoop = eventLoop
         self.rtpChannel = rtpChannel
+        self.directWriter = writer
         self.rtcpChannel = rtcpChannel
         self.localPort = localPort
         self.logger = logger
@@ -352,28 +357,16 @@ public final class CallMediaSession: @unchecked Sendable {
             jitterBuffer.adapt(jitterSeconds: receiver.jitterSeconds)
             statistics.jitterMilliseconds = receiver.jitterSeconds * 1000
         }
-        // MediaIn.
-        switch jitterBuffer.pull() {
-        case .packet(_, _, let payload): codec.decode(payload)
-        case .missing:
-            if let level = comfortNoiseLevel {
-                statistics.comfortNoiseFrames += 1
-                codec.comfortNoise(level: level)
-            } else {
-                statistics.concealed += 1
-                codec.decode(nil)
-            }
+        // MediaIn: this tick's frame, then (after a burst) the frames beyond the delay target, handed over at
+        // once rather than dropped: caller audio is analysed, not played, so nothing the wire delivered is lost.
+        deliverInbound(jitterBuffer.pull(), media: media, codec: codec, catchUp: false)
+        var extra = 0
+        while extra < JitterBuffer.maxCatchUpPerTick, isActive, let output = jitterBuffer.pullCatchUp() {
+            extra += 1
+            statistics.framesCaughtUp += 1
+            deliverInbound(output, media: media, codec: codec, catchUp: true)
         }
         statistics.framesDropped = jitterBuffer.statistics.trimmed + jitterBuffer.statistics.discarded
-        codec.pcm.withUnsafeBufferPointer { frame in
-            if dtmfDetector != nil {
-                for d in dtmfDetector?.process(frame, timestampMs: inBandTimeMs) ?? [] {
-                    deliver(digit: d.digit, source: .inBand)
-                }
-                inBandTimeMs += 20
-            }
-            handler?.mediaReceived(frame, sampleRate: media.pcmRate, session: self)
-        }
         guard isActive else { return false }
         if nowNanos >= nextRTCPNanos {
             nextRTCPNanos = nowNanos + 5_000_000_000
@@ -417,13 +410,50 @@ public final class CallMediaSession: @unchecked Sendable {
         return true
     }
 
-    func flush() { rtpChannel.flush() }
+    /// Decodes one frame out of the jitter buffer (concealment or comfort noise when it is missing), runs
+    /// in-band DTMF detection and hands it to the handler (`catchUp`: an extra frame drained after a burst).
+    private func deliverInbound(
+        _ output: JitterBuffer.Output, media: NegotiatedMedia, codec: MediaCodecState, catchUp: Bool
+    ) {
+        switch output {
+        case .packet(_, _, let payload): codec.decode(payload)
+        case .missing:
+            if let level = comfortNoiseLevel {
+                statistics.comfortNoiseFrames += 1
+                codec.comfortNoise(level: level)
+            } else {
+                statistics.concealed += 1
+                codec.decode(nil)
+            }
+        }
+        codec.pcm.withUnsafeBufferPointer { frame in
+            if dtmfDetector != nil {
+                for d in dtmfDetector?.process(frame, timestampMs: inBandTimeMs) ?? [] {
+                    deliver(digit: d.digit, source: .inBand)
+                }
+                inBandTimeMs += 20
+            }
+            if catchUp {
+                handler?.extraMediaReceived(frame, sampleRate: media.pcmRate, session: self)
+            } else {
+                handler?.mediaReceived(frame, sampleRate: media.pcmRate, session: self)
+            }
+        }
+    }
+
+    func flush() {
+        if directWriter == nil { rtpChannel.flush() }
+    }
 
     private func write(to remote: SocketAddress, _ body: (UnsafeMutableRawBufferPointer) -> Int) {
         sendBuffer.clear()
         sendBuffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1500) { body($0) }
         statistics.packetsSent += 1
-        rtpChannel.write(AddressedEnvelope(remoteAddress: remote, data: sendBuffer), promise: nil)
+        if let directWriter {
+            sendBuffer.withUnsafeReadableBytes { directWriter.send($0, to: remote) }
+        } else {
+            rtpChannel.write(AddressedEnvelope(remoteAddress: remote, data: sendBuffer), promise: nil)
+        }
     }
 
     private func sendRTCP() {

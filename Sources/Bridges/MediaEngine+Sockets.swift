@@ -141,13 +141,16 @@ final class RTPDirectWriter: ChannelOutboundHandler, @unchecked Sendable {  // c
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let envelope = unwrapOutboundIn(data)
-        let sent = envelope.data.withUnsafeReadableBytes { bytes in
-            envelope.remoteAddress.withSockAddr { address, length in
-                sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), address, socklen_t(length))
-            }
+        envelope.data.withUnsafeReadableBytes { send($0, to: envelope.remoteAddress) }
+        promise?.succeed(())
+    }
+
+    /// Sends one datagram now (the media tick's path: no channel pipeline, no boxing of the envelope).
+    func send(_ bytes: UnsafeRawBufferPointer, to remote: SocketAddress) {
+        let sent = remote.withSockAddr { address, length in
+            sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), address, socklen_t(length))
         }
         if sent < 0 { failures += 1 }
-        promise?.succeed(())
     }
 
     func flush(context: ChannelHandlerContext) {}

@@ -117,7 +117,7 @@ public final class MediaEngine: @unchecked Sendable {
         }.map { rtpChannel, rtcpChannel in
             let session = CallMediaSession(
                 callID: callID, eventLoop: self.eventLoop, rtpChannel: rtpChannel, rtcpChannel: rtcpChannel,
-                localPort: Int(port),
+                writer: writer, localPort: Int(port),
                 jitter: (self.configuration.jitterMinMilliseconds, self.configuration.jitterMaxMilliseconds),
                 logger: self.logger)
             rtcpHolder.session = session

@@ -56,6 +56,8 @@ public struct MediaStatistics: Sendable, Equatable {
     public var timestampJumps: UInt64 = 0
     /// Arrival bursts (more than 10 packets within one 20 ms tick).
     public var bursts: UInt64 = 0
+    /// Frames drained early (beyond one per tick) after a burst, instead of being dropped.
+    public var framesCaughtUp: UInt64 = 0
     /// Inbound frames or digits a call's handler could not pass on (its queue to the call was full).
     public var handlerDrops: UInt64 = 0
     /// Calls hung up for `sip.rtp_timeout` (no caller RTP for that long, not on hold).
@@ -87,6 +89,7 @@ public struct MediaStatistics: Sendable, Equatable {
         ssrcChanges += s.ssrcChanges
         timestampJumps += s.timestampJumps
         bursts += s.bursts
+        framesCaughtUp += s.framesCaughtUp
         handlerDrops += s.handlerDrops
         rtpTimeouts += s.rtpTimeouts
     }

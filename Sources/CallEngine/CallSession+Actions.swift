@@ -122,7 +122,7 @@ extension CallSession {
 
     func handleDigit(_ digit: Character) async {
         log(.dtmf(digit))
-        if let recording, let terminator = recording.config.terminator, terminator == digit {
+        if let config = mediaControl.recordingConfig, let terminator = config.terminator, terminator == digit {
             await finishRecording(.terminator)
             return
         }
@@ -131,9 +131,9 @@ extension CallSession {
 
     func handleCallerHangUp() async {
         callerGone = true
-        if recording != nil { await finishRecording(.hangup) }
-        if let turn = turnDetector.flush(atMs: clock.now.milliseconds) {
-            logCallerTurn(turn)
+        if mediaControl.recordingID != nil { await finishRecording(.hangup) }
+        callerAudio.flush(atMs: clock.now.milliseconds) { event in
+            if case .turn(let turn) = event { _ = logCallerTurn(turn) }
         }
         cancelModel(reason: "caller hung up")
         media.outbound.clear()

@@ -108,6 +108,7 @@ extension CallSession {
             turn.usage = usage
         }
         modelTurn = turn
+        syncMediaControl()
     }
 
     private func modelEnded(_ seq: Int, failure: (any Error)?) async {

@@ -89,29 +89,35 @@ extension CallSession {
         }
     }
 
+    /// A raw caller frame from a transport that delivers frames (not turns): the same per-frame pipeline the
+    /// media clock runs on live calls, run here; its events are handled at once.
     func handleFrame(_ frame: PCMFrame) async {
         await pollPlayback()
         guard !isEnded else { return }
-        if dtmfDetector != nil, let digits = dtmfDetector?.process(frame), !digits.isEmpty {
-            for digit in digits { await handleDigit(digit.digit) }
-            guard !isEnded else { return }
+        var events: [MediaInEvent] = []
+        let playing = media.outbound.isPlaying
+        frame.samples.withUnsafeBufferPointer { samples in
+            callerAudio.process(samples, timestampMs: frame.timestampMs, botPlaying: playing) { events.append($0) }
         }
-        if recording != nil {
-            await recordFrame(frame)
+        for event in events {
+            guard !isEnded else { return }
+            await receive(event)
+        }
+    }
+
+    /// A caller turn cut by the media pipeline; the one still open at hang-up (`.flushed`) is only logged.
+    func handleTurn(_ turn: TurnDetector.Turn) async {
+        if turn.endedBy == .flushed {
+            _ = logCallerTurn(turn)
             return
         }
-        let botBusy = media.outbound.isPlaying || modelTask != nil
-        let interruptible = playing.first?.interruptible ?? configuration.modelRepliesInterruptible
-        for event in turnDetector.process(frame, botSpeaking: botBusy, interruptible: interruptible) {
-            switch event {
-            case .bargeIn(let atMs):
-                await bargeIn(atMs: atMs)
-            case .speechStarted:
-                break
-            case .turnEnded(let turn):
-                await callerTurnEnded(turn)
-            }
-        }
+        await callerTurnEnded(turn)
+    }
+
+    /// The pipeline heard the caller over bot audio that could be cut; ignored when nothing plays any more.
+    func handleBargeIn(atMs: Int) async {
+        guard !playing.isEmpty || modelTask != nil || media.outbound.isPlaying else { return }
+        await bargeIn(atMs: atMs)
     }
 
     private func bargeIn(atMs: Int) async {

@@ -2,49 +2,15 @@ import Audio
 import Flows
 import Foundation
 
-/// A `record` step in progress.
-struct RecordingState {
-    var config: RecordConfig
-    var samples: [Int16] = []
-    var startMs: Int
-    var vad: VoiceActivityDetector
-    var heardSpeech = false
-    var lastSpeechEndMs: Int
-}
-
 extension CallSession {
+    /// Starts a `record` step: the media pipeline captures the caller's frames from now on and reports the
+    /// end by silence or length (`.recordingEnded`); a terminator digit or the hang-up end it here.
     func startRecording(_ config: RecordConfig) {
-        let now = clock.now.milliseconds
-        recording = RecordingState(
-            config: config, startMs: now,
-            vad: VoiceActivityDetector(configuration: .init(endSilenceMs: max(100, config.silenceTimeoutMs))),
-            lastSpeechEndMs: now
-        )
-    }
-
-    func recordFrame(_ frame: PCMFrame) async {
-        guard var state = recording else { return }
-        state.samples.append(contentsOf: frame.samples)
-        for event in state.vad.process(frame) {
-            switch event {
-            case .speechStart: state.heardSpeech = true
-            case .speechEnd(let ms): state.lastSpeechEndMs = ms
-            }
-        }
-        recording = state
-        let end = frame.timestampMs + Int(frame.durationMs.rounded())
-        if end - state.startMs >= state.config.maxSeconds * 1000 {
-            await finishRecording(.maxLength)
-        } else if !state.vad.inSpeech, end - state.lastSpeechEndMs >= state.config.silenceTimeoutMs,
-            end - state.startMs >= state.config.silenceTimeoutMs
-        {
-            await finishRecording(.silence)
-        }
+        mediaControl.startRecording(config, startMs: clock.now.milliseconds)
     }
 
     func finishRecording(_ reason: Recording.EndReason) async {
-        guard let state = recording else { return }
-        recording = nil
+        guard let state = mediaControl.takeRecording() else { return }
         let index = recordings.count + 1
         var reference = "memory:\(info.callID)/\(index)"
         if let directory = configuration.recordingDirectory {

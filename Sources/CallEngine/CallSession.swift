@@ -29,8 +29,13 @@ public actor CallSession {
     let logger: Logger
 
     var interpreter: FlowInterpreter
-    var turnDetector: TurnDetector
-    var dtmfDetector: DTMFDetector?
+    /// Endpointing and barge-in for this call: the configuration's, with the flow's `barge_in:` applied.
+    nonisolated let turnDetection: TurnDetector.Configuration
+    /// Shared with the call's media pipeline: the session's state it needs per frame, a `record` step's audio.
+    public nonisolated let mediaControl = CallMediaControl()
+    /// The per-frame pipeline for transports that deliver raw frames (`.audio`); live bridges and the virtual
+    /// runner run their own copy on the media clock (`makeMediaPipeline`) and deliver only its events.
+    var callerAudio: CallerAudioPipeline
     var listening: ListenConfig?
     var pendingEvents: [FlowEvent] = []
     var draining = false
@@ -57,7 +62,6 @@ public actor CallSession {
     /// Caller transcriptions in flight (left to finish after the call ends: the call log still takes them).
     var transcriptions: [Int: Task<Void, Never>] = [:]
 
-    var recording: RecordingState?
     var toolCounter = 0
     /// Set by the transport (from any thread) just before it ends the call for a media reason.
     private nonisolated let transportEnding = Mutex<String?>(nil)
@@ -90,8 +94,11 @@ public actor CallSession {
         logger[metadataKey: "call"] = "\(info.callID)"
         self.logger = logger
         interpreter = FlowInterpreter(flow: flow)
-        turnDetector = TurnDetector(configuration: configuration.turnDetection.applying(flow.bargeIn))
-        dtmfDetector = configuration.inbandDTMF ? DTMFDetector(sampleRate: sampleRate) : nil
+        turnDetection = configuration.turnDetection.applying(flow.bargeIn)
+        callerAudio = CallerAudioPipeline(
+            configuration: CallerAudioPipeline.Configuration(
+                sampleRate: sampleRate, turnDetection: turnDetection, inbandDTMF: configuration.inbandDTMF),
+            control: mediaControl)
     }
 
     /// True once the flow is over (hang-up, transfer, or the caller left).
@@ -129,7 +136,24 @@ public actor CallSession {
             } else {
                 await handleCallerHangUp()
             }
+        case .turn(let turn):
+            await handleTurn(turn)
+        case .bargeIn(let atMs):
+            await handleBargeIn(atMs: atMs)
+        case .playbackFinished:
+            await pollPlayback()
+        case .recordingEnded(let id, let reason):
+            if mediaControl.recordingID == id { await finishRecording(reason) }
         }
+        syncMediaControl()
+    }
+
+    /// Tells the media pipeline what it needs per frame: whether a model reply is under way and whether what
+    /// plays may be cut (called after every change the session makes while handling an event).
+    func syncMediaControl() {
+        mediaControl.update(
+            modelBusy: modelTask != nil,
+            interruptible: playing.first?.interruptible ?? configuration.modelRepliesInterruptible)
     }
 
     /// The media clock pulled the last sample of a prompt or reply (the transport saw `marksReached` in
@@ -138,6 +162,7 @@ public actor CallSession {
     public func playbackMarksReached() async {
         guard started, !isEnded else { return }
         await pollPlayback()
+        syncMediaControl()
     }
 
     /// Called by the transport, before the `.hangUp` it then delivers, when it ends the call itself for a
@@ -151,7 +176,7 @@ public actor CallSession {
 
     private func transportEnded(reason: String) async {
         callerGone = true
-        if recording != nil { await finishRecording(.hangup) }
+        if mediaControl.recordingID != nil { await finishRecording(.hangup) }
         _ = cancelModel(reason: reason)
         media.outbound.clear()
         playing.removeAll()
@@ -176,6 +201,7 @@ public actor CallSession {
         }
         pendingEvents.removeAll()
         draining = false
+        syncMediaControl()
     }
 
     func log(_ event: CallLogEvent) {

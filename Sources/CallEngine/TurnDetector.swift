@@ -57,8 +57,12 @@ public struct TurnDetector: Sendable {
 
     public let configuration: Configuration
     private var vad: VoiceActivityDetector
-    private var preRoll: [PCMFrame] = []
-    private var current: [PCMFrame] = []
+    /// Audio before the onset: the last frames' samples, oldest first, and each frame's (start, length).
+    private var preRoll: [Int16] = []
+    private var preRollFrames: [(timestampMs: Int, count: Int)] = []
+    /// The open burst's audio (pre-roll included), at `sampleRate`.
+    private var current: [Int16] = []
+    private var sampleRate = 8000
     private var onsetMs: Int?
     private var voicedMs = 0
     private var turnOpen = false
@@ -76,6 +80,9 @@ public struct TurnDetector: Sendable {
         bargeIn = configuration.bargeIn.map { BargeInDetector(configuration: $0) }
     }
 
+    /// A turn buffer that grew past this many samples is given back after the turn (RSS per call stays small).
+    private static let keptTurnCapacity = 16_000 * 2
+
     /// True while a turn is open.
     public var isInTurn: Bool { turnOpen }
 
@@ -86,26 +93,58 @@ public struct TurnDetector: Sendable {
 
     /// The same, with the level of the bot audio being played now (dBFS) for the barge-in echo check.
     public mutating func process(_ frame: PCMFrame, botSpeaking: Bool, interruptible: Bool, botLevelDB: Double?) -> [Event] {
+        frame.samples.withUnsafeBufferPointer {
+            process(
+                $0, sampleRate: frame.sampleRate, timestampMs: frame.timestampMs, botSpeaking: botSpeaking,
+                interruptible: interruptible, botLevelDB: botLevelDB)
+        }
+    }
+
+    /// Feeds samples whose first one is at `timestampMs` (one frame, normally 20 ms): what the media pipeline
+    /// calls on every tick. No allocation per frame in the steady state (buffers are reused); an event or a
+    /// finished turn allocates.
+    public mutating func process(
+        _ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, timestampMs: Int, botSpeaking: Bool,
+        interruptible: Bool, botLevelDB: Double? = nil
+    ) -> [Event] {
         var events: [Event] = []
-        let decision = bargeIn?.process(frame, botSpeaking: botSpeaking && interruptible, botLevelDB: botLevelDB) ?? .none
-        let vadEvents = vad.process(frame)
-        let frameMs = Int(frame.durationMs.rounded())
+        self.sampleRate = sampleRate
+        let frameMs = sampleRate > 0 ? Int((Double(samples.count) * 1000 / Double(sampleRate)).rounded()) : 0
+        let decision =
+            bargeIn?.process(
+                samples, sampleRate: sampleRate, atMs: timestampMs, durationMs: frameMs,
+                botSpeaking: botSpeaking && interruptible, botLevelDB: botLevelDB) ?? .none
+        let vadEvents = vad.process(samples, sampleRate: sampleRate, timestampMs: timestampMs)
         for event in vadEvents {
             if case .speechStart(let ms) = event {
                 onsetMs = ms
                 overBot = botSpeaking && interruptible && bargeIn != nil
                 // The detector needed `bargeInSpeechMs` of voice (this frame included) to report the onset.
                 voicedMs = max(0, configuration.bargeInSpeechMs - frameMs)
-                current = preRoll.filter { $0.timestampMs + frameMs > ms - configuration.preRollMs }
+                // The pre-roll frames that end after `preRollMs` before the onset open the turn's audio.
+                current.removeAll(keepingCapacity: true)
+                var offset = 0
+                for frame in preRollFrames {
+                    if frame.timestampMs + frameMs > ms - configuration.preRollMs {
+                        current.append(contentsOf: preRoll[offset..<(offset + frame.count)])
+                    }
+                    offset += frame.count
+                }
             }
         }
         if onsetMs != nil {
-            current.append(frame)
+            current.append(contentsOf: samples)
             if vad.lastFrameVoiced { voicedMs += frameMs }
         } else {
-            preRoll.append(frame)
+            preRoll.append(contentsOf: samples)
+            preRollFrames.append((timestampMs, samples.count))
             let keep = max(1, (configuration.preRollMs + configuration.bargeInSpeechMs + 100) / max(1, frameMs))
-            if preRoll.count > keep { preRoll.removeFirst(preRoll.count - keep) }
+            if preRollFrames.count > keep {
+                let drop = preRollFrames.count - keep
+                let dropSamples = preRollFrames[..<drop].reduce(0) { $0 + $1.count }
+                preRollFrames.removeFirst(drop)
+                preRoll.removeFirst(dropSamples)
+            }
         }
         if case .stop(let stopOnset) = decision, !bargeInRaised {
             bargeInRaised = true
@@ -127,13 +166,13 @@ public struct TurnDetector: Sendable {
                 resetTurn()
             }
         }
-        if turnOpen, let onset = onsetMs, frame.timestampMs + frameMs - onset >= configuration.maxTurnMs {
-            let end = frame.timestampMs + frameMs
+        if turnOpen, let onset = onsetMs, timestampMs + frameMs - onset >= configuration.maxTurnMs {
+            let end = timestampMs + frameMs
             events.append(.turnEnded(finishTurn(endMs: end, reason: .maxLength)))
             // The caller keeps talking: the next turn starts here.
             onsetMs = end
             voicedMs = 0
-            current = []
+            current.removeAll(keepingCapacity: true)
             turnOpen = false
         }
         return events
@@ -147,9 +186,8 @@ public struct TurnDetector: Sendable {
     }
 
     private func finishTurn(endMs: Int, reason: Turn.EndReason) -> Turn {
-        let sampleRate = current.first?.sampleRate ?? 8000
-        return Turn(
-            startMs: onsetMs ?? endMs, endMs: endMs, samples: current.flatMap(\.samples), sampleRate: sampleRate,
+        Turn(
+            startMs: onsetMs ?? endMs, endMs: endMs, samples: Array(current), sampleRate: sampleRate,
             endedBy: reason, bargedIn: turnBargedIn
         )
     }
@@ -161,7 +199,11 @@ public struct TurnDetector: Sendable {
         bargeInRaised = false
         turnBargedIn = false
         overBot = false
-        current = []
+        if current.capacity > Self.keptTurnCapacity {
+            current = []
+        } else {
+            current.removeAll(keepingCapacity: true)
+        }
     }
 }
 

@@ -26,12 +26,13 @@ public struct VirtualCallResult: Sendable {
     }
 }
 
-/// Drives a `CallSession` on a `VirtualClock`, faster than real time and deterministically — the shared
-/// media-clock loop of tests and the replayer. Per 20 ms tick at time t: the clock advances to t (due timers
-/// fire and settle), the caller's events for [t, t+20) are delivered, the session's background work settles,
-/// then one outbound frame is pulled and, when that pull finished a prompt or reply, the session is told at
-/// once — what a bridge's media tick does (`FlowCallHandler`), so prompts end by the media clock, not by the
-/// caller's next frame, in replays as on live calls.
+/// Drives a `CallSession` on a `VirtualClock`, faster than real time and deterministically — the media clock of
+/// tests and the replayer. It runs the same `CallMediaPipeline` a live call runs on the bridge's media tick
+/// (`FlowCallHandler`): per 20 ms tick at time t the clock advances to t (due timers fire and settle), the
+/// caller's digits for [t, t+20) go to the session and its frame through the pipeline (DTMF, record capture,
+/// VAD, turns, barge-in), whose events the session handles and settles; then the pipeline pulls one outbound
+/// frame and, when that pull finished a prompt or reply, the session hears it at once — prompts end by the
+/// media clock, not by the caller's next frame, in replays as on live calls.
 public enum VirtualCallRunner {
     public static let tickMs = 20
 
@@ -39,26 +40,39 @@ public enum VirtualCallRunner {
         _ session: CallSession, caller: any CallerMediaSource, outbound: OutboundAudioQueue, clock: VirtualClock,
         maxDurationMs: Int
     ) async -> VirtualCallResult {
+        let pipeline = session.makeMediaPipeline(outbound: outbound)
         let frameSize = outbound.frameSize
         var botSamples: [Int16] = []
         var botActive: [Bool] = []
         botSamples.reserveCapacity(maxDurationMs * outbound.sampleRate / 1000)
         var frame = [Int16](repeating: 0, count: frameSize)
-        var marksTold = outbound.marksReachedTotal
+        var events: [MediaInEvent] = []
         await session.start()
         await clock.settle()
         var t = 0
         while t < maxDurationMs {
             await clock.advance(to: .milliseconds(t))
             for event in caller.callerEvents(fromMs: t, toMs: t + tickMs) {
-                await session.receive(event)
+                switch event {
+                case .audio(let audio):
+                    audio.samples.withUnsafeBufferPointer { samples in
+                        pipeline.receive(samples, timestampMs: audio.timestampMs) { events.append($0) }
+                    }
+                case .hangUp:
+                    pipeline.hangUp(atMs: t) { events.append($0) }
+                default:
+                    events.append(event)
+                }
+                for event in events { await session.receive(event) }
+                events.removeAll(keepingCapacity: true)
             }
             await clock.settle()
-            var marks = marksTold
-            let active = frame.withUnsafeMutableBufferPointer { outbound.pull(into: $0, marksReached: &marks) }
-            if marks != marksTold {
-                marksTold = marks
-                await session.playbackMarksReached()
+            let active = frame.withUnsafeMutableBufferPointer { out in
+                pipeline.pull(into: out) { events.append($0) }
+            }
+            if !events.isEmpty {
+                for event in events { await session.receive(event) }
+                events.removeAll(keepingCapacity: true)
                 await clock.settle()
             }
             if active {

@@ -3,9 +3,13 @@
 /// Packets go in keyed by extended sequence number (from `RTPReceiver`); the media clock pulls exactly one
 /// frame per tick and gets either the packet due or `.missing`, so the codec can conceal (Opus PLC, silence
 /// for G.711). Reordered packets are put back in order, duplicates and late packets dropped. The playout
-/// delay target follows the measured jitter (`adapt(jitterSeconds:)`) between `minDelay` and `maxDelay`;
-/// a buffer that grew past the target is trimmed one frame per tick. Payload storage is a ring of reused
-/// byte arrays, so steady-state inserts do not allocate.
+/// delay target follows the measured jitter (`adapt(jitterSeconds:)`) between `minDelay` and `maxDelay`.
+/// The ring starts at four times `maxDelay` and grows up to `burstFrames` packets (256 = 5 s of 20 ms audio)
+/// when a burst needs it, so a burst of a few hundred packets released at once by the network is kept whole; a buffer that grew past the target after such a
+/// burst is not trimmed (that would throw away audio the wire delivered) but drained early: `pullCatchUp()`
+/// hands out one extra frame per tick (more when far behind), which the receiver processes at once (caller
+/// audio is analysed, not played). Payload storage is a ring of byte arrays, each allocated on its first
+/// use and reused after that, so steady-state inserts do not allocate.
 public struct JitterBuffer: Sendable {
     public enum Output: Equatable, Sendable {
         case packet(timestamp: UInt32, marker: Bool, payload: [UInt8])
@@ -24,7 +28,10 @@ public struct JitterBuffer: Sendable {
         public var played: UInt64 = 0
         public var concealed: UInt64 = 0
         public var underruns: UInt64 = 0
+        /// Always 0 now: nothing is trimmed (kept so counters that sum it stay valid).
         public var trimmed: UInt64 = 0
+        /// Frames handed out early by `pullCatchUp()` to bring the delay back down after a burst.
+        public var caughtUp: UInt64 = 0
         public var resyncs: UInt64 = 0
         /// Buffered frames thrown away unplayed by `reset()` (resync, SSRC re-lock, codec switch).
         public var discarded: UInt64 = 0
@@ -44,7 +51,9 @@ public struct JitterBuffer: Sendable {
     public private(set) var statistics = Statistics()
 
     private var slots: [Slot]
-    private let mask: Int
+    private var mask: Int
+    /// The most slots the ring grows to (a burst's span); it starts at four times `maxDelay`.
+    private let maxSlots: Int
     private var playing = false
     /// Next sequence to play (valid when `count > 0` or `playing`).
     private var head: Int64 = 0
@@ -53,21 +62,23 @@ public struct JitterBuffer: Sendable {
     public private(set) var count = 0
     private var overTargetTicks = 0
 
-    /// - Parameters: frame length, delay bounds in milliseconds, payload bytes to reserve per slot.
-    public init(frameMilliseconds: Int = 20, minDelay: Int = 20, maxDelay: Int = 200, slotCapacity: Int = 320) {
+    /// - Parameters: frame length, delay bounds in milliseconds, and the burst (in packets) the ring must hold.
+    public init(frameMilliseconds: Int = 20, minDelay: Int = 20, maxDelay: Int = 200, burstFrames: Int = 256) {
         self.frameMilliseconds = max(1, frameMilliseconds)
         minFrames = max(1, minDelay / self.frameMilliseconds)
         maxFrames = max(minFrames, maxDelay / self.frameMilliseconds)
         targetFrames = minFrames
         var size = 1
         while size < maxFrames * 4 { size <<= 1 }
+        var most = size
+        while most < burstFrames { most <<= 1 }
+        maxSlots = most
         mask = size - 1
-        slots = (0..<size).map { _ in
-            var s = Slot()
-            s.payload.reserveCapacity(slotCapacity)
-            return s
-        }
+        slots = [Slot](repeating: Slot(), count: size)
     }
+
+    /// Ring slots now (grows after a burst, never shrinks).
+    public var capacity: Int { slots.count }
 
     /// Current playout delay target in milliseconds.
     public var targetDelayMilliseconds: Int { targetFrames * frameMilliseconds }
@@ -96,6 +107,10 @@ public struct JitterBuffer: Sendable {
         if count > 0 || playing {
             let low = min(head, sequence)
             let high = max(highest, sequence)
+            if high - low >= Int64(slots.count), high - low < Int64(maxSlots), sequence >= lastPlayed {
+                // A burst wider than the ring: the ring grows (rare; steady streams keep the small one).
+                grow(toSpan: Int(high - low + 1))
+            }
             if high - low >= Int64(slots.count) || sequence < lastPlayed {
                 // A jump the ring cannot span: start over from this packet.
                 reset()
@@ -143,17 +158,30 @@ public struct JitterBuffer: Sendable {
             statistics.concealed += 1
             return .missing
         }
-        // Trim when the buffer has held well more than the target for half a second (delay crept up after
-        // a burst and stayed): one frame per tick until it is back within bounds.
         if depth > targetFrames + 2 {
             overTargetTicks += 1
         } else {
             overTargetTicks = 0
         }
-        if overTargetTicks >= 25 || depth > maxFrames * 2, count > 1 {
-            if take(head) != nil { statistics.trimmed += 1 }
-            head += 1
+        return next()
+    }
+
+    /// After `pull()`: one more frame when the buffer holds well more than the target — for half a second
+    /// (the delay crept up and stayed), or more than twice `maxDelay` (a burst just arrived) — else nil. Call
+    /// it until nil (at most `maxCatchUpPerTick` frames a tick) and process what it returns right away: the
+    /// delay comes back down without a frame being dropped.
+    public mutating func pullCatchUp() -> Output? {
+        guard playing, count > 1, depth > targetFrames + 2, overTargetTicks >= 25 || depth > maxFrames * 2 else {
+            return nil
         }
+        statistics.caughtUp += 1
+        return next()
+    }
+
+    /// Extra frames `pullCatchUp()` may give per tick: a 200-packet burst is drained in under a second.
+    public static let maxCatchUpPerTick = 4
+
+    private mutating func next() -> Output {
         let seq = head
         head += 1
         lastPlayed = seq
@@ -173,6 +201,15 @@ public struct JitterBuffer: Sendable {
         playing = false
         highest = -1
         lastPlayed = -1
+    }
+
+    private mutating func grow(toSpan span: Int) {
+        var size = slots.count
+        while size < span { size <<= 1 }
+        var grown = [Slot](repeating: Slot(), count: size)
+        for slot in slots where slot.sequence >= 0 { grown[Int(slot.sequence & Int64(size - 1))] = slot }
+        slots = grown
+        mask = size - 1
     }
 
     private mutating func take(_ sequence: Int64) -> Slot? {

@@ -73,7 +73,7 @@ import Testing
         #expect(out == [nil, nil, 0, 1, 2])
     }
 
-    @Test func bigJumpResyncsAndBurstIsTrimmed() {
+    @Test func bigJumpResyncsAndABuiltUpDelayIsDrainedNotTrimmed() {
         var jb = JitterBuffer(minDelay: 20, maxDelay: 60)
         jb.insert(sequence: 0, timestamp: 0, marker: false, payload: Self.payload(0))
         #expect(drain(&jb, ticks: 1) == [0])
@@ -81,15 +81,52 @@ import Testing
         for seq: Int64 in 10_001..<10_010 {
             jb.insert(sequence: seq, timestamp: 0, marker: false, payload: Self.payload(seq))
         }
-        // Far more than the target: trimmed back (at once beyond twice the maximum, else after half a second).
-        let played = drain(&jb, ticks: 3).compactMap { $0 }
-        #expect(played.count == 3)
+        var played = 0
         for seq: Int64 in 10_010..<10_060 {
             jb.insert(sequence: seq, timestamp: 0, marker: false, payload: Self.payload(seq))
-            _ = jb.pull()
+            if case .packet = jb.pull() { played += 1 }
+            while let extra = jb.pullCatchUp() { if case .packet = extra { played += 1 } }
         }
-        #expect(jb.statistics.trimmed > 0)
+        // Ten frames at once, far over the target: drained early, nothing thrown away.
+        #expect(jb.statistics.trimmed == 0)
+        #expect(jb.statistics.caughtUp > 0)
         #expect(jb.depth <= jb.targetFrames + 3)
+        #expect(played + jb.count == 60)
+    }
+
+    /// A network hiccup releases 200 packets (4 s) at once: all of them are kept, come out in order, and the
+    /// delay is back near its target within a second or so (extra frames per tick), without a frame dropped.
+    @Test func aBurstOf200PacketsLosesNothingAndDrainsFast() {
+        var jb = JitterBuffer()
+        func payload(_ seq: Int64) -> [UInt8] { [UInt8(truncatingIfNeeded: seq >> 8), UInt8(truncatingIfNeeded: seq)] }
+        var out: [Int64] = []
+        func take(_ output: JitterBuffer.Output) {
+            if case .packet(_, _, let p) = output { out.append(Int64(p[0]) << 8 | Int64(p[1])) }
+        }
+        var seq: Int64 = 5000
+        for _ in 0..<20 {
+            jb.insert(sequence: seq, timestamp: 0, marker: false, payload: payload(seq))
+            seq += 1
+            take(jb.pull())
+        }
+        for _ in 0..<200 {
+            #expect(jb.insert(sequence: seq, timestamp: 0, marker: false, payload: payload(seq)) == .stored)
+            seq += 1
+        }
+        var ticks = 0
+        while jb.depth > jb.targetFrames + 3, ticks < 500 {
+            ticks += 1
+            take(jb.pull())
+            var extra = 0
+            while extra < JitterBuffer.maxCatchUpPerTick, let output = jb.pullCatchUp() {
+                extra += 1
+                take(output)
+            }
+        }
+        while jb.count > 0 { take(jb.pull()) }
+        #expect(out == Array(5000..<seq), "\(out.count) of \(seq - 5000) frames, in order")
+        #expect(jb.statistics.trimmed == 0 && jb.statistics.discarded == 0 && jb.statistics.late == 0)
+        #expect(ticks <= 75, "back near the target after \(ticks) ticks")
     }
 
     @Test func sequenceWrapAcrossExtendedNumbers() {

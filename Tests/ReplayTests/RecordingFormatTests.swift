@@ -114,6 +114,7 @@ import Testing
                 case .audio(let frame): (t, "f\(frame.timestampMs)")
                 case .dtmf(let digit): (t, "d\(digit)")
                 case .hangUp: (t, "h")
+                default: (t, "other")
                 }
             }
         }

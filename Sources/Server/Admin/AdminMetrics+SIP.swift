@@ -19,7 +19,8 @@ extension AdminMetrics.RTPCounters {
         concealedFrames = media.framesConcealed
         events = [
             "comfort_noise": media.comfortNoisePackets, "ssrc_change": media.ssrcChanges,
-            "timestamp_jump": media.timestampJumps, "burst": media.bursts, "handler_drop": media.handlerDrops,
+            "timestamp_jump": media.timestampJumps, "burst": media.bursts, "burst_catch_up_frame": media.framesCaughtUp,
+            "frame_dropped": media.framesDropped, "handler_drop": media.handlerDrops,
             "rtp_timeout": media.rtpTimeouts,
         ]
     }

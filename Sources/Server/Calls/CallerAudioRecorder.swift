@@ -141,7 +141,7 @@ public struct CallerAudioRecordingMediaIn: MediaIn {
             switch event {
             case .audio(let frame): recorder.frame(samples: frame.samples, timestampMs: frame.timestampMs)
             case .hangUp, nil: recorder.mediaEnded()
-            case .dtmf: break
+            case .dtmf, .turn, .bargeIn, .playbackFinished, .recordingEnded: break
             }
         }
     }

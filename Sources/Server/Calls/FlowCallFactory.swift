@@ -151,6 +151,10 @@ public struct FlowCallFactory: CallSessionFactory {
         return callerAudio.value.map { CallerAudioRecordingMediaIn(base: fixture, recorder: $0) } ?? fixture
     }
 
+    public func callerAudioRecorders(callID: String) -> (fixture: CallRecorder?, wav: CallerAudioRecorder?) {
+        (recording.value, callerAudio.value)
+    }
+
     public var rtpTimeoutSeconds: Int { services.configuration.sip.rtpTimeout }
 
     public func sessionEnded(_ session: CallSession, callID: String) async {

@@ -1,8 +1,10 @@
-// Server: a SIP call running a flow. The bridge's media tick (on the media event loop) hands each inbound
-// frame to the call's `CallSession` and, in the same tick, pulls the next outbound frame from the session's
-// queue — so playback is paced by the one shared media clock and a barge-in `clear()` takes effect at once.
-// The tick also tells the session when a prompt has finished playing (whether or not the caller sends any
-// audio), and the RTP inactivity timeout ends the call with reason `rtp_timeout`.
+// Server: a SIP call running a flow. The call's media pipeline (`CallMediaPipeline`) lives here, on the media
+// event loop: each tick of the bridge's media clock hands it the caller's frame (DTMF, VAD, turn detection,
+// barge-in, a record step's capture) and pulls the bot's next frame from the session's queue. Only turns,
+// digits, barge-in, playback-finished and recording marks and the hang-up cross to the `CallSession` actor,
+// through a bounded stream whose drops are counted (none expected: a few events per caller turn). Recorded
+// calls also hand each frame to their recorders (`CallerAudioTap`). The RTP inactivity timeout ends the call
+// with reason `rtp_timeout`.
 import Audio
 import Bridges
 public import CallEngine
@@ -20,6 +22,8 @@ public protocol CallSessionFactory: Sendable {
     var rtpTimeoutSeconds: Int { get }
     /// The session's inbound media, possibly wrapped (e.g. to record the call); the default passes it through.
     func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn
+    /// The recorders that want the caller's frames (called on the media loop once the session exists).
+    func callerAudioRecorders(callID: String) -> (fixture: CallRecorder?, wav: CallerAudioRecorder?)
     /// Runs the call's body (the session, then its end rows) as a task the server can await at shutdown.
     func spawnCall(_ body: @escaping @Sendable () async -> Void)
 }
@@ -31,21 +35,22 @@ extension CallSessionFactory {
     }
 
     public func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn { input }
+    public func callerAudioRecorders(callID: String) -> (fixture: CallRecorder?, wav: CallerAudioRecorder?) { (nil, nil) }
     public var rtpTimeoutSeconds: Int { 0 }
 }
 
 final class FlowCallHandler: CallMediaHandler {
     let factory: any CallSessionFactory
     let logger: Logger
-    private var outbound: OutboundAudioQueue?
+    private var pipeline: CallMediaPipeline?
     private var call: CallSession?
-    /// Marks the queue had reached when the session was last told (`OutboundAudioQueue.marksReachedTotal`).
-    private var marksTold: UInt64 = 0
     private var continuation: AsyncStream<MediaInEvent>.Continuation?
+    private var tap: CallerAudioTap?
     private var frame: [Int16] = []
     /// Call time of the next inbound frame: one frame per media tick, so time is counted in frames.
     private var inboundMs = 0
-    private var heardCaller = false
+    /// Events the stream to the session may hold (a few per caller turn are normal).
+    static let eventBuffer = 256
 
     init(factory: any CallSessionFactory, logger: Logger) {
         self.factory = factory
@@ -55,7 +60,6 @@ final class FlowCallHandler: CallMediaHandler {
     func callStarted(_ session: CallMediaSession) {
         let rate = session.media?.pcmRate ?? 8000
         let queue = OutboundAudioQueue(sampleRate: rate)
-        outbound = queue
         frame = [Int16](repeating: 0, count: queue.frameSize)
         let media = BridgedMedia(outbound: queue, session: session)
         guard let call = factory.makeSession(callID: session.callID, sampleRate: rate, media: media) else {
@@ -64,8 +68,12 @@ final class FlowCallHandler: CallMediaHandler {
             return
         }
         self.call = call
+        pipeline = call.makeMediaPipeline(outbound: queue, waitsForCallerSignal: true)
         session.rtpTimeoutSeconds = factory.rtpTimeoutSeconds
-        let (events, continuation) = AsyncStream.makeStream(of: MediaInEvent.self, bufferingPolicy: .bufferingNewest(500))
+        let recorders = factory.callerAudioRecorders(callID: session.callID)
+        tap = CallerAudioTap(fixture: recorders.fixture, wav: recorders.wav, sampleRate: rate)
+        let (events, continuation) = AsyncStream.makeStream(
+            of: MediaInEvent.self, bufferingPolicy: .bufferingNewest(Self.eventBuffer))
         self.continuation = continuation
         let factory = self.factory
         let callID = session.callID
@@ -78,32 +86,35 @@ final class FlowCallHandler: CallMediaHandler {
         }
     }
 
+    /// Hands an event to the session; a full stream drops its oldest event (so the hang-up always gets
+    /// through) and the drop is counted.
+    private func send(_ event: MediaInEvent, _ session: CallMediaSession) {
+        if case .dropped = continuation?.yield(event) { session.countHandlerDrop() }
+    }
+
     func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
-        // Until the caller's first audio comes out of the jitter buffer the bridge can only fill digital
-        // silence; the turn detector would take that for the line's noise floor, and the real line noise that
-        // follows for speech. So inbound audio starts with the first frame that carries any signal.
-        if !heardCaller { heardCaller = samples.contains { $0 != 0 } }
-        if heardCaller, let continuation {
-            let frame = PCMFrame(samples: Array(samples), sampleRate: sampleRate, timestampMs: inboundMs)
-            if case .dropped = continuation.yield(.audio(frame)) { session.countHandlerDrop() }
-        }
+        guard let pipeline else { return }
+        if let tap, pipeline.hearsCaller(samples) { tap.frame(samples, timestampMs: inboundMs) }
+        pipeline.receive(samples, timestampMs: inboundMs) { send($0, session) }
         inboundMs += samples.count * 1000 / max(1, sampleRate)
-        guard let outbound else { return }
-        var marks = marksTold
-        let active = frame.withUnsafeMutableBufferPointer { outbound.pull(into: $0, marksReached: &marks) }
+        let active = frame.withUnsafeMutableBufferPointer { out in
+            pipeline.pull(into: out) { send($0, session) }
+        }
         if active {
             frame.withUnsafeBufferPointer { session.enqueue($0) }
         }
-        if marks != marksTold, let call {
-            // A prompt or reply finished playing on this tick: the session hears it from the media clock, not
-            // from the next caller frame (a silent caller may send none). One task per finished prompt.
-            marksTold = marks
-            Task { await call.playbackMarksReached() }
-        }
+    }
+
+    /// A frame drained early after an arrival burst: analysed (and recorded) like any other, nothing sent.
+    func extraMediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
+        guard let pipeline else { return }
+        if let tap, pipeline.hearsCaller(samples) { tap.frame(samples, timestampMs: inboundMs) }
+        pipeline.receive(samples, timestampMs: inboundMs) { send($0, session) }
+        inboundMs += samples.count * 1000 / max(1, sampleRate)
     }
 
     func digitReceived(_ digit: Character, source: DTMFSource, session: CallMediaSession) {
-        if case .dropped = continuation?.yield(.dtmf(digit)) { session.countHandlerDrop() }
+        send(.dtmf(digit), session)
     }
 
     func mediaTimedOut(_ session: CallMediaSession, idleSeconds: Int) {
@@ -112,9 +123,17 @@ final class FlowCallHandler: CallMediaHandler {
     }
 
     func callEnded(_ session: CallMediaSession, reason: Bridges.HangUpReason) {
-        continuation?.yield(.hangUp)
+        tap?.ended()
+        tap = nil
+        if let pipeline {
+            // The stream keeps the newest events, so the hang-up always gets through.
+            pipeline.hangUp(atMs: inboundMs) { send($0, session) }
+        } else {
+            continuation?.yield(.hangUp)
+        }
         continuation?.finish()
         continuation = nil
+        pipeline = nil
         call = nil
     }
 }

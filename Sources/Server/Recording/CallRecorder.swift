@@ -90,27 +90,33 @@ public final class CallRecorder: Sendable {
 
     /// A caller frame as the session received it, placed at its media-clock time.
     func frame(_ frame: PCMFrame) {
+        frame.samples.withUnsafeBufferPointer { self.frame($0, timestampMs: frame.timestampMs) }
+    }
+
+    /// A caller frame as the call's media pipeline took it (on the media loop), placed at its media-clock time.
+    /// No allocation beyond the recording's own growth (bounded by `maxAudioSeconds`).
+    func frame(_ samples: UnsafeBufferPointer<Int16>, timestampMs: Int) {
         let rate = sampleRate
         let limit = settings.maxAudioSeconds * rate
         let takenAt = clock.now.milliseconds
         state.withLock { state in
-            let lag = takenAt - frame.timestampMs
+            let lag = takenAt - timestampMs
             if let last = state.timing.last {
                 if abs(lag - (last.atMs - last.mediaMs)) >= Self.timingToleranceMs {
-                    state.timing.append((frame.timestampMs, takenAt))
+                    state.timing.append((timestampMs, takenAt))
                 }
             } else {
-                state.timing.append((frame.timestampMs, takenAt))
+                state.timing.append((timestampMs, takenAt))
             }
-            let offset = max(0, frame.timestampMs) * rate / 1000
-            let end = offset + frame.samples.count
-            if state.firstFrameMs == nil { state.firstFrameMs = frame.timestampMs }
-            state.lastFrameEndMs = max(state.lastFrameEndMs ?? 0, frame.timestampMs + frame.samples.count * 1000 / max(1, rate))
+            let offset = max(0, timestampMs) * rate / 1000
+            let end = offset + samples.count
+            if state.firstFrameMs == nil { state.firstFrameMs = timestampMs }
+            state.lastFrameEndMs = max(state.lastFrameEndMs ?? 0, timestampMs + samples.count * 1000 / max(1, rate))
             guard end <= limit else { return }
             if state.samples.count < end {
                 state.samples.append(contentsOf: repeatElement(0, count: end - state.samples.count))
             }
-            state.samples.replaceSubrange(offset..<end, with: frame.samples)
+            state.samples.replaceSubrange(offset..<end, with: samples)
         }
     }
 

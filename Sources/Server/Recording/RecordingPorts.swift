@@ -24,7 +24,7 @@ public struct RecordingMediaIn: MediaIn {
             case .audio(let frame): recorder.frame(frame)
             case .dtmf(let digit): recorder.dtmf(digit)
             case .hangUp: recorder.hangUp()
-            case nil: break
+            case .turn, .bargeIn, .playbackFinished, .recordingEnded, nil: break
             }
         }
     }
