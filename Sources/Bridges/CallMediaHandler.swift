@@ -29,8 +29,12 @@ public protocol CallMediaHandler: AnyObject {
     func callStarted(_ session: CallMediaSession)
     func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession)
     /// A caller frame beyond this tick's one: after an arrival burst the jitter buffer is drained faster than
-    /// real time (frames the wire delivered are not dropped). Nothing is to be sent for it; the default drops it.
+    /// real time (frames the wire delivered are not dropped). Nothing is to be sent for it. Only called when
+    /// `processesExtraMedia` is true.
     func extraMediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession)
+    /// Whether the handler analyses caller audio and wants every frame (false: a frame beyond one per tick is
+    /// dropped undecoded and counted, as an echo or a player must stay paced).
+    var processesExtraMedia: Bool { get }
     func digitReceived(_ digit: Character, source: DTMFSource, session: CallMediaSession)
     func callEnded(_ session: CallMediaSession, reason: HangUpReason)
     /// No RTP came from the caller for `idleSeconds` (`sip.rtp_timeout`, not on hold): the session hangs up
@@ -41,6 +45,7 @@ public protocol CallMediaHandler: AnyObject {
 extension CallMediaHandler {
     public func callStarted(_ session: CallMediaSession) {}
     public func extraMediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {}
+    public var processesExtraMedia: Bool { false }
     public func digitReceived(_ digit: Character, source: DTMFSource, session: CallMediaSession) {}
     public func callEnded(_ session: CallMediaSession, reason: HangUpReason) {}
     public func mediaTimedOut(_ session: CallMediaSession, idleSeconds: Int) {}

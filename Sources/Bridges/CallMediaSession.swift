@@ -89,6 +89,8 @@ public final class CallMediaSession: @unchecked Sendable {
     private var rtpTimedOut = false
     /// RFC 3389 noise level (−dBov) of the last CN packet while the caller is in DTX; nil once audio resumes.
     var comfortNoiseLevel: UInt8?
+    /// Frames beyond one per tick that a handler not wanting them (`processesExtraMedia`) had dropped.
+    private var extraFramesSkipped: UInt64 = 0
     /// Packets since the last tick (burst detection).
     private var packetsThisTick = 0
     var rtcpRemote: SocketAddress?
@@ -336,7 +338,7 @@ public final class CallMediaSession: @unchecked Sendable {
 
     /// One media clock tick: pull the inbound frame, hand it up, then write the outbound packet (no flush).
     /// Returns true when a packet was written.
-    func tick(nowNanos: UInt64) -> Bool {
+    func tick(nowNanos: UInt64, onTime: Bool = true) -> Bool {
         guard isActive, let media, let codec else { return false }
         ticks += 1
         packetsThisTick = 0
@@ -359,14 +361,27 @@ public final class CallMediaSession: @unchecked Sendable {
         }
         // MediaIn: this tick's frame, then (after a burst) the frames beyond the delay target, handed over at
         // once rather than dropped: caller audio is analysed, not played, so nothing the wire delivered is lost.
+        // Only on a tick served on time: a media loop that is behind (overload) does not add work; the frames
+        // wait in the ring (it holds seconds) until it has caught up. A handler that cannot use extra frames
+        // (the echo, which must send one frame per tick) gets them dropped, one per tick, and counted.
         deliverInbound(jitterBuffer.pull(), media: media, codec: codec, catchUp: false)
-        var extra = 0
-        while extra < JitterBuffer.maxCatchUpPerTick, isActive, let output = jitterBuffer.pullCatchUp() {
-            extra += 1
-            statistics.framesCaughtUp += 1
-            deliverInbound(output, media: media, codec: codec, catchUp: true)
+        if onTime, let handler {
+            let wanted = handler.processesExtraMedia
+            var extra = 0
+            while extra < (wanted ? JitterBuffer.maxCatchUpPerTick : 1), isActive,
+                let output = jitterBuffer.pullCatchUp()
+            {
+                extra += 1
+                if wanted {
+                    statistics.framesCaughtUp += 1
+                    deliverInbound(output, media: media, codec: codec, catchUp: true)
+                } else {
+                    extraFramesSkipped += 1
+                }
+            }
         }
-        statistics.framesDropped = jitterBuffer.statistics.trimmed + jitterBuffer.statistics.discarded
+        statistics.framesDropped =
+            jitterBuffer.statistics.trimmed + jitterBuffer.statistics.discarded + extraFramesSkipped
         guard isActive else { return false }
         if nowNanos >= nextRTCPNanos {
             nextRTCPNanos = nowNanos + 5_000_000_000

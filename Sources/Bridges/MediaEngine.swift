@@ -67,6 +67,8 @@ public final class MediaEngine: @unchecked Sendable {
     /// slot serves 1/40 of the calls and sends go out spread over the cycle instead of in one burst (one
     /// sendmsg per call is ~5–10 µs here, so 800 calls in one burst would take the last one 4–8 ms).
     static let phaseCount = 40
+    /// A slot served later than this (µs) is not on time: its calls drain no extra frames after a burst.
+    static let catchUpLatenessMicroseconds: Int64 = 5_000
     static let phaseLength = TimeAmount.microseconds(500)
 
     public init(eventLoop: any EventLoop, configuration: Configuration = Configuration(), logger: Logger) {
@@ -300,7 +302,7 @@ public final class MediaEngine: @unchecked Sendable {
             i += 1
             let session = slot.session
             receive(slot, nowNanos: now)
-            if session.tick(nowNanos: now) {
+            if session.tick(nowNanos: now, onTime: lateness < Self.catchUpLatenessMicroseconds) {
                 session.flush()
                 let late = (NIODeadline.now() - deadline).nanoseconds
                 tickStats.sends.record(latenessNanoseconds: late)

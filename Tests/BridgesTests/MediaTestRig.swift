@@ -30,7 +30,7 @@ final class MediaTestRig: @unchecked Sendable {
         self.logs = logs
     }
 
-    static func start(media: NegotiatedMedia) async throws -> MediaTestRig {
+    static func start(media: NegotiatedMedia, handler: (any CallMediaHandler & Sendable)? = nil) async throws -> MediaTestRig {
         let logs = MediaLogCollector()
         let logger = Logger(label: "test.media") { _ in MediaLogHandler(collector: logs) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -42,7 +42,7 @@ final class MediaTestRig: @unchecked Sendable {
         let session = try await engine.openSession(callID: "media-\(UUID().uuidString)").get()
         let remote = try SocketAddress(ipAddress: "127.0.0.1", port: peer.port)
         try await engine.eventLoop.submit {
-            try engine.activate(session, media: media, remote: remote, handler: EchoHandler())
+            try engine.activate(session, media: media, remote: remote, handler: handler.map { $0 as any CallMediaHandler } ?? EchoHandler())
         }.get()
         let rig = MediaTestRig(group: group, engine: engine, session: session, peer: peer, logs: logs)
         let thread = Thread { [rig] in

@@ -105,6 +105,9 @@ final class FlowCallHandler: CallMediaHandler {
         }
     }
 
+    /// Every caller frame counts (turns, digits, recordings): frames drained early after a burst are wanted.
+    var processesExtraMedia: Bool { true }
+
     /// A frame drained early after an arrival burst: analysed (and recorded) like any other, nothing sent.
     func extraMediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
         guard let pipeline else { return }
