@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "Bridges",
             dependencies: [
-                "SIP", "RTP", "Audio",
+                "SwitchboardCore", "SIP", "RTP", "Audio",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "BridgesTests",
             dependencies: [
-                "Bridges", "SIP", "RTP", "Audio", "SwitchboardTestKit",
+                "SwitchboardCore", "Bridges", "SIP", "RTP", "Audio", "SwitchboardTestKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -1,4 +1,5 @@
 /// Where a DTMF digit came from.
+public import SwitchboardCore
 public enum DTMFSource: String, Sendable {
     /// RFC 4733 telephone-event RTP packets.
     case rfc4733
@@ -6,16 +7,6 @@ public enum DTMFSource: String, Sendable {
     case sipInfo
     /// In-band tones found by the Goertzel detector in the decoded audio.
     case inBand
-}
-
-/// Why a call's media ended.
-public enum HangUpReason: String, Sendable {
-    /// The caller sent BYE (or CANCEL before answer).
-    case remoteHangUp
-    /// We hung up (handler, shutdown, transfer done).
-    case localHangUp
-    /// No ACK, media timeout or transport error.
-    case failure
 }
 
 /// The per-call logic that consumes inbound media (MediaIn) and produces outbound media (MediaOut).

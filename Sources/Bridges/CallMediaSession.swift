@@ -8,6 +8,7 @@ import Audio
 public import NIOCore
 import Logging
 import RTP
+import SwitchboardCore
 
 /// One call's RTP media: sockets, receive path (SSRC lock, jitter buffer, decode, DTMF) and send path
 /// (outbound sample queue, encode, RFC 4733 events). Confined to the media event loop: every method below

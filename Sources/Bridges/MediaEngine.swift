@@ -2,6 +2,7 @@ public import Logging
 public import NIOCore
 import NIOPosix
 import RTP
+public import SwitchboardCore
 
 /// All calls' RTP on one media event loop, paced by ONE shared media clock (DESIGN: "one media clock,
 /// pull-based"). The clock runs on absolute deadlines (each slot is due at `start + k × 0.5 ms`, never re-based
@@ -231,7 +232,7 @@ public final class MediaEngine: @unchecked Sendable {
 
     public func shutdown() -> EventLoopFuture<Void> {
         eventLoop.submit {
-            for s in Array(self.phases.joined()) { self.close(s.session, reason: .localHangUp) }
+            for s in Array(self.phases.joined()) { self.close(s.session, reason: .completed) }
             self.tickTask?.cancel()
             self.running = false
         }

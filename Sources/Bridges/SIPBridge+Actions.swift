@@ -1,6 +1,7 @@
 import Logging
 public import NIOCore
 import SIP
+import SwitchboardCore
 
 extension SIPBridge {
     func perform(_ action: SIPUAAction) {
@@ -99,7 +100,7 @@ extension SIPBridge {
             case .success(let session):
                 call.media = session
                 guard !call.ended else {
-                    closeMedia(call, reason: .remoteHangUp)
+                    closeMedia(call, reason: .callerHungUp)
                     return
                 }
                 if let ringFor {
@@ -168,7 +169,7 @@ extension SIPBridge {
         call.ended = true
         call.ringTimer?.cancel()
         endPendingTransfer(call)
-        closeMedia(call, reason: reason == .localHangUp ? .localHangUp : reason == .remoteHangUp || reason == .cancelled ? .remoteHangUp : .failure)
+        closeMedia(call, reason: reason == .localHangUp ? .completed : reason == .remoteHangUp || reason == .cancelled ? .callerHungUp : .error)
     }
 
     private func closeMedia(_ call: BridgeCall, reason: HangUpReason) {

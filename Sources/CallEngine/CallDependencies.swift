@@ -3,13 +3,13 @@ public struct CallDependencies: Sendable {
     public var model: any ConversationModel
     public var tools: any ToolRunner
     public var synthesizer: any SpeechSynthesizer
-    public var log: any CallLogSink
+    public var log: any CallEventSink
     /// Transcribes caller turns off the call's critical path; nil: no caller transcripts.
     public var transcriber: (any CallerTranscriber)?
 
     public init(
         model: any ConversationModel, tools: any ToolRunner, synthesizer: any SpeechSynthesizer,
-        log: any CallLogSink = DiscardingCallLogSink(), transcriber: (any CallerTranscriber)? = nil
+        log: any CallEventSink = DiscardingCallEventSink(), transcriber: (any CallerTranscriber)? = nil
     ) {
         self.model = model
         self.tools = tools

@@ -1,4 +1,5 @@
 import Flows
+import SwitchboardCore
 
 extension CallSession {
     /// Does one interpreter action.

@@ -205,7 +205,7 @@ public actor CallSession {
     }
 
     func log(_ event: CallLogEvent) {
-        dependencies.log.record(CallLogRecord(callID: info.callID, at: clock.now, event: event))
+        dependencies.log.record(CallEventRecord(callID: info.callID, at: clock.now, event: event))
     }
 
     func say(_ speaker: CallLogEvent.Speaker, _ text: String) {

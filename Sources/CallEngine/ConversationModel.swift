@@ -1,4 +1,5 @@
 public import Flows
+public import SwitchboardCore
 
 /// One item of an agent step's conversation, oldest first.
 public enum ConversationItem: Sendable, Equatable {

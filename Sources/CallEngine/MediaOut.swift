@@ -1,4 +1,5 @@
 public import Audio
+public import SwitchboardCore
 
 /// Result of asking the transport to transfer the call.
 public enum TransferResult: Sendable, Equatable {
@@ -6,15 +7,6 @@ public enum TransferResult: Sendable, Equatable {
     case transferred
     /// The transfer failed; the call is still ours.
     case failed(reason: String)
-}
-
-/// Why Switchboard ends a call.
-public enum HangUpReason: String, Sendable, Equatable {
-    case completed
-    case callerHungUp = "caller_hung_up"
-    case transferred
-    case error
-    case timeout
 }
 
 /// The outbound half of a call's media. Audio is not pushed on a timer: the session enqueues frames into

@@ -16,19 +16,6 @@ public struct ToolRunContext: Sendable, Equatable {
     }
 }
 
-/// A tool failure: an opaque code and a message a person (and the model) can act on.
-public struct ToolError: Error, Sendable, Equatable {
-    public var code: String
-    public var message: String
-    public var retryable: Bool
-
-    public init(code: String, message: String, retryable: Bool = false) {
-        self.code = code
-        self.message = message
-        self.retryable = retryable
-    }
-}
-
 /// The tools port. The session hands over every batch of tool calls (all calls of one model reply, or a
 /// `tool` step's single call) with `run(_ calls:context:)`; `run(_ call:context:)` runs one call by itself.
 public protocol ToolRunner: Sendable {
@@ -54,12 +41,5 @@ extension ToolRunner {
             }
         }
         return results
-    }
-}
-
-extension ToolResult {
-    /// A failed call's result: `"code: message"`, as the model and the flow see it.
-    public init(id: String, error: ToolError) {
-        self.init(id: id, outcome: .failure("\(error.code): \(error.message)"))
     }
 }

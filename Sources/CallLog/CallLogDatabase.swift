@@ -3,6 +3,7 @@
 // closes calls a previous process left open as `interrupted`.
 public import Foundation
 public import GRDB
+import SwitchboardCore
 
 public enum CallLogDatabase {
     /// Opens (creating when `create` is true) and migrates the database at `path`.

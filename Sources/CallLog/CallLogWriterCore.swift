@@ -4,6 +4,7 @@
 import Foundation
 import GRDB
 import Logging
+import SwitchboardCore
 
 final class CallLogWriterCore: @unchecked Sendable {
     private struct FlushWaiter {

@@ -2,19 +2,17 @@
 // started (to turn call-clock offsets into wall-clock times) and its metadata. Model requests and tool calls
 // are written by their own adapters, which see the full metrics and the redacted records.
 public import CallEngine
-public import CallLog
 import Flows
 public import Foundation
-public import Tools
-import SwitchboardCore
+public import SwitchboardCore
 
 /// Writes one call's events to the SQLite call log without ever waiting on disk.
-public struct CallLogWriterSink: CallEngine.CallLogSink {
+public struct CallLogWriterSink: CallEventSink {
     /// The writer, or a wrapper of it (e.g. one that also updates metrics).
-    public let writer: any CallLog.CallLogSink
+    public let writer: any CallLogSink
     public let callStartedAt: Date
 
-    public init(writer: any CallLog.CallLogSink, callStartedAt: Date) {
+    public init(writer: any CallLogSink, callStartedAt: Date) {
         self.writer = writer
         self.callStartedAt = callStartedAt
     }
@@ -23,7 +21,7 @@ public struct CallLogWriterSink: CallEngine.CallLogSink {
         callStartedAt.addingTimeInterval(Double(offset.milliseconds) / 1000)
     }
 
-    public func record(_ record: CallEngine.CallLogRecord) {
+    public func record(_ record: CallEventRecord) {
         let at = date(record.at)
         let id = record.callID
         func event(_ kind: CallEventKind, _ data: JSONValue = [:]) {
@@ -61,14 +59,7 @@ public struct CallLogWriterSink: CallEngine.CallLogSink {
     }
 
     /// A tool call as the dispatcher recorded it (arguments and result already redacted).
-    public func record(_ tool: Tools.ToolCallRecord) {
-        writer.write(.toolCall(CallLog.ToolCallRecord(
-            callID: tool.callID, tool: tool.tool, arguments: Self.json(tool.arguments),
-            result: Self.json(tool.result), error: tool.error,
-            durationMs: Int(tool.duration * 1000), startedAt: tool.startedAt)))
-    }
-
-    static func json(_ text: String) -> JSONValue {
-        (try? JSONValue.parse(text)) ?? .string(text)
+    public func record(_ tool: ToolCallRecord) {
+        writer.write(.toolCall(tool))
     }
 }

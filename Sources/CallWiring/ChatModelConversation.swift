@@ -4,7 +4,7 @@
 // with transcripts instead; a refusal, a content filter or a reply cut at the token limit is logged (status in
 // `model_requests`) and, when nothing was said, spoken as text. One call-log row per HTTP request sent.
 public import CallEngine
-public import CallLog
+public import SwitchboardCore
 import Foundation
 import Logging
 public import ModelClient
@@ -13,7 +13,7 @@ public import ModelClient
 public struct ChatModelConversation: ConversationModel {
     public let client: ChatModelClient
     /// Receives one record per request (latency, tokens, cost, error) for the call log.
-    public let onRequest: @Sendable (CallLog.ModelRequestRecord) -> Void
+    public let onRequest: @Sendable (ModelRequestRecord) -> Void
     /// Gets every HTTP attempt byte for byte (`serve --record`); nil: the client's own, if any.
     public let recorder: (any ModelExchangeRecorder)?
     /// Expiry of the audio ids of earlier replies (shared by every call of this model).
@@ -27,7 +27,7 @@ public struct ChatModelConversation: ConversationModel {
     public static let cutFallback = "Sorry, that answer was too long. Could you ask me again?"
 
     public init(
-        client: ChatModelClient, onRequest: @escaping @Sendable (CallLog.ModelRequestRecord) -> Void = { _ in },
+        client: ChatModelClient, onRequest: @escaping @Sendable (ModelRequestRecord) -> Void = { _ in },
         recorder: (any ModelExchangeRecorder)? = nil, audioIDs: AudioIDBook = AudioIDBook()
     ) {
         self.client = client
@@ -36,12 +36,12 @@ public struct ChatModelConversation: ConversationModel {
         self.audioIDs = audioIDs
     }
 
-    public func respond(to request: ModelTurnRequest) -> AsyncThrowingStream<CallEngine.ModelEvent, any Error> {
+    public func respond(to request: ModelTurnRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         let profile = client.provider.profile
         let audioIDs = self.audioIDs
         let now = Date()
         let first = request.chatRequest(profile: profile, now: now) { audioIDs.usable($0, now: now) }
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: CallEngine.ModelEvent.self)
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
         let task = Task {
             var chat = first
             var resent = false
@@ -84,13 +84,13 @@ public struct ChatModelConversation: ConversationModel {
     /// One request (with the client's own retries and fallbacks): events to the call, one call-log row.
     private func send(
         _ chat: ChatRequest, request: ModelTurnRequest,
-        continuation: AsyncThrowingStream<CallEngine.ModelEvent, any Error>.Continuation
+        continuation: AsyncThrowingStream<ModelEvent, any Error>.Continuation
     ) async -> SendOutcome {
         let profile = client.provider.profile
         let started = Date()
         func record(status: String, reply: ChatReply?, error: String?) {
             let usage = reply?.usage
-            onRequest(CallLog.ModelRequestRecord(
+            onRequest(ModelRequestRecord(
                 callID: request.callID, provider: profile.name, model: chat.model, status: status, startedAt: started,
                 ttfbMs: reply?.metrics.timeToFirstByte?.milliseconds, ttfaMs: reply?.metrics.timeToFirstAudio?.milliseconds,
                 durationMs: reply?.metrics.total.milliseconds ?? Int(Date().timeIntervalSince(started) * 1000),

@@ -1,7 +1,6 @@
 // CallWiring: Tools' dispatcher behind CallEngine's `ToolRunner`, one runner per call so that the caller's
 // verification state (set by verify_caller, read by lookup_account) lives exactly as long as the call.
 public import CallEngine
-public import Flows
 import Foundation
 public import Tools
 public import SwitchboardCore
@@ -11,18 +10,18 @@ public final class DispatcherToolRunner: ToolRunner {
     public let dispatcher: ToolDispatcher
     private let state: ContextState
     /// Each dispatched call's record (arguments and results already redacted), for the call log.
-    public let onRecord: @Sendable (Tools.ToolCallRecord) -> Void
+    public let onRecord: @Sendable (ToolCallRecord) -> Void
 
     public init(
         dispatcher: ToolDispatcher, callID: String, callerNumber: String,
-        onRecord: @escaping @Sendable (Tools.ToolCallRecord) -> Void = { _ in }
+        onRecord: @escaping @Sendable (ToolCallRecord) -> Void = { _ in }
     ) {
         self.dispatcher = dispatcher
         self.state = ContextState(ToolCallContext(callID: callID, callerNumber: callerNumber))
         self.onRecord = onRecord
     }
 
-    public func run(_ call: Flows.ToolCall, context: ToolRunContext) async throws(ToolError) -> JSONValue {
+    public func run(_ call: ToolCall, context: ToolRunContext) async throws(ToolError) -> JSONValue {
         let outcome = await dispatch([call])
         guard let result = outcome.results.first else {
             throw ToolError(code: "tool_no_result", message: "tool \(call.name) returned no result")
@@ -37,26 +36,25 @@ public final class DispatcherToolRunner: ToolRunner {
 
     /// One model turn through `ToolDispatcher.dispatch`: the calls run concurrently, the per-turn cap applies to
     /// this batch and the per-call cap to everything the call ran so far. One result per call, in order.
-    public func run(_ calls: [Flows.ToolCall], context: ToolRunContext) async -> [Flows.ToolResult] {
+    public func run(_ calls: [ToolCall], context: ToolRunContext) async -> [ToolResult] {
         guard !calls.isEmpty else { return [] }
         let outcome = await dispatch(calls)
         return calls.enumerated().map { index, call in
             guard outcome.results.indices.contains(index) else {
-                return Flows.ToolResult(
+                return ToolResult(
                     id: call.id, error: ToolError(code: "tool_no_result", message: "tool \(call.name) returned no result"))
             }
             let result = outcome.results[index]
             let value = result.value
-            guard result.isError else { return Flows.ToolResult(id: call.id, outcome: .success(value)) }
-            return Flows.ToolResult(
+            guard result.isError else { return ToolResult(id: call.id, outcome: .success(value)) }
+            return ToolResult(
                 id: call.id, error: ToolError(code: "tool_error", message: result.errorMessage ?? value.jsonText))
         }
     }
 
-    private func dispatch(_ calls: [Flows.ToolCall]) async -> ToolDispatcher.TurnOutcome {
+    private func dispatch(_ calls: [ToolCall]) async -> ToolDispatcher.TurnOutcome {
         let before = await state.context
-        let outcome = await dispatcher.dispatch(
-            calls.map { Tools.ToolCall(id: $0.id, name: $0.name, arguments: $0.arguments.jsonText) }, context: before)
+        let outcome = await dispatcher.dispatch(calls, context: before)
         await state.merge(outcome.context, calls: calls.count)
         outcome.records.forEach(onRecord)
         return outcome

@@ -23,7 +23,7 @@ extension ModelTurnRequest {
                 conversation.appendAssistant(.init(audioID: usable ? audioID : nil, transcript: transcript))
             case .toolCalls(let calls):
                 conversation.appendAssistant(.init(toolCalls: calls.map {
-                    ChatToolCall(id: $0.id, name: $0.name, arguments: $0.arguments.jsonText)
+                    ChatToolCall(id: $0.id, name: $0.name, arguments: $0.canonicalArgumentsText)
                 }))
             case .toolResult(let id, let content):
                 conversation.appendToolResult(callID: id, content: content)
@@ -53,19 +53,18 @@ extension ModelTurnRequest {
 public struct ModelEventMapper: Sendable {
     public init() {}
 
-    public func map(_ event: ChatStreamEvent) -> [CallEngine.ModelEvent] {
+    public func map(_ event: ChatStreamEvent) -> [ModelEvent] {
         switch event {
         case .audio(let samples):
             return [.audio(samples)]
         case .transcriptDelta(let text):
             return [.transcriptDelta(text)]
         case .toolCall(let call):
-            let arguments = (try? JSONValue.parse(call.arguments)) ?? .object([:])
-            return [.toolCall(Flows.ToolCall(id: call.id, name: call.name, arguments: arguments))]
+            return [.toolCall(ToolCall(id: call.id, name: call.name, argumentsText: call.arguments))]
         case .retrying:
             return []
         case .finished(let reply):
-            var out: [CallEngine.ModelEvent] = []
+            var out: [ModelEvent] = []
             if let id = reply.audioID { out.append(.audioID(id)) }
             out.append(.finished(usage(reply)))
             return out

@@ -29,9 +29,8 @@ extension ToolRegistry {
     public static func forFlow(_ flow: Flow, routes: [String]) -> ToolRegistry {
         var registry = ToolRegistry()
         for name in flow.toolOrder {
-            guard let declaration = flow.tools[name], let definition = ToolDefinition(declaration, routes: routes)
-            else { continue }
-            registry.add(definition)
+            guard let declaration = flow.tools[name] else { continue }
+            registry.add(ToolDefinition(declaration, routes: routes))
         }
         return registry
     }
@@ -42,15 +41,12 @@ extension ToolDefinition {
     /// (`ToolDefinition.builtin`, `transfer_call`'s route enum from `routes`); the declaration's name, its
     /// description when not empty and its parameters when they declare properties replace the standard ones.
     /// So a built-in declared without parameters (`{type: object}`, `{}`) is checked against the standard schema.
-    /// (Flows' loader fills in a built-in whose `description:`/`parameters:` key is missing with its copy of the
-    /// standard definition, identical to Tools' — `BuiltinDefinitionParityTests` — so the dispatcher checks what
-    /// the model was shown either way.)
-    /// `nil` for a built-in Tools does not implement.
-    public init?(_ declaration: ToolDeclaration, routes: [String]) {
+    /// (Flows' loader fills in a built-in whose `description:`/`parameters:` key is missing from the same
+    /// `BuiltinTool` definition, so the dispatcher checks what the model was shown either way.)
+    public init(_ declaration: ToolDeclaration, routes: [String]) {
         let parameters: JSONValue? = declaration.parameters
         switch declaration.implementation {
-        case .builtin(let builtin):
-            guard let tool = Tools.BuiltinTool(rawValue: builtin.rawValue) else { return nil }
+        case .builtin(let tool):
             self = .builtin(tool, routes: routes)
             name = declaration.name
             if !declaration.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { description = declaration.description }
@@ -71,9 +67,7 @@ extension RoutingTable {
         guard !flow.routes.isEmpty else { return .demo }
         var routes: [String: Route] = [:]
         for (name, route) in flow.routes {
-            let hours = route.hours.flatMap { flow.hours[$0] }.map {
-                Tools.BusinessHours(timeZone: $0.timezone, weekMinutes: $0.week, closedDates: $0.holidays)
-            }
+            let hours = route.hours.flatMap { flow.hours[$0] }
             routes[name] = Route(target: routeTargets[name] ?? route.uri, hours: hours, overflow: route.overflow)
         }
         return RoutingTable(routes: routes)

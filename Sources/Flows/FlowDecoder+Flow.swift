@@ -156,7 +156,7 @@ extension FlowDecoder {
                         continue
                     }
                     guard let text = string(value, "opening hours"), let spans = BusinessHours.parseSpans(text) else {
-                        if case .scalar = value { error(value, "opening hours must look like \"09:00-17:00\", \"09:00-12:00, 13:00-17:00\" or \"closed\"") }
+                        if case .scalar = value { error(value, "opening hours must look like \"09:00-17:00\", \"09:00-12:00, 13:00-17:00\", \"22:00-02:00\" (past midnight) or \"closed\"") }
                         continue
                     }
                     for day in days { table.week[day] = spans }

@@ -84,14 +84,6 @@ public enum ToolImplementation: Sendable, Equatable {
     case webhook(WebhookTool)
 }
 
-public enum BuiltinTool: String, Sendable, Equatable, CaseIterable {
-    case lookupAccount = "lookup_account"
-    case verifyCaller = "verify_caller"
-    case transferCall = "transfer_call"
-    case endCall = "end_call"
-    case sendDTMF = "send_dtmf"
-}
-
 public struct WebhookTool: Sendable, Equatable {
     public var url: String
     /// Name of the environment variable holding the HMAC secret (never the secret itself).

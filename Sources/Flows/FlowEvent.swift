@@ -25,19 +25,6 @@ public struct CallInfo: Sendable, Equatable {
     }
 }
 
-/// A tool call requested by the model (or by a `tool` step).
-public struct ToolCall: Sendable, Equatable {
-    /// Correlates the `.toolResult` (the model's `tool_call_id`, or `step:<name>:<n>` for tool steps).
-    public var id: String
-    public var name: String
-    public var arguments: JSONValue
-    public init(id: String, name: String, arguments: JSONValue) {
-        self.id = id
-        self.name = name
-        self.arguments = arguments
-    }
-}
-
 /// The model's answer to an `.askModel`.
 public struct ModelReply: Sendable, Equatable {
     /// What the model said (text or the transcript of its audio); `nil` or empty when it only called tools.
@@ -50,20 +37,6 @@ public struct ModelReply: Sendable, Equatable {
         self.text = text
         self.toolCalls = toolCalls
         self.alreadySpoken = alreadySpoken
-    }
-}
-
-/// The outcome of one call of a `.callTools` batch.
-public struct ToolResult: Sendable, Equatable {
-    public enum Outcome: Sendable, Equatable {
-        case success(JSONValue)
-        case failure(String)
-    }
-    public var id: String
-    public var outcome: Outcome
-    public init(id: String, outcome: Outcome) {
-        self.id = id
-        self.outcome = outcome
     }
 }
 

@@ -14,6 +14,7 @@
 ///   (one batch, as above); once all their results are in (and logged by the engine) the step is left
 ///   through the exit. Their results are not sent to the model — its
 ///   conversation in this step is over. The reply's own text (when not already spoken) is played on the way out.
+import SwitchboardCore
 struct ToolBatch: Sendable, Equatable {
     /// Where to go once the batch is done, when the reply also held an exit tool.
     struct Exit: Sendable, Equatable {

@@ -12,7 +12,7 @@ extension ObservedCall {
     /// The outcome, steps, bot transcript, turns and barge-ins of `session`; the tools are what the model asked
     /// for (exits included), then the tools the flow ran by itself (`tool` steps, seen in the call's events).
     public static func observe(
-        _ session: CallSession, events: [CallLogRecord], modelToolCalls: [Flows.ToolCall]
+        _ session: CallSession, events: [CallEventRecord], modelToolCalls: [ToolCall]
     ) async -> ObservedCall {
         var observed = ObservedCall()
         let outcome = await session.outcome
@@ -28,7 +28,7 @@ extension ObservedCall {
     }
 
     /// The model's tool calls in order, then each `toolCall` event whose name none of them claimed.
-    public static func toolsSeen(modelToolCalls: [Flows.ToolCall], events: [CallLogRecord]) -> [ToolCallSeen] {
+    public static func toolsSeen(modelToolCalls: [ToolCall], events: [CallEventRecord]) -> [ToolCallSeen] {
         var tools = modelToolCalls.map { ToolCallSeen(name: $0.name, arguments: $0.arguments) }
         var unmatched = tools
         for record in events {
@@ -72,9 +72,9 @@ extension FixtureExpectation {
 extension Cassette {
     /// Every tool call the model made in these exchanges, decoded from the recorded bytes exactly as a replay
     /// decodes them (a stalled response is not finished; a failed status carries none).
-    public func modelToolCalls(profile: ProviderProfile = .openai) -> [Flows.ToolCall] {
+    public func modelToolCalls(profile: ProviderProfile = .openai) -> [ToolCall] {
         let mapper = ModelEventMapper()
-        var calls: [Flows.ToolCall] = []
+        var calls: [ToolCall] = []
         for exchange in exchanges where exchange.response.status == 200 {
             let response = exchange.response
             let decoder = ReplyStreamDecoder(providerSampleRate: profile.audioSampleRate, outputSampleRate: 8000)

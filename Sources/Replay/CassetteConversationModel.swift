@@ -8,6 +8,7 @@ public import Flows
 import Foundation
 public import ModelClient
 import Synchronization
+public import SwitchboardCore
 
 /// A `ConversationModel` that serves request N with the cassette's response N.
 public final class CassetteConversationModel: ConversationModel {
@@ -21,7 +22,7 @@ public final class CassetteConversationModel: ConversationModel {
         var next = 0
         var mismatches: [String] = []
         var requests: [ChatRequest] = []
-        var toolCalls: [Flows.ToolCall] = []
+        var toolCalls: [ToolCall] = []
     }
 
     public init(
@@ -40,14 +41,14 @@ public final class CassetteConversationModel: ConversationModel {
     public var exchangesUsed: Int { state.withLock { $0.next } }
     /// Every tool call the model made, in order (exit tools such as transfer_call included, which the flow
     /// takes as a step exit rather than running).
-    public var toolCalls: [Flows.ToolCall] { state.withLock { $0.toolCalls } }
+    public var toolCalls: [ToolCall] { state.withLock { $0.toolCalls } }
     /// The requests the replayed call made, in order (for recording a fixture's `NNNN.request.json`).
     public var requests: [ChatRequest] { state.withLock { $0.requests } }
 
     /// The reply is computed up front (pure: recorded bytes through the stream decoder) as a schedule of events
     /// with their times; the consumer's own task then sleeps on the call clock until each one is due. Timing
     /// thus happens in the consuming task, which is what lets a `VirtualClock` tell when the call is idle.
-    public func respond(to request: ModelTurnRequest) -> AsyncThrowingStream<CallEngine.ModelEvent, any Error> {
+    public func respond(to request: ModelTurnRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         let cursor = ScheduleCursor()
         return AsyncThrowingStream(unfolding: { [self] in
             let steps = cursor.steps ?? self.schedule(for: request, start: self.clock.now)
@@ -65,7 +66,7 @@ public final class CassetteConversationModel: ConversationModel {
 
     struct Step {
         var at: Duration
-        var outcome: Result<CallEngine.ModelEvent, ModelFailure>
+        var outcome: Result<ModelEvent, ModelFailure>
     }
 
     /// Where the consumer is in its schedule; touched only by the one task iterating the stream.
@@ -109,7 +110,7 @@ public final class CassetteConversationModel: ConversationModel {
             let result = play(
                 exchange.response, request: request, chatModel: chat.model, start: t, requestStart: start, machine: &machine)
             steps += result.steps
-            let calls = result.steps.compactMap { step -> Flows.ToolCall? in
+            let calls = result.steps.compactMap { step -> ToolCall? in
                 if case .success(.toolCall(let call)) = step.outcome { return call }
                 return nil
             }

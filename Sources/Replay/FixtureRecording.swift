@@ -22,7 +22,7 @@ public struct FixtureRecording: Sendable {
     }
 
     /// One line of `tools.jsonl`: a tool the call ran, with its (redacted) arguments and its result or error.
-    public struct ToolResult: Sendable, Equatable {
+    public struct ToolLine: Sendable, Equatable {
         public var name: String
         public var arguments: JSONValue
         public var result: JSONValue?
@@ -33,6 +33,15 @@ public struct FixtureRecording: Sendable {
             self.arguments = arguments
             self.result = result
             self.error = error
+        }
+
+        /// One line of `tools.jsonl` read back; nil when it is not an object with a `name`.
+        public init?(jsonLine line: String) {
+            guard case .object(let object)? = try? JSONValue.parse(line), case .string(let name)? = object["name"]
+            else { return nil }
+            var error: String?
+            if case .string(let text)? = object["error"] { error = text }
+            self.init(name: name, arguments: object["arguments"] ?? .null, result: object["result"], error: error)
         }
 
         var jsonLine: String {
@@ -50,11 +59,11 @@ public struct FixtureRecording: Sendable {
     /// document's `caller_timing` names).
     public var callerTiming: [(mediaMs: Int, atMs: Int)]
     public var exchanges: [Exchange]
-    public var tools: [ToolResult]
+    public var tools: [ToolLine]
 
     public init(
         document: Fixture.Document, callerAudio: [Int16], sampleRate: Int,
-        callerTiming: [(mediaMs: Int, atMs: Int)] = [], exchanges: [Exchange], tools: [ToolResult]
+        callerTiming: [(mediaMs: Int, atMs: Int)] = [], exchanges: [Exchange], tools: [ToolLine]
     ) {
         self.document = document
         self.callerAudio = callerAudio

@@ -8,27 +8,15 @@ public import SwitchboardCore
 
 /// Answers tool calls, in order, with the recorded results; a call the recording does not have is an error.
 public final class RecordedToolRunner: ToolRunner {
-    struct Entry {
-        var name: String
-        var result: JSONValue?
-        var error: String?
-    }
-
-    private let entries: [Entry]
+    private let entries: [FixtureRecording.ToolLine]
     private let next = Mutex(0)
 
     public init(jsonl: String) {
-        entries = jsonl.split(whereSeparator: \.isNewline).compactMap { line in
-            guard case .object(let object)? = try? JSONValue.parse(String(line)), case .string(let name)? = object["name"]
-            else { return nil }
-            var error: String?
-            if case .string(let text)? = object["error"] { error = text }
-            return Entry(name: name, result: object["result"], error: error)
-        }
+        entries = jsonl.split(whereSeparator: \.isNewline).compactMap { FixtureRecording.ToolLine(jsonLine: String($0)) }
     }
 
     public func run(_ call: ToolCall, context: ToolRunContext) async throws(ToolError) -> JSONValue {
-        let entry: Entry? = next.withLock { index in
+        let entry: FixtureRecording.ToolLine? = next.withLock { index in
             guard index < entries.count else { return nil }
             defer { index += 1 }
             return entries[index]

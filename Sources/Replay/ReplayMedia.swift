@@ -3,6 +3,7 @@
 // succeeds); hang-up needs no signalling.
 import CallEngine
 import Synchronization
+import SwitchboardCore
 
 final class ReplayMedia: MediaOut {
     let outbound: OutboundAudioQueue

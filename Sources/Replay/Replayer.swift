@@ -9,6 +9,7 @@ public import Foundation
 import Logging
 public import ModelClient
 import Tools
+import SwitchboardCore
 
 /// Replays fixtures and checks their expectations.
 public struct Replayer: Sendable {
@@ -76,7 +77,7 @@ public struct Replayer: Sendable {
         let model = CassetteConversationModel(
             cassette: try Cassette.load(from: fixture.cassetteURL), clock: clock, options: options.modelOptions)
         let tools = try toolRunner(fixture, flow: flow, callID: callID, clock: clock, startedAt: startedAt)
-        let events = CallEventCollector()
+        let events = CollectingCallEventSink()
         let outbound = OutboundAudioQueue(sampleRate: caller.sampleRate)
         let media = ReplayMedia(outbound: outbound, transfers: fixture.document.transfers ?? [])
         let session = CallSession(
@@ -86,7 +87,7 @@ public struct Replayer: Sendable {
         let result = await VirtualCallRunner.run(
             session, caller: caller, outbound: outbound, clock: clock, maxDurationMs: options.maxDurationMs)
         if !result.ended { await session.receive(.hangUp) }
-        let observed = await observe(session, events: events.all, modelToolCalls: model.toolCalls)
+        let observed = await observe(session, events: events.records, modelToolCalls: model.toolCalls)
         if let outDir = options.outDir {
             try write(result, events: events, to: outDir.appendingPathComponent(fixture.name))
         }
@@ -94,7 +95,7 @@ public struct Replayer: Sendable {
     }
 
     /// What the replayed call did: the same reading as `serve --record` makes of a live call.
-    func observe(_ session: CallSession, events: [CallLogRecord], modelToolCalls: [Flows.ToolCall]) async -> ObservedCall {
+    func observe(_ session: CallSession, events: [CallEventRecord], modelToolCalls: [ToolCall]) async -> ObservedCall {
         await ObservedCall.observe(session, events: events, modelToolCalls: modelToolCalls)
     }
 
@@ -163,7 +164,7 @@ public struct Replayer: Sendable {
         return DispatcherToolRunner(dispatcher: dispatcher, callID: callID, callerNumber: fixture.document.call.caller)
     }
 
-    func write(_ result: VirtualCallResult, events: CallEventCollector, to folder: URL) throws(ReplayError) {
+    func write(_ result: VirtualCallResult, events: CollectingCallEventSink, to folder: URL) throws(ReplayError) {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try WAVFile.write(WAVAudio(sampleRate: result.sampleRate, samples: result.botSamples), path: folder.appendingPathComponent("bot.wav").path)

@@ -1,11 +1,12 @@
 public import Foundation
+public import SwitchboardCore
 
-/// Named transfer destinations for `transfer_call` (`billing`, `support`, `human`, …), from configuration:
+/// Named transfer destinations for `transfer_call` (`billing`, `support`, `human`, …), from a flow's `routes:`:
 /// each a SIP (or tel) URI, optional business hours and an optional overflow (a route name or a URI) used
 /// when the route is closed — or by the call engine when the transfer itself fails. A table-wide `overflow`
 /// applies to routes without their own.
-public struct RoutingTable: Sendable, Hashable, Codable {
-    public struct Route: Sendable, Hashable, Codable {
+public struct RoutingTable: Sendable, Hashable {
+    public struct Route: Sendable, Hashable {
         public var target: String
         public var hours: BusinessHours?
         public var overflow: String?
@@ -45,7 +46,7 @@ public struct RoutingTable: Sendable, Hashable, Codable {
         routes: [
             "billing": Route(
                 target: "sip:billing@127.0.0.1:5070",
-                hours: BusinessHours(timeZone: "UTC", open: ["mon-fri 09:00-17:00"]),
+                hours: BusinessHours(name: "office", timezone: "UTC", week: Array(repeating: [9 * 60..<17 * 60], count: 5) + [[], []]),
                 overflow: "voicemail"),
             "support": Route(target: "sip:support@127.0.0.1:5070"),
             "human": Route(target: "sip:operator@127.0.0.1:5070"),
@@ -94,11 +95,10 @@ public struct RoutingTable: Sendable, Hashable, Codable {
 
     private func isOpen(_ route: Route, at date: Date) throws(Failure) -> Bool {
         guard let hours = route.hours else { return true }
-        do {
-            return try hours.isOpen(at: date)
-        } catch {
-            throw Failure(description: error.description)
+        guard TimeZone(identifier: hours.timezone) != nil else {
+            throw Failure(description: "unknown time zone \"\(hours.timezone)\"")
         }
+        return hours.isOpen(at: date)
     }
 
     private func resolveOverflow(_ overflow: String, excluding name: String, at date: Date) throws(Failure) -> String? {

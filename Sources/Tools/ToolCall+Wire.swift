@@ -16,13 +16,13 @@ extension ToolCall {
             case let value?: arguments = value.jsonText
             case nil: arguments = "{}"
             }
-            return ToolCall(id: id, name: name, arguments: arguments)
+            return ToolCall(id: id, name: name, argumentsText: arguments)
         }
     }
 
     /// This call as an entry of the assistant message's `tool_calls`.
     public var wireValue: JSONValue {
-        ["id": .string(id), "type": "function", "function": ["name": .string(name), "arguments": .string(arguments)]]
+        ["id": .string(id), "type": "function", "function": ["name": .string(name), "arguments": .string(argumentsText)]]
     }
 }
 

@@ -110,12 +110,13 @@ public struct ToolDispatcher: Sendable {
         let result = await execute(
             call, box: box, allowed: allowed, overTurnCap: overTurnCap, overCallCap: overCallCap, attempts: &attempts)
         let elapsed = ContinuousClock.now - clock
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         let callID = await box.context.callID
+        let arguments = call.parsedArguments.map { redactor.redact($0) } ?? .string(redactor.redact(jsonText: call.argumentsText))
         let record = ToolCallRecord(
-            callID: callID, toolCallID: call.id, tool: call.name, arguments: redactor.redact(jsonText: call.arguments),
-            result: redactor.redact(result.value).jsonText, startedAt: startedAt, duration: seconds,
-            error: result.errorMessage, attempts: attempts)
+            callID: callID, toolCallID: call.id, tool: call.name, arguments: arguments,
+            result: redactor.redact(result.value), error: result.errorMessage, durationMs: milliseconds,
+            startedAt: startedAt, attempts: attempts)
         if let error = result.errorMessage {
             logger.info("tool call failed", metadata: ["tool": "\(call.name)", "call": "\(callID)", "error": "\(error)"])
         } else {
@@ -143,15 +144,13 @@ public struct ToolDispatcher: Sendable {
         if let allowed, !allowed.contains(call.name) {
             return .error("tool \"\(call.name)\" is not available in this step", for: call)
         }
-        guard call.arguments.utf8.count <= limits.maxArgumentBytes else {
+        guard call.argumentsText.utf8.count <= limits.maxArgumentBytes else {
             return .error("arguments larger than \(limits.maxArgumentBytes) bytes", for: call)
         }
-        let text = call.arguments.trimmingWhitespace().isEmpty ? "{}" : call.arguments
-        let arguments: JSONValue
-        do {
-            arguments = try JSONValue.parse(text)
-        } catch {
-            return .error("arguments are not valid JSON (\(error.description)); send a JSON object", retryable: true, for: call)
+        guard let arguments = call.parsedArguments else {
+            var why = "not JSON"
+            do { _ = try JSONValue.parse(call.argumentsText) } catch { why = error.description }
+            return .error("arguments are not valid JSON (\(why)); send a JSON object", retryable: true, for: call)
         }
         let violations = validator.validate(arguments, against: definition.parameters)
         if !violations.isEmpty {
@@ -162,15 +161,14 @@ public struct ToolDispatcher: Sendable {
         case .builtin(let tool):
             let outcome = await builtins.run(tool, arguments: arguments.objectValue ?? [:], context: box)
             return ToolResult(
-                toolCallID: call.id, name: call.name, value: outcome.value, isError: outcome.isError,
-                action: outcome.action)
+                id: call.id, name: call.name, value: outcome.value, isError: outcome.isError, action: outcome.action)
         case .webhook(let configuration):
             guard let webhooks else { return .error("webhook tools are not enabled here", for: call) }
             let context = await box.context
             let outcome = await webhooks.call(
                 configuration, tool: call.name, call: call, arguments: arguments, context: context)
             attempts = outcome.attempts
-            return ToolResult(toolCallID: call.id, name: call.name, value: outcome.value, isError: outcome.isError)
+            return ToolResult(id: call.id, name: call.name, value: outcome.value, isError: outcome.isError)
         }
     }
 }

@@ -1,5 +1,5 @@
 // `switchboard audio …`: look at and convert WAV files the way the media path does (codec round trips,
-// DTMF detection, voice activity detection). The work is done by `Audio.AudioTools`.
+// DTMF detection, voice activity detection). The work is done by Audio's `AudioTools`.
 import ArgumentParser
 import Audio
 

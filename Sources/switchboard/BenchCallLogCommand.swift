@@ -9,6 +9,7 @@ import Bridges
 import CallLog
 import Foundation
 import Logging
+import SwitchboardCore
 
 struct BenchCallLogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "calllog", abstract: "Call-log write rate.")

@@ -3,6 +3,7 @@
 import ArgumentParser
 import CallLog
 import Foundation
+import SwitchboardCore
 
 struct CallsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -214,7 +214,7 @@ struct ChatFlowStep {
         let dispatcher = ToolDispatcher(
             registry: registry, builtins: BuiltinTools(accounts: accounts, routing: routing, now: { Date() }), webhooks: nil)
         let outcome = await dispatcher.run(
-            Tools.ToolCall(id: call.id, name: call.name, arguments: call.arguments), context: context)
+            ToolCall(id: call.id, name: call.name, argumentsText: call.arguments), context: context)
         return (outcome.results.first?.content ?? #"{"error":"no result"}"#, outcome.context)
     }
 }

@@ -9,6 +9,7 @@ import Foundation
 import Logging
 import Server
 import Tools
+import SwitchboardCore
 
 struct ToolsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -89,12 +90,12 @@ struct ToolsCommand: AsyncParsableCommand {
                 context.verified = true
                 context.verifiedAccount = verifiedAccount
             }
-            let outcome = await dispatcher.run(Tools.ToolCall(id: "call_cli", name: name, arguments: arguments), context: context)
+            let outcome = await dispatcher.run(ToolCall(id: "call_cli", name: name, argumentsText: arguments), context: context)
             try? await client.shutdown()
             let result = outcome.results[0]
             let record = outcome.records[0]
             print(result.content)
-            var summary = String(format: "%@: %.1f ms", name, record.duration * 1000)
+            var summary = "\(name): \(record.durationMs) ms"
             if record.attempts > 0 { summary += ", \(record.attempts) attempt(s)" }
             if let action = result.action { summary += ", action: \(action)" }
             if outcome.context.verified != context.verified { summary += ", caller now verified" }

@@ -88,7 +88,7 @@ struct CallHarness {
     let clock = VirtualClock()
     let transport = InMemoryMediaTransport(sampleRate: rate)
     let tools = InMemoryToolRunner()
-    let log = RecordingCallLogSink()
+    let log = CollectingCallEventSink()
     let model: ScriptedConversationModel
     let session: CallSession
 

@@ -4,6 +4,7 @@ import Flows
 import Foundation
 import SwitchboardTestKit
 import Testing
+import SwitchboardCore
 
 @Suite("CallSession on a virtual clock")
 struct CallSessionTests {
@@ -14,7 +15,7 @@ struct CallSessionTests {
         try TestAudio.speech(text, sampleRate: rate, in: dir)
     }
 
-    static func hasEvent(_ log: RecordingCallLogSink, _ match: (CallLogEvent) -> Bool) -> Bool {
+    static func hasEvent(_ log: CollectingCallEventSink, _ match: (CallLogEvent) -> Bool) -> Bool {
         log.events.contains(where: match)
     }
 

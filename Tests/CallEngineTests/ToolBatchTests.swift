@@ -60,7 +60,7 @@ struct ToolBatchTests {
     struct Call {
         let clock = VirtualClock()
         let transport = InMemoryMediaTransport(sampleRate: CallHarness.rate)
-        let log = RecordingCallLogSink()
+        let log = CollectingCallEventSink()
         let model: ScriptedConversationModel
         let session: CallSession
 
@@ -131,7 +131,7 @@ struct ToolBatchTests {
         let flow = try FlowLoader.loadValid(data: Data(flowWithBroken.utf8), file: "broken.yaml")
         let clock = VirtualClock()
         let transport = InMemoryMediaTransport(sampleRate: CallHarness.rate)
-        let log = RecordingCallLogSink()
+        let log = CollectingCallEventSink()
         let model = ScriptedConversationModel(clock: clock, replies: [
             Reply(toolCalls: [broken, Self.lookup("ok", delayMs: 10)]),
             Reply(transcript: "Sorry.", toolCalls: [Self.endCall]),

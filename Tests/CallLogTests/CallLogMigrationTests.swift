@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import CallLog
+import SwitchboardCore
 
 @Suite struct CallLogMigrationTests {
     static let tables = ["calls", "call_events", "turns", "tool_calls", "model_requests"]

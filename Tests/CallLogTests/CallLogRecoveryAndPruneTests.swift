@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import CallLog
+import SwitchboardCore
 
 @Suite struct CallLogRecoveryAndPruneTests {
     @Test func openCallsAreClosedAsInterruptedOnOpen() async throws {

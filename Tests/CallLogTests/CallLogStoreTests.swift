@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CallLog
+import SwitchboardCore
 
 @Suite struct CallLogStoreTests {
     /// Six calls: support/billing flows, several outcomes, spread over days; one still live.

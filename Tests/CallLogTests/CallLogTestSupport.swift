@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 
 @testable import CallLog
+import SwitchboardCore
 
 struct TempFolder {
     let url: URL

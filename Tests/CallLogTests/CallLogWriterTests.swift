@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import CallLog
+import SwitchboardCore
 
 @Suite struct CallLogWriterTests {
     @Test func rowsVisibleAfterFlushWithSeqTotalsAndCost() async throws {

@@ -5,6 +5,7 @@ import Foundation
 import SwitchboardTestKit
 import Testing
 import Tools
+import SwitchboardCore
 
 /// A whole call (CallSession, the flow's dispatcher, espeak prompts, virtual clock) in which the model calls the
 /// built-ins `transfer_call` / `end_call` that the agent lists WITHOUT `exits:`: the transport is asked to
@@ -29,7 +30,7 @@ import Tools
         """
 
     static func run(_ replies: [ScriptedConversationModel.Reply]) async throws
-        -> (outcome: FlowOutcome?, transport: InMemoryMediaTransport, records: [Tools.ToolCallRecord], model: ScriptedConversationModel)
+        -> (outcome: FlowOutcome?, transport: InMemoryMediaTransport, records: [ToolCallRecord], model: ScriptedConversationModel)
     {
         let flow = try FlowLoader.loadValid(data: Data(Self.yaml.utf8), file: "builtin-exit-call.yaml")
         let clock = VirtualClock()
@@ -44,7 +45,7 @@ import Tools
             flow: flow, media: transport, sampleRate: 8000,
             dependencies: CallDependencies(
                 model: model, tools: runner, synthesizer: CachingSpeechSynthesizer(base: EspeakSynthesizer()),
-                log: RecordingCallLogSink()),
+                log: CollectingCallEventSink()),
             clock: clock)
         _ = await VirtualCallRunner.run(session, caller: transport, outbound: transport.outbound, clock: clock, maxDurationMs: 10_000)
         return (await session.outcome, transport, records.all, model)
@@ -52,7 +53,7 @@ import Tools
 
     @Test func transferCallTransfersToTheRoute() async throws {
         let (outcome, transport, records, model) = try await Self.run([
-            .init(toolCalls: [Flows.ToolCall(id: "t", name: "transfer_call", arguments: .object(["route": .string("billing")]))])
+            .init(toolCalls: [ToolCall(id: "t", name: "transfer_call", arguments: .object(["route": .string("billing")]))])
         ])
         #expect(transport.transfers == ["sip:billing@pbx.example.com"])
         #expect(outcome == .transferred(uri: "sip:billing@pbx.example.com"))
@@ -62,8 +63,8 @@ import Tools
 
     @Test func anUnknownRouteGoesBackToTheModelThenEndCallHangsUp() async throws {
         let (outcome, transport, records, model) = try await Self.run([
-            .init(toolCalls: [Flows.ToolCall(id: "t", name: "transfer_call", arguments: .object(["route": .string("sales")]))]),
-            .init(toolCalls: [Flows.ToolCall(id: "e", name: "end_call", arguments: .object(["goodbye": .string("Goodbye.")]))]),
+            .init(toolCalls: [ToolCall(id: "t", name: "transfer_call", arguments: .object(["route": .string("sales")]))]),
+            .init(toolCalls: [ToolCall(id: "e", name: "end_call", arguments: .object(["goodbye": .string("Goodbye.")]))]),
         ])
         #expect(transport.transfers.isEmpty)
         #expect(transport.hangUps.count == 1)

@@ -6,6 +6,7 @@ import Synchronization
 import SwitchboardTestKit
 import Testing
 import Tools
+import SwitchboardCore
 
 /// `DispatcherToolRunner` runs a model turn's calls as one `ToolDispatcher.dispatch` (per-turn and per-call caps,
 /// order kept); `forFlow` builds the flow's tools with the built-in fallbacks. Real SQLite accounts.
@@ -55,9 +56,9 @@ import Tools
 
     /// The dispatcher's tool_calls records, as a call log would get them.
     final class Records: Sendable {
-        private let state = Mutex<[Tools.ToolCallRecord]>([])
-        func append(_ record: Tools.ToolCallRecord) { state.withLock { $0.append(record) } }
-        var all: [Tools.ToolCallRecord] { state.withLock { $0 } }
+        private let state = Mutex<[ToolCallRecord]>([])
+        func append(_ record: ToolCallRecord) { state.withLock { $0.append(record) } }
+        var all: [ToolCallRecord] { state.withLock { $0 } }
     }
 
     /// A temp folder with a seeded accounts database and the flow.
@@ -82,11 +83,11 @@ import Tools
         }
     }
 
-    static func lookups(_ ids: [String]) -> [Flows.ToolCall] {
-        ids.map { Flows.ToolCall(id: $0, name: "lookup_account", arguments: .object([:])) }
+    static func lookups(_ ids: [String]) -> [ToolCall] {
+        ids.map { ToolCall(id: $0, name: "lookup_account", arguments: .object([:])) }
     }
 
-    static func failure(_ result: Flows.ToolResult) -> String? {
+    static func failure(_ result: ToolResult) -> String? {
         if case .failure(let message) = result.outcome { return message } else { return nil }
     }
 
@@ -108,7 +109,7 @@ import Tools
         #expect(results.suffix(2).allSatisfy { Self.failure($0)?.contains("too many tool calls in one turn") == true })
         let logged = records.all
         #expect(logged.map(\.toolCallID) == ["a", "b", "c", "d"], "one tool_calls record per call, in order")
-        #expect(logged.allSatisfy { $0.duration >= 0 })
+        #expect(logged.allSatisfy { $0.durationMs >= 0 })
         #expect(logged.map { $0.error == nil } == [true, true, false, false])
         #expect(await runner.context.toolCallsSoFar == 4)
     }
@@ -129,11 +130,11 @@ import Tools
         defer { setup.dir.remove() }
         let clock = VirtualClock()
         let transport = InMemoryMediaTransport(sampleRate: 8000)
-        let log = RecordingCallLogSink()
+        let log = CollectingCallEventSink()
         let model = ScriptedConversationModel(clock: clock, replies: [
             .init(toolCalls: Self.lookups(["l1", "l2", "l3"])),
             .init(toolCalls: Self.lookups(["l4", "l5", "l6"])),
-            .init(toolCalls: [Flows.ToolCall(id: "bye", name: "end_call", arguments: .object([:]))]),
+            .init(toolCalls: [ToolCall(id: "bye", name: "end_call", arguments: .object([:]))]),
         ])
         let runner = setup.runner(limits: .init(maxCallsPerTurn: 2, maxCallsPerCall: 4))
         let session = CallSession(
@@ -172,8 +173,8 @@ import Tools
         #expect(ToolRegistry.problems(in: registry.definitions).isEmpty)
 
         let endCall = try #require(registry.definition(named: "end_call"))
-        #expect(endCall.description == Tools.BuiltinTool.endCall.defaultDescription, "empty description → standard one")
-        #expect(endCall.parameters == Tools.BuiltinTool.endCall.defaultParameters(routes: ["human"]), "no properties → standard schema")
+        #expect(endCall.description == BuiltinTool.endCall.defaultDescription, "empty description → standard one")
+        #expect(endCall.parameters == BuiltinTool.endCall.defaultParameters(routes: ["human"]), "no properties → standard schema")
 
         let transfer = try #require(registry.definition(named: "transfer_call"))
         #expect(transfer.description == "Transfer the caller.")
@@ -185,7 +186,7 @@ import Tools
         // The standard end_call schema allows no other properties: the fallback is what arguments are checked against.
         let runner = setup.runner(limits: .init())
         let results = await runner.run(
-            [Flows.ToolCall(id: "e", name: "end_call", arguments: .object(["bogus": .number(1)]))], context: Self.context)
+            [ToolCall(id: "e", name: "end_call", arguments: .object(["bogus": .number(1)]))], context: Self.context)
         #expect(Self.failure(results[0])?.contains("do not match the schema") == true)
     }
 }

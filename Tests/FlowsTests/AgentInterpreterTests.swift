@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Flows
+import SwitchboardCore
 
 @Suite struct AgentInterpreterTests {
     static let yaml = """

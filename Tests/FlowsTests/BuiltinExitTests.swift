@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Flows
+import SwitchboardCore
 
 /// The built-ins `transfer_call` and `end_call` listed in an agent's `tools:` without an entry under `exits:`
 /// act themselves: a transfer to the named route (ending the flow with that outcome) and a goodbye + hang-up.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Flows
+import SwitchboardCore
 
 /// Walks each example flow in flows/ through the interpreter on a virtual timeline.
 @Suite struct ExampleWalkthroughTests {

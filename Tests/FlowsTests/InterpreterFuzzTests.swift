@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Flows
+import SwitchboardCore
 
 /// Random event sequences against the example flows: the interpreter must never trap, must answer stale or
 /// unexpected events with nothing harmful, and `.endOfFlow` must be the very last action it ever emits.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Flows
+import SwitchboardCore
 
 /// Drives a `FlowInterpreter` on a virtual timeline (milliseconds) and keeps every action.
 struct InterpreterHarness {

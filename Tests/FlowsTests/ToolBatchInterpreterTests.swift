@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Flows
+import SwitchboardCore
 
 /// The tool calls of one model reply leave the interpreter as one batch; results go back in call order;
 /// an exit tool waits for the reply's other calls.

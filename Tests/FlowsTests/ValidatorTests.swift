@@ -60,7 +60,7 @@ import Testing
             "4:8: `http://not-sip` is not a SIP URI (expected sip:user@host, sips:… or tel:+number)",
             "6:3: hours `office` needs `tz` (an IANA time zone)",
             "6:12: unknown key `mon-fry` in hours `office`: expected a day (mon … sun), a range like mon-fri, `tz` or `holidays`; did you mean `mon-fri`?",
-            "6:41: opening hours must look like \"09:00-17:00\", \"09:00-12:00, 13:00-17:00\" or \"closed\"",
+            "6:41: opening hours must look like \"09:00-17:00\", \"09:00-12:00, 13:00-17:00\", \"22:00-02:00\" (past midnight) or \"closed\"",
             "10:5: step `first` has two kinds, `say` and `hangup`: split it into two steps",
             "11:3: steps `spin` → `spin` loop without waiting for the caller: add a gather, agent or record step to the loop",
             "14:13: gather `menu` needs `on.no_input` or `next` for when the caller says nothing",

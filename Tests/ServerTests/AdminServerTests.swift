@@ -4,6 +4,7 @@ import Testing
 
 @testable import Server
 import SwitchboardTestKit
+import SwitchboardCore
 
 @Suite(.tags(.integration)) struct AdminServerTests {
     @Test func healthReadinessCallsAndReloadOverRealHTTP() async throws {

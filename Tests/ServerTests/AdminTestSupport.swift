@@ -6,6 +6,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Server
+import SwitchboardCore
 
 struct TempFolder {
     let url: URL

@@ -3,6 +3,7 @@ import CallLog
 import Foundation
 import Testing
 import SwitchboardTestKit
+import SwitchboardCore
 
 @Suite("switchboard calls (CLI)", .tags(.integration))
 struct CallsCommandTests {

@@ -1,6 +1,7 @@
 import Audio
 public import CallEngine
 import Synchronization
+public import SwitchboardCore
 
 /// A call's media in memory: the test (or a replayer) schedules what the caller sends — audio, digits,
 /// hang-up — on the call's timeline, and `VirtualCallRunner` delivers it tick by tick; the bot's frames are

@@ -1,6 +1,7 @@
 public import CallEngine
 public import Flows
 import Synchronization
+public import SwitchboardCore
 
 /// A conversation model that answers each request with the next scripted reply, streaming its audio in chunks
 /// paced on the call's clock (so barge-in can land mid-reply). Records the requests it got and whether each

@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import SwitchboardCore
 
 /// Real audio for tests, made at test time: speech from `espeak-ng`, tones and mixing from `sox`.
 public enum TestAudio {

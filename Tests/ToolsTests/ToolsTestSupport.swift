@@ -68,7 +68,7 @@ extension ToolDispatcher {
     func one(_ name: String, _ arguments: String, _ context: ToolCallContext, id: String = "call_1") async
         -> (value: JSONValue, result: ToolResult, context: ToolCallContext, record: ToolCallRecord)
     {
-        let outcome = await dispatch([ToolCall(id: id, name: name, arguments: arguments)], context: context)
+        let outcome = await dispatch([ToolCall(id: id, name: name, argumentsText: arguments)], context: context)
         return (outcome.results[0].value, outcome.results[0], outcome.context, outcome.records[0])
     }
 }

@@ -60,7 +60,7 @@ import SwitchboardCore
             #expect(!step.result.isError)
             #expect(step.value == ["status": "shipped", "eta": "2026-12-01"])
             #expect(step.record.attempts == 1)
-            #expect(step.record.arguments == #"{"order_id":"A-17","pin":"[REDACTED]"}"#)
+            #expect(step.record.arguments.jsonText == #"{"order_id":"A-17","pin":"[REDACTED]"}"#)
             let requests = await server.requests
             try #require(requests.count == 1)
             let request = requests[0]
@@ -216,15 +216,15 @@ import SwitchboardCore
             // First use of the HTTP client and its event loops is not what this test measures.
             _ = await dispatcher.one("check_order", #"{"order_id":"warm-up"}"#, ToolsTestSupport.context())
             let calls = [
-                ToolCall(id: "a", name: "check_order", arguments: #"{"order_id":"first"}"#),
-                ToolCall(id: "b", name: "check_order", arguments: #"{"order_id":"second"}"#),
+                ToolCall(id: "a", name: "check_order", argumentsText: #"{"order_id":"first"}"#),
+                ToolCall(id: "b", name: "check_order", argumentsText: #"{"order_id":"second"}"#),
             ]
             let clock = ContinuousClock()
             let started = clock.now
             let outcome = await dispatcher.dispatch(calls, context: ToolsTestSupport.context())
             let elapsed = clock.now - started
             #expect(elapsed < .milliseconds(350), "two 200 ms webhooks took \(elapsed)")
-            #expect(outcome.results.map(\.toolCallID) == ["a", "b"])
+            #expect(outcome.results.map(\.id) == ["a", "b"])
             #expect(outcome.results.map(\.value) == [["order": "first"], ["order": "second"]])
             // The receiver saw both requests in flight at once.
             let recorded = await spans.spans

@@ -3,6 +3,7 @@
 import Bridges
 import CallEngine
 import NIOCore
+import SwitchboardCore
 
 /// Outbound side of a bridged call: the session's queue (pulled by the media tick), transfer and hang-up
 /// hopped onto the media event loop.
@@ -36,7 +37,7 @@ final class BridgedMedia: MediaOut, @unchecked Sendable {
         }
     }
 
-    func hangUp(_ reason: CallEngine.HangUpReason) async {
+    func hangUp(_ reason: HangUpReason) async {
         hangUpIfNeeded()
     }
 

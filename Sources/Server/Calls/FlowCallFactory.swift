@@ -8,6 +8,7 @@ import Foundation
 import Synchronization
 public import Logging
 public import Tools
+public import SwitchboardCore
 
 /// The shared parts of every call `serve` answers.
 public struct CallServices: Sendable {
@@ -18,7 +19,7 @@ public struct CallServices: Sendable {
     public var webhooks: WebhookCaller?
     public var synthesizer: any SpeechSynthesizer
     /// Where call records go: the writer, usually behind the admin metrics.
-    public var callLog: (any CallLog.CallLogSink)?
+    public var callLog: (any CallLogSink)?
     public var session: CallSessionConfiguration
     public var logger: Logger
     /// The server's call tasks (one task group, awaited at shutdown); nil: each call runs in a task of its own.
@@ -29,7 +30,7 @@ public struct CallServices: Sendable {
     public init(
         configuration: SwitchboardConfiguration, flows: FlowRegistry, model: any ConversationModel,
         accounts: AccountsDatabase?, webhooks: WebhookCaller?, synthesizer: any SpeechSynthesizer,
-        callLog: (any CallLog.CallLogSink)?, session: CallSessionConfiguration = CallSessionConfiguration(), logger: Logger,
+        callLog: (any CallLogSink)?, session: CallSessionConfiguration = CallSessionConfiguration(), logger: Logger,
         calls: CallTasks? = nil
     ) {
         self.configuration = configuration
@@ -90,8 +91,8 @@ public struct FlowCallFactory: CallSessionFactory {
         let startedAt = Date()
         let info = CallInfo(
             callID: callID, callerNumber: caller, callerName: callerName, calledNumber: callee, startedAt: startedAt)
-        var log: any CallEngine.CallLogSink = DiscardingCallLogSink()
-        var onToolRecord: @Sendable (Tools.ToolCallRecord) -> Void = { _ in }
+        var log: any CallEventSink = DiscardingCallEventSink()
+        var onToolRecord: @Sendable (ToolCallRecord) -> Void = { _ in }
         var audioRecorder: CallerAudioRecorder?
         if flow.recording == .callerAudio {
             audioRecorder = CallerAudioRecorder(
@@ -123,7 +124,7 @@ public struct FlowCallFactory: CallSessionFactory {
                 callID: callID, caller: caller, callee: callee, startedAt: startedAt, sampleRate: sampleRate, clock: clock,
                 settings: .init(directory: URL(fileURLWithPath: directory), flowPath: flowPath), logger: services.logger)
             recording.value = recorder
-            log = RecordingCallLogSink(base: log, recorder: recorder)
+            log = RecordingCallEventSink(base: log, recorder: recorder)
             tools = RecordingToolRunner(base: tools, recorder: recorder)
             if let chat = model as? ChatModelConversation {
                 model = RecordingChatConversation(base: chat, recorder: recorder)

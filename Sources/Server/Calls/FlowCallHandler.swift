@@ -12,6 +12,7 @@ import Flows
 import Foundation
 import Logging
 import NIOCore
+import SwitchboardCore
 
 /// Creates the `CallSession` of one call once its media is up (the rate is known only then).
 public protocol CallSessionFactory: Sendable {
@@ -125,7 +126,7 @@ final class FlowCallHandler: CallMediaHandler {
         call?.transportWillEnd(reason: "rtp_timeout")
     }
 
-    func callEnded(_ session: CallMediaSession, reason: Bridges.HangUpReason) {
+    func callEnded(_ session: CallMediaSession, reason: HangUpReason) {
         tap?.ended()
         tap = nil
         if let pipeline {

@@ -51,8 +51,8 @@ public final class CallRecorder: Sendable {
         var dtmf: [Fixture.DTMFEvent] = []
         var transfers: [Fixture.TransferEvent] = []
         var hangupAtMs: Int?
-        var tools: [FixtureRecording.ToolResult] = []
-        var toolEvents: [CallLogRecord] = []
+        var tools: [FixtureRecording.ToolLine] = []
+        var toolEvents: [CallEventRecord] = []
         var order: [ModelExchangeID] = []
         var exchanges: [ModelExchangeID: Exchange] = [:]
         var written = false
@@ -140,21 +140,21 @@ public final class CallRecorder: Sendable {
 
     // MARK: Tools and events
 
-    func toolRan(_ call: Flows.ToolCall, result: Result<JSONValue, ToolError>) {
+    /// A tool call and its outcome (a failure as the batch result's `"code: message"`).
+    func toolRan(_ call: ToolCall, outcome: ToolResult.Outcome) {
         let redactor = settings.redactor
         let arguments = redactor.redact(call.arguments)
-        let entry: FixtureRecording.ToolResult
-        switch result {
+        let entry: FixtureRecording.ToolLine
+        switch outcome {
         case .success(let value):
-            let redacted = redactor.redact(value)
-            entry = .init(name: call.name, arguments: arguments, result: redacted, error: nil)
-        case .failure(let error):
-            entry = .init(name: call.name, arguments: arguments, result: nil, error: "\(error.code): \(error.message)")
+            entry = .init(name: call.name, arguments: arguments, result: redactor.redact(value), error: nil)
+        case .failure(let message):
+            entry = .init(name: call.name, arguments: arguments, result: nil, error: message)
         }
         state.withLock { $0.tools.append(entry) }
     }
 
-    func logged(_ record: CallLogRecord) {
+    func logged(_ record: CallEventRecord) {
         switch record.event {
         case .toolCall: state.withLock { $0.toolEvents.append(record) }
         case .transfer(let target, let result):

@@ -14,7 +14,7 @@ public struct RecordingChatConversation: ConversationModel {
         recorded = ChatModelConversation(client: base.client, onRequest: base.onRequest, recorder: recorder)
     }
 
-    public func respond(to request: ModelTurnRequest) -> AsyncThrowingStream<CallEngine.ModelEvent, any Error> {
+    public func respond(to request: ModelTurnRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
         recorded.respond(to: request)
     }
 }

@@ -69,10 +69,10 @@ public struct RecordingToolRunner: ToolRunner {
     public func run(_ call: ToolCall, context: ToolRunContext) async throws(ToolError) -> JSONValue {
         do {
             let value = try await base.run(call, context: context)
-            recorder.toolRan(call, result: .success(value))
+            recorder.toolRan(call, outcome: .success(value))
             return value
         } catch {
-            recorder.toolRan(call, result: .failure(error))
+            recorder.toolRan(call, outcome: ToolResult(id: call.id, error: error).outcome)
             throw error
         }
     }
@@ -82,38 +82,24 @@ public struct RecordingToolRunner: ToolRunner {
     public func run(_ calls: [ToolCall], context: ToolRunContext) async -> [ToolResult] {
         let results = await base.run(calls, context: context)
         for (call, result) in zip(calls, results) {
-            switch result.outcome {
-            case .success(let value): recorder.toolRan(call, result: .success(value))
-            case .failure(let message): recorder.toolRan(call, result: .failure(ToolError(failure: message)))
-            }
+            recorder.toolRan(call, outcome: result.outcome)
         }
         return results
     }
 }
 
 /// The call's events go to the call log as before; tool-call events are also kept for the `expect:` block.
-public struct RecordingCallLogSink: CallEngine.CallLogSink {
-    public let base: any CallEngine.CallLogSink
+public struct RecordingCallEventSink: CallEventSink {
+    public let base: any CallEventSink
     let recorder: CallRecorder
 
-    public init(base: any CallEngine.CallLogSink, recorder: CallRecorder) {
+    public init(base: any CallEventSink, recorder: CallRecorder) {
         self.base = base
         self.recorder = recorder
     }
 
-    public func record(_ record: CallLogRecord) {
+    public func record(_ record: CallEventRecord) {
         recorder.logged(record)
         base.record(record)
-    }
-}
-
-extension ToolError {
-    /// Back from a batch result's `"code: message"` text.
-    init(failure text: String) {
-        guard let colon = text.range(of: ": ") else {
-            self.init(code: "error", message: text)
-            return
-        }
-        self.init(code: String(text[..<colon.lowerBound]), message: String(text[colon.upperBound...]))
     }
 }

@@ -1,4 +1,5 @@
 /// One thing worth keeping about a call, as the session reports it.
+import SwitchboardCore
 public enum CallLogEvent: Sendable, Equatable {
     case started(callerNumber: String, calledNumber: String?, flow: String)
     case stepEntered(String)
@@ -22,7 +23,7 @@ public enum CallLogEvent: Sendable, Equatable {
 }
 
 /// A call event stamped with its call and its time on the call's clock.
-public struct CallLogRecord: Sendable, Equatable {
+public struct CallEventRecord: Sendable, Equatable {
     public var callID: String
     public var at: Duration
     public var event: CallLogEvent
@@ -34,14 +35,15 @@ public struct CallLogRecord: Sendable, Equatable {
     }
 }
 
-/// The call-log port. `record` must not block (the writer batches on its own queue); it is never on the media
-/// path.
-public protocol CallLogSink: Sendable {
-    func record(_ record: CallLogRecord)
+/// The session's event port: what happened on the call, on the call's clock. CallWiring's `CallLogWriterSink`
+/// turns these into the call log's records (SwitchboardCore `CallLogRecord`); replay collects them to check a
+/// fixture. `record` must not block; it is never on the media path.
+public protocol CallEventSink: Sendable {
+    func record(_ record: CallEventRecord)
 }
 
 /// A sink that drops everything.
-public struct DiscardingCallLogSink: CallLogSink {
+public struct DiscardingCallEventSink: CallEventSink {
     public init() {}
-    public func record(_ record: CallLogRecord) {}
+    public func record(_ record: CallEventRecord) {}
 }

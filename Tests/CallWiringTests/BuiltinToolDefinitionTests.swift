@@ -7,35 +7,13 @@ import Testing
 import Tools
 import SwitchboardCore
 
-/// Flows keeps its own copy of each built-in's standard description and parameter schema (Flows may not import
-/// Tools). The model is shown Flows' copy and the dispatcher checks arguments against it, so the two must be
-/// identical: these tests fail when one side changes without the other.
-@Suite struct BuiltinDefinitionParityTests {
+/// The one `BuiltinTool` definition (SwitchboardCore) is what a flow shows the model and what the dispatcher
+/// checks the arguments against.
+@Suite struct BuiltinToolDefinitionTests {
     static let routeSets: [[String]] = [[], ["human"], ["billing", "human", "support"]]
 
-    /// Tools' value in Flows' type (through JSON text; numbers compare as numbers).
-    static func flowsValue(_ value: JSONValue) -> JSONValue? {
-        value
-    }
-
-    @Test func bothModulesKnowTheSameBuiltins() {
-        #expect(Flows.BuiltinTool.allCases.map(\.rawValue) == Tools.BuiltinTool.allCases.map(\.rawValue))
-    }
-
-    @Test(arguments: Tools.BuiltinTool.allCases)
-    func descriptionAndSchemaAreIdentical(_ tool: Tools.BuiltinTool) throws {
-        let mirrored: Flows.BuiltinTool? = Flows.BuiltinTool(rawValue: tool.rawValue)
-        let flows = try #require(mirrored, "Flows lacks built-in \(tool.rawValue)")
-        #expect(flows.defaultDescription == tool.defaultDescription, "description of \(tool.rawValue) drifted")
-        for routes in Self.routeSets {
-            let expected = try #require(Self.flowsValue(tool.defaultParameters(routes: routes)))
-            let actual = flows.defaultParameters(routes: routes)
-            #expect(actual == expected, "parameters of \(tool.rawValue) (routes \(routes)) drifted:\n Flows \(actual.jsonText)\n Tools \(expected.jsonText)")
-        }
-    }
-
     @Test func standardSchemasPassToolsOwnSchemaCheck() {
-        for tool in Tools.BuiltinTool.allCases {
+        for tool in BuiltinTool.allCases {
             for routes in Self.routeSets {
                 let definition = ToolDefinition.builtin(tool, routes: routes)
                 #expect(ToolRegistry.problems(in: [definition]).isEmpty, "\(tool.rawValue) routes \(routes)")
@@ -70,11 +48,11 @@ import SwitchboardCore
         let routes = RoutingTable.forFlow(flow).routeNames
         #expect(routes == ["billing", "human", "support"])
         let registry = ToolRegistry.forFlow(flow, routes: routes)
-        for tool in Tools.BuiltinTool.allCases {
+        for tool in BuiltinTool.allCases {
             let standard = ToolDefinition.builtin(tool, routes: routes)
             let declared = try #require(flow.tools[tool.rawValue])
             #expect(declared.description == standard.description, "\(tool.rawValue) description")
-            #expect(declared.parameters == Self.flowsValue(standard.parameters), "\(tool.rawValue) parameters")
+            #expect(declared.parameters == standard.parameters, "\(tool.rawValue) parameters")
             #expect(registry.definition(named: tool.rawValue) == standard, "\(tool.rawValue) in the dispatcher")
         }
     }
@@ -95,7 +73,7 @@ import SwitchboardCore
             callID: "call-p", callerNumber: DispatcherToolRunnerTests.caller)
         let context = ToolRunContext(callID: "call-p", callerNumber: DispatcherToolRunnerTests.caller, flow: "parity", step: "assistant")
         let results = await runner.run(
-            [Flows.ToolCall(id: "v", name: "verify_caller", arguments: .object(["date_of_birth": .string("1985-12-10")]))],
+            [ToolCall(id: "v", name: "verify_caller", arguments: .object(["date_of_birth": .string("1985-12-10")]))],
             context: context)
         guard case .success(let value)? = results.first?.outcome else {
             Issue.record("verify_caller failed: \(String(describing: results.first?.outcome))")

@@ -1,11 +1,14 @@
-// Flows: the standard description and parameter schema of each built-in tool, used when a flow declares a
-// built-in without `description:` or `parameters:`. They must stay IDENTICAL to Tools' `BuiltinTool`
-// (`defaultDescription`, `defaultParameters(routes:)`): the model is shown this schema and the dispatcher checks
-// the arguments against it. Flows may not import Tools, so the text lives in both places;
-// CallWiringTests `BuiltinDefinitionParityTests` fails when the two drift.
-public import SwitchboardCore
+// SwitchboardCore: the tools Switchboard implements itself, with the one standard description and argument
+// schema of each. Flows fills in a built-in declared without `description:`/`parameters:` from here, Tools builds
+// its definitions from here, so the model is shown exactly the schema the dispatcher checks.
 
-extension BuiltinTool {
+public enum BuiltinTool: String, Sendable, Hashable, CaseIterable, Codable {
+    case lookupAccount = "lookup_account"
+    case verifyCaller = "verify_caller"
+    case transferCall = "transfer_call"
+    case endCall = "end_call"
+    case sendDTMF = "send_dtmf"
+
     /// What the model reads about the tool when the flow gives no `description`.
     public var defaultDescription: String {
         switch self {

@@ -1,26 +1,14 @@
-// Replay: the call's events as the session reported them, kept in order for `events.jsonl` and for checking
-// expectations (tools called, barge-ins).
+// Replay: the call's events as the session reported them (`CollectingCallEventSink`), written as a fixture
+// run's `events.jsonl`.
 public import CallEngine
 import Flows
 import Foundation
-import Synchronization
 import SwitchboardCore
 
-/// A `CallLogSink` that keeps every record in memory.
-public final class CallEventCollector: CallLogSink {
-    private let records = Mutex<[CallLogRecord]>([])
-
-    public init() {}
-
-    public func record(_ record: CallLogRecord) {
-        records.withLock { $0.append(record) }
-    }
-
-    public var all: [CallLogRecord] { records.withLock { $0 } }
-
+extension CollectingCallEventSink {
     /// One JSON object a line, keys sorted, times in call milliseconds: stable across runs and versions.
     public func jsonl() -> String {
-        all.map { record in
+        records.map { record in
             var object: [String: JSONValue] = ["at_ms": .number(Double(record.at.milliseconds))]
             for (key, value) in Self.fields(record.event) { object[key] = value }
             return JSONValue.object(object).jsonText

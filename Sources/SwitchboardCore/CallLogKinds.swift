@@ -1,4 +1,4 @@
-// Open string enumerations stored in the log: end reasons, event kinds, turn roles. Each is a
+// SwitchboardCore: Open string enumerations stored in the log: end reasons, event kinds, turn roles. Each is a
 // RawRepresentable struct so new values can be written without a schema change.
 
 public struct CallEndReason: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {

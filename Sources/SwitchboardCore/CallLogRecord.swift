@@ -1,8 +1,7 @@
-// The value types every module hands to a `CallLogSink`. They carry plain values only; the writer assigns
+// SwitchboardCore: the value types every module hands to the call log's `CallLogSink`. They carry plain values only; the writer assigns
 // per-call sequence numbers (one counter shared by events, turns, tool calls and model requests, so the whole
 // timeline of a call sorts by `seq`), redacts JSON and prices model requests.
 public import Foundation
-public import SwitchboardCore
 
 public enum CallLogRecord: Sendable {
     case started(CallStarted)
@@ -98,26 +97,37 @@ public struct TurnRecord: Sendable, Hashable {
     }
 }
 
+/// One executed tool call, as the call log's `tool_calls` table stores it. Arguments and result are redacted.
 public struct ToolCallRecord: Sendable, Hashable {
+    /// The call (call log `calls.id`).
     public var callID: String
+    /// The model's tool call id (empty when not known).
+    public var toolCallID: String
     public var tool: String
+    /// The arguments with secrets replaced (arguments that were not JSON: a placeholder string).
     public var arguments: JSONValue
+    /// The result with secrets replaced.
     public var result: JSONValue?
+    /// The error message when the call failed (also in `result`).
     public var error: String?
     public var durationMs: Int
     public var startedAt: Date
+    /// Webhook attempts made (0 for built-ins and calls refused before running).
+    public var attempts: Int
 
     public init(
-        callID: String, tool: String, arguments: JSONValue, result: JSONValue?, error: String? = nil,
-        durationMs: Int, startedAt: Date
+        callID: String, toolCallID: String = "", tool: String, arguments: JSONValue, result: JSONValue?,
+        error: String? = nil, durationMs: Int, startedAt: Date, attempts: Int = 0
     ) {
         self.callID = callID
+        self.toolCallID = toolCallID
         self.tool = tool
         self.arguments = arguments
         self.result = result
         self.error = error
         self.durationMs = durationMs
         self.startedAt = startedAt
+        self.attempts = attempts
     }
 }
 
