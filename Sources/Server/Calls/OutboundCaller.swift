@@ -8,6 +8,7 @@ import CallLog
 import Foundation
 public import Logging
 import SIP
+import SwitchboardCore
 
 /// What to call and what to run.
 public struct OutboundCallRequest: Sendable, Codable, Equatable {
