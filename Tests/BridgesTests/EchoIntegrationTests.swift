@@ -40,18 +40,18 @@ struct EchoIntegrationTests {
 
     @Test func echoReturnsTheCallersAudioDespiteGarbage() async throws {
         let server = try await TestServer.start()
-        let sip = try UDPTestSocket(timeoutMs: 100)
-        let rtp = try UDPTestSocket(timeoutMs: 50)
-        let attacker = try UDPTestSocket(timeoutMs: 50)
+        let sip = try UDPTestSocket(receiveTimeoutMs: 100)
+        let rtp = try UDPTestSocket(receiveTimeoutMs: 50)
+        let attacker = try UDPTestSocket(receiveTimeoutMs: 50)
         let callID = "echo-\(UUID().uuidString)"
         sip.send(Self.invite(callID: callID, user: "echo", sipPort: server.sipPort, local: sip.port, rtpPort: rtp.port),
-            toPort: server.sipPort)
+            to: server.sipPort)
         let ok = try #require(sip.receive(until: 3) { $0.hasPrefix("SIP/2.0 200") })
         let toTag = try #require(ok.split(separator: "\r\n").first { $0.hasPrefix("To:") }?.split(separator: "tag=").last)
         let mline = try #require(ok.split(separator: "\r\n").first { $0.hasPrefix("m=audio ") })
         let mediaPort = try #require(Int(mline.split(separator: " ")[1]))
         sip.send(Self.inDialog("ACK", callID: callID, toTag: String(toTag), cseq: 1, sipPort: server.sipPort, local: sip.port),
-            toPort: server.sipPort)
+            to: server.sipPort)
 
         // Receive everything the echo sends, on a thread of its own.
         let collected = Collected()
@@ -74,30 +74,30 @@ struct EchoIntegrationTests {
                 marker: i == 0, payloadType: 0, sequenceNumber: UInt16(truncatingIfNeeded: 65500 + i),
                 timestamp: UInt32(i * 160), ssrc: 0xCAFE, payload: frame
             ).serialized()
-            rtp.send(packet, toPort: mediaPort)
+            rtp.send(packet, to: mediaPort)
             if i == 20 {
                 // Bad input while the call runs: none of it may disturb the call.
-                attacker.send([0xDE, 0xAD, 0xBE, 0xEF], toPort: server.sipPort)
-                attacker.send(Array(repeating: 0x41, count: 3000), toPort: server.sipPort)
+                attacker.send([0xDE, 0xAD, 0xBE, 0xEF], to: server.sipPort)
+                attacker.send(Array(repeating: 0x41, count: 3000), to: server.sipPort)
                 attacker.send("OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nX-Big: " + String(repeating: "a", count: 65000)
-                    + "\r\n\r\n", toPort: server.sipPort)
+                    + "\r\n\r\n", to: server.sipPort)
                 attacker.send("OPTIONS sip:echo@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:\(attacker.port);branch=z9hG4bKx\r\n"
                     + "From: <sip:a@b>;tag=1\r\nTo: <sip:echo@127.0.0.1>\r\nCall-ID: bad-cl\r\nCSeq: 1 OPTIONS\r\n"
-                    + "Max-Forwards: 70\r\nContent-Length: 500\r\n\r\nshort", toPort: server.sipPort)
+                    + "Max-Forwards: 70\r\nContent-Length: 500\r\n\r\nshort", to: server.sipPort)
                 var badVersion = packet
                 badVersion[0] = 0x40
-                attacker.send(badVersion, toPort: mediaPort)
+                attacker.send(badVersion, to: mediaPort)
                 let foreign = try RTPPacket(payloadType: 0, sequenceNumber: 1, timestamp: 0, ssrc: 0xBAD, payload: frame)
                     .serialized()
-                attacker.send(foreign, toPort: mediaPort)
-                rtp.send(badVersion, toPort: mediaPort)
+                attacker.send(foreign, to: mediaPort)
+                rtp.send(badVersion, to: mediaPort)
             }
             try await clock.sleep(until: start + .milliseconds(20 * (i + 1)))
         }
         try await Task.sleep(for: .milliseconds(400))
         let media = try await server.server.media.sessionStatistics(callID: callID).get()
         sip.send(Self.inDialog("BYE", callID: callID, toTag: String(toTag), cseq: 2, sipPort: server.sipPort, local: sip.port),
-            toPort: server.sipPort)
+            to: server.sipPort)
         let byeOK = sip.receive(until: 2) { $0.hasPrefix("SIP/2.0 200") && $0.contains("BYE") }
         done.store(true, ordering: .relaxed)
         try await Task.sleep(for: .milliseconds(100))

@@ -12,7 +12,7 @@ import SwitchboardTestKit
 struct MediaBadInputTests {
     @Test func badRTPIsCountedLoggedOnceAndTheEchoContinues() async throws {
         let rig = try await MediaTestRig.start(media: NegotiatedMedia(codec: .pcmu, payloadType: 0, telephoneEventPayloadType: 101))
-        let attacker = try UDPTestSocket(timeoutMs: 50)
+        let attacker = try UDPTestSocket(receiveTimeoutMs: 50)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("media-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -30,16 +30,16 @@ struct MediaBadInputTests {
         let attackFrames = [20, 25, 30]
         try await rig.play(frames, payloadType: 0, firstSequence: 65000, firstTimestamp: 1000, increment: 160) { i in
             guard let k = attackFrames.firstIndex(of: i) else { return }
-            rig.peer.send(badVersion, toPort: port)
-            rig.peer.send(badPadding, toPort: port)
-            rig.peer.send(truncated, toPort: port)
+            rig.peer.send(badVersion, to: port)
+            rig.peer.send(badPadding, to: port)
+            rig.peer.send(truncated, to: port)
             // A valid packet from the call's own address but another SSRC (sequence numbers far apart: no re-lock).
             rig.peer.send(
                 try RTPPacket(payloadType: 0, sequenceNumber: UInt16(k * 100), timestamp: 0, ssrc: 0xBAD, payload: frames[0])
-                    .serialized(), toPort: port)
+                    .serialized(), to: port)
             // A valid packet of the call's own stream, sent from another address.
-            attacker.send(good, toPort: port)
-            attacker.send([0x81, 0xC9, 0x00, 0x99, 1, 2, 3], toPort: port + 1)  // RTCP whose length overruns
+            attacker.send(good, to: port)
+            attacker.send([0x81, 0xC9, 0x00, 0x99, 1, 2, 3], to: port + 1)  // RTCP whose length overruns
         }
         try await Task.sleep(for: .milliseconds(400))
         let total = rig.engine.statistics()

@@ -49,7 +49,7 @@ import SwitchboardTestKit
                 ssrc: 0xD7F, payload: payload
             ).serialized()
             sequence &+= 1
-            rig.peer.send(packet, toPort: rig.mediaPort)
+            rig.peer.send(packet, to: rig.mediaPort)
         }
         for (i, frame) in frames.enumerated() {
             if withEvents {

@@ -5,6 +5,7 @@
 import Audio
 import Bridges
 import Foundation
+import SwitchboardTestKit
 import NIOCore
 import RTP
 import Synchronization
@@ -28,7 +29,7 @@ struct MediaSilentCallerTests {
                 marker: i == 0, payloadType: 13, sequenceNumber: UInt16(100 + i), timestamp: UInt32(1600 * i), ssrc: 0xC0FFEE,
                 payload: [50]
             ).serialized()
-            rig.peer.send(packet, toPort: rig.mediaPort)
+            rig.peer.send(packet, to: rig.mediaPort)
             try await clock.sleep(until: start + .milliseconds(200 * (i + 1)))
         }
         let stats = try await Self.statistics(rig)
@@ -87,7 +88,7 @@ struct MediaSilentCallerTests {
         // 1. Normal stream, then 200 packets in one burst (a network hiccup releasing 4 s at once).
         try await rig.play(Array(frames[0..<10]), payloadType: 0, firstSequence: 1000, firstTimestamp: 0, increment: 160)
         // (The burst's audio comes from the first 40 frames: the last 20 are the tail checked below.)
-        for i in 0..<200 { rig.peer.send(try packet(UInt16(1010 + i), UInt32(160 * (10 + i)), 0xCAFE, frames[i % 40]), toPort: port) }
+        for i in 0..<200 { rig.peer.send(try packet(UInt16(1010 + i), UInt32(160 * (10 + i)), 0xCAFE, frames[i % 40]), to: port) }
         try await Task.sleep(for: .milliseconds(300))
         // 2. The stream stops for a second and comes back as a new SSRC with new numbering.
         try await Task.sleep(for: .milliseconds(1000))
@@ -147,7 +148,7 @@ struct MediaSilentCallerTests {
                 payloadType: 0, sequenceNumber: UInt16(500 + i), timestamp: UInt32(160 * i), ssrc: 0xCAFE,
                 payload: frames[i]
             ).serialized()
-            rig.peer.send(packet, toPort: port)
+            rig.peer.send(packet, to: port)
         }
         try await rig.play(Array(frames[210..<230]), payloadType: 0, firstSequence: 710, firstTimestamp: 160 * 210, increment: 160)
         let expected = codes.map { G711.ulaw.decode($0) }

@@ -1,5 +1,6 @@
 import Bridges
 import Foundation
+import SwitchboardTestKit
 import Logging
 import NIOCore
 import NIOPosix
@@ -38,7 +39,7 @@ final class MediaTestRig: @unchecked Sendable {
         let engine = MediaEngine(
             eventLoop: group.next(), configuration: .init(bindHost: "127.0.0.1", portRange: base...(base + 99)),
             logger: logger)
-        let peer = try UDPTestSocket(timeoutMs: 50)
+        let peer = try UDPTestSocket(receiveTimeoutMs: 50)
         let session = try await engine.openSession(callID: "media-\(UUID().uuidString)").get()
         let remote = try SocketAddress(ipAddress: "127.0.0.1", port: peer.port)
         try await engine.eventLoop.submit {
@@ -78,7 +79,7 @@ final class MediaTestRig: @unchecked Sendable {
                 marker: i == 0, payloadType: payloadType, sequenceNumber: firstSequence &+ UInt16(truncatingIfNeeded: i),
                 timestamp: firstTimestamp &+ UInt32(i) &* increment, ssrc: ssrc, payload: frame
             ).serialized()
-            peer.send(packet, toPort: mediaPort)
+            peer.send(packet, to: mediaPort)
             try between(i)
             try await clock.sleep(until: start + .milliseconds(20 * (i + 1)))
         }

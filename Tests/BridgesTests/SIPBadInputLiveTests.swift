@@ -44,31 +44,31 @@ struct SIPBadInputLiveTests {
         let tone = G711.ulaw.encode((0..<160).map { Int16(8000 * sin(Double($0) * 2 * .pi * 440 / 8000)) })
         let clock = ContinuousClock()
         let started = clock.now
-        let attacker = try UDPTestSocket(timeoutMs: 100)
+        let attacker = try UDPTestSocket(receiveTimeoutMs: 100)
         var replies: [String: String] = [:]
         var afterAttack = started
         for i in 0..<100 {
             try call.sendRTP(payloadType: 0, sequence: i, payload: tone)
             if i == 30 {
                 // 1. Garbage (TLS-looking bytes, binary noise).
-                attacker.send([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03], toPort: port)
-                attacker.send((0..<1200).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }, toPort: port)
+                attacker.send([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03], to: port)
+                attacker.send((0..<1200).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }, to: port)
                 // 2. A truncated INVITE (cut inside the headers, after the Via): 400.
                 let full = Array(Self.invite(port: port, from: attacker.port, callID: "trunc-1").utf8)
-                attacker.send(Array(full.prefix(260)), toPort: port)
+                attacker.send(Array(full.prefix(260)), to: port)
                 // 3. Content-Length larger than the body: 400.
-                attacker.send(Self.invite(port: port, from: attacker.port, callID: "cl-1", contentLength: "900"), toPort: port)
+                attacker.send(Self.invite(port: port, from: attacker.port, callID: "cl-1", contentLength: "900"), to: port)
                 // 4. Huge header section: ~55 KB in 2500 header lines (over the 256-line limit): 400.
                 var many = Self.invite(port: port, from: attacker.port, callID: "big-1")
                 many = many.replacingOccurrences(
                     of: "Max-Forwards: 70\r\n", with: "Max-Forwards: 70\r\n" + String(repeating: "X-Filler: 0123456789\r\n", count: 2500))
-                attacker.send(many, toPort: port)
+                attacker.send(many, to: port)
                 // 5. A single header of ~64 KB in the largest datagram UDP can carry (65507 bytes); a 70 KiB
                 //    datagram cannot be sent over UDP/IPv4 at all (EMSGSIZE) — the parser's own limit
                 //    (65535 bytes, counted as "oversize") is covered in SIPTests.
                 #expect(Self.rawSend(count: 70 * 1024, from: attacker, to: port) < 0)
                 let head = "OPTIONS sip:echo@127.0.0.1 SIP/2.0\r\nX-Big: "
-                attacker.send(head + String(repeating: "a", count: 65507 - head.utf8.count - 4) + "\r\n\r\n", toPort: port)
+                attacker.send(head + String(repeating: "a", count: 65507 - head.utf8.count - 4) + "\r\n\r\n", to: port)
                 afterAttack = clock.now
             }
             try await clock.sleep(until: started + .milliseconds(20 * (i + 1)))

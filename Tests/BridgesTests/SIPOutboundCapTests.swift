@@ -1,6 +1,7 @@
 // Issue 15: the cap on concurrent outbound calls and the outcomes of calls that are never answered — a peer
 // that never answers rings out (our CANCEL, `no_answer`), the call past the cap is refused without a packet
 // (`over_capacity`); and the pure classification of final statuses (486 busy, 480 no answer, 503 failed).
+import SwitchboardTestKit
 import Bridges
 import Foundation
 import NIOCore

@@ -1,5 +1,6 @@
 // Issue 15, inbound protection: allow-list (CIDR), INVITE rate limit per source and the concurrent-call cap
 // — pure decisions first, then sipp against the real server (senders bound to other loopback addresses).
+import SwitchboardTestKit
 import Bridges
 import Foundation
 import Testing
@@ -66,7 +67,7 @@ struct SIPProtectionLiveTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sipp-protect-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let run = try await SIPp.run(
-            ["127.0.0.1:\(server.localAddress.port ?? 0)", "-s", "echo", "-i", source, "-p", "\(try SIPp.freePort())", "-trace_msg"] + extra,
+            ["127.0.0.1:\(server.localAddress.port ?? 0)", "-s", "echo", "-i", source, "-p", "\(try UDPTestSocket.freePort())", "-trace_msg"] + extra,
             cwd: dir, timeout: timeout)
         return (run.status, NetworkTestServer.sippMessages(in: dir), run.output)
     }

@@ -1,6 +1,7 @@
 // Issue 15, addresses: bound to a wildcard, Switchboard advertises the configured public address (or the
 // address each request arrived on) in Contact and SDP — never 0.0.0.0 — and RTP flows to it. "Public"
 // addresses are other loopback addresses (127.0.0.2, 127.0.0.3): every packet stays on this machine.
+import SwitchboardTestKit
 import Bridges
 import Foundation
 import Testing
@@ -16,8 +17,8 @@ struct SIPPublicAddressTests {
         let run = try await SIPp.run(
             [
                 "-sf", SIPp.scenarioFolder.appendingPathComponent("uac_rtp_call.xml").path, "-m", "1",
-                "\(target):\(port)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try SIPp.freePort())",
-                "-mi", "127.0.0.1", "-mp", "\(try SIPp.freePort())", "-trace_msg",
+                "\(target):\(port)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())",
+                "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freePort())", "-trace_msg",
             ], cwd: dir)
         return (run.status, NetworkTestServer.inviteOK(in: NetworkTestServer.sippMessages(in: dir)) ?? "", run.output)
     }

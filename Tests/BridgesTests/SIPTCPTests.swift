@@ -1,5 +1,6 @@
 // Issue 15, SIP over TCP (RFC 3261 §18): a 3,000-byte INVITE from sipp over TCP is answered, 200 calls over
 // TCP at 20/s all succeed, CRLF keep-alive pings get a pong; UDP keeps working beside TCP.
+import SwitchboardTestKit
 import Bridges
 import Foundation
 import Testing
@@ -14,7 +15,7 @@ struct SIPTCPTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sipp-tcp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let run = try await SIPp.run(
-            ["127.0.0.1:\(server.localAddress.port ?? 0)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try SIPp.freePort())"] + extra,
+            ["127.0.0.1:\(server.localAddress.port ?? 0)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())"] + extra,
             cwd: dir, timeout: timeout)
         return (run.status, NetworkTestServer.sippMessages(in: dir), run.output)
     }

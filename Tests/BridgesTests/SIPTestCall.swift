@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestKit
 import RTP
 import Synchronization
 
@@ -24,8 +25,8 @@ final class SIPTestCall: @unchecked Sendable {
     private var thread: Thread?
 
     init(serverPort: Int, user: String) throws {
-        sip = try UDPTestSocket(timeoutMs: 100)
-        rtp = try UDPTestSocket(timeoutMs: 50)
+        sip = try UDPTestSocket(receiveTimeoutMs: 100)
+        rtp = try UDPTestSocket(receiveTimeoutMs: 50)
         self.serverPort = serverPort
         self.user = user
     }
@@ -66,13 +67,13 @@ final class SIPTestCall: @unchecked Sendable {
 
     /// INVITE → 200 (reads To-tag and the server's RTP port) → ACK. Returns the 200's SDP.
     func start(payloads: [Int]) throws -> String {
-        sip.send(request("INVITE", branch: "inv\(cseq)", body: sdp(payloads)), toPort: serverPort)
+        sip.send(request("INVITE", branch: "inv\(cseq)", body: sdp(payloads)), to: serverPort)
         guard let ok = sip.receive(until: 5, where: { $0.hasPrefix("SIP/2.0 200") && $0.contains("INVITE") }) else {
             throw TestError("no 200 to INVITE")
         }
         toTag = Self.header("To", in: ok)?.components(separatedBy: "tag=").last ?? ""
         mediaPort = Self.mediaPort(in: ok) ?? 0
-        sip.send(request("ACK", branch: "ack\(cseq)"), toPort: serverPort)
+        sip.send(request("ACK", branch: "ack\(cseq)"), to: serverPort)
         startReceiving()
         return ok
     }
@@ -80,10 +81,10 @@ final class SIPTestCall: @unchecked Sendable {
     /// A re-INVITE offering `payloads`; returns the final response (ACKed if 2xx).
     func reinvite(payloads: [Int]) throws -> String {
         cseq += 1
-        sip.send(request("INVITE", branch: "reinv\(cseq)", body: sdp(payloads)), toPort: serverPort)
+        sip.send(request("INVITE", branch: "reinv\(cseq)", body: sdp(payloads)), to: serverPort)
         guard let final = sip.receive(until: 5, where: { $0.hasPrefix("SIP/2.0 ") && !$0.hasPrefix("SIP/2.0 1") && $0.contains("INVITE") })
         else { throw TestError("no final response to re-INVITE") }
-        if final.hasPrefix("SIP/2.0 2") { sip.send(request("ACK", branch: "ack\(cseq)"), toPort: serverPort) }
+        if final.hasPrefix("SIP/2.0 2") { sip.send(request("ACK", branch: "ack\(cseq)"), to: serverPort) }
         if let port = Self.mediaPort(in: final) { mediaPort = port }
         return final
     }
@@ -91,7 +92,7 @@ final class SIPTestCall: @unchecked Sendable {
     /// An in-dialog non-INVITE request; returns the final response text or nil.
     func inDialog(_ method: String, body: String? = nil, extra: [String] = []) -> String? {
         cseq += 1
-        sip.send(request(method, branch: "\(method.lowercased())\(cseq)", body: body, extra: extra), toPort: serverPort)
+        sip.send(request(method, branch: "\(method.lowercased())\(cseq)", body: body, extra: extra), to: serverPort)
         let n = cseq
         return sip.receive(until: 3) { $0.hasPrefix("SIP/2.0 ") && $0.contains("CSeq: \(n) \(method)") }
     }
@@ -106,7 +107,7 @@ final class SIPTestCall: @unchecked Sendable {
         let packet = RTPPacket(
             marker: sequence == 0, payloadType: payloadType, sequenceNumber: UInt16(truncatingIfNeeded: sequence),
             timestamp: UInt32(truncatingIfNeeded: sequence * samplesPerFrame), ssrc: 0x5151, payload: payload)
-        rtp.send(try packet.serialized(), toPort: mediaPort)
+        rtp.send(try packet.serialized(), to: mediaPort)
     }
 
     /// RTP packets received since `since`.

@@ -87,8 +87,8 @@ struct SIPTortureUDPTests {
         var rejectedRows = 0
         for row in rows {
             let bytes = try [UInt8](Data(contentsOf: Self.folder.appendingPathComponent(row.file)))
-            let socket = try UDPTestSocket(timeoutMs: 100)
-            socket.send(bytes, toPort: port)
+            let socket = try UDPTestSocket(receiveTimeoutMs: 100)
+            socket.send(bytes, to: port)
             let requestLine = String(decoding: bytes.prefix(200), as: UTF8.self).components(separatedBy: "\r\n")[0]
             let isResponse = requestLine.hasPrefix("SIP/")
             switch Self.expected(row) {
@@ -121,7 +121,7 @@ struct SIPTortureUDPTests {
                         failures.append("\(row.file): INVITE got \(final?.prefix(40) ?? "nothing")")
                         break
                     }
-                    socket.send(Self.ack(for: final, requestLine: requestLine), toPort: port)
+                    socket.send(Self.ack(for: final, requestLine: requestLine), to: port)
                 default:
                     // REGISTER, MESSAGE and unknown methods: 405 with Allow (we are no registrar).
                     if code != 405 || final?.contains("\r\nAllow:") != true {
@@ -131,13 +131,13 @@ struct SIPTortureUDPTests {
             }
         }
         // Not disturbed: a plain OPTIONS is still answered with 200 and the capability headers.
-        let probe = try UDPTestSocket(timeoutMs: 100)
+        let probe = try UDPTestSocket(receiveTimeoutMs: 100)
         let options = [
             "OPTIONS sip:echo@127.0.0.1:\(port) SIP/2.0", "Via: SIP/2.0/UDP 127.0.0.1:\(probe.port);branch=z9hG4bK-probe",
             "From: <sip:probe@127.0.0.1>;tag=p1", "To: <sip:echo@127.0.0.1>", "Call-ID: probe-\(UUID().uuidString)",
             "CSeq: 1 OPTIONS", "Max-Forwards: 70", "Content-Length: 0", "", "",
         ].joined(separator: "\r\n")
-        probe.send(options, toPort: port)
+        probe.send(options, to: port)
         let answer = probe.receive(until: 3) { $0.hasPrefix("SIP/2.0 ") }
         try await Task.sleep(for: .milliseconds(100))
         let stats = try await server.bridge.currentStatistics().get()

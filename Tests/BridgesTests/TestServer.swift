@@ -82,7 +82,4 @@ enum SIPp {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
-
-    /// A free local port for sipp's own SIP socket.
-    static func freePort() throws -> Int { try UDPTestSocket().port }
 }

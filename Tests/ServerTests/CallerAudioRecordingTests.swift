@@ -57,7 +57,7 @@ import SwitchboardTestKit
         try Data(("name: plain\n" + flowBody).utf8).write(to: flows.appendingPathComponent("plain.yaml"))
 
         var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try ServeTestProcess.freeUDPPort())"
+        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
         let low = 40_000 + 2 * Int.random(in: 0..<4_000)
         configuration.sip.rtpPorts = "\(low)-\(low + 99)"
         configuration.flows.dir = flows.path

@@ -2,6 +2,7 @@
 // temporary flows, a temporary call log and recordings folder, and a bounded wait for a call's ended row.
 import CallLog
 import Foundation
+import SwitchboardTestKit
 import Server
 import Testing
 
@@ -25,7 +26,7 @@ struct FlowCallTestService {
             numbers[(file as NSString).deletingPathExtension] = file
         }
         var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try ServeTestProcess.freeUDPPort())"
+        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
         let low = 40_000 + 2 * Int.random(in: 0..<4_000)
         configuration.sip.rtpPorts = "\(low)-\(low + 99)"
         configuration.flows.dir = dir.path

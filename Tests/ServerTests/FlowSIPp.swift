@@ -2,6 +2,7 @@
 // deploy/sipp on a thread of its own (bounded by sipp's -timeout), and an RTP listener standing in for the
 // caller's ear (the scenarios put `-key rtpport N` into their SDP, so Switchboard's audio comes here).
 import Foundation
+import SwitchboardTestKit
 import Synchronization
 
 enum FlowSIPp {
@@ -17,7 +18,7 @@ enum FlowSIPp {
     static func call(
         scenario name: String, user: String, serverPort: Int, rtpPort: Int, in folder: URL, timeout: Int = 30
     ) async throws -> (status: Int32, output: String) {
-        let sipPort = try ServeTestProcess.freeUDPPort()
+        let sipPort = try UDPTestSocket.freePort()
         let arguments = [
             "127.0.0.1:\(serverPort)", "-sf", scenario(name), "-s", user, "-m", "1", "-i", "127.0.0.1",
             "-p", "\(sipPort)", "-key", "rtpport", "\(rtpPort)", "-nostdin", "-timeout", "\(timeout)s",
@@ -58,12 +59,12 @@ final class RTPEar: Sendable {
         var peak: Int
     }
 
-    let socket: TestUDPSocket
+    let socket: UDPTestSocket
     var port: Int { socket.port }
     private let box = EarState()
 
     init() throws {
-        socket = try TestUDPSocket(receiveTimeoutMs: 50)
+        socket = try UDPTestSocket(receiveTimeoutMs: 50)
         let socket = self.socket
         let box = self.box
         Thread.detachNewThread {

@@ -123,7 +123,7 @@ struct KamailioStack {
 
                     """
                 try config.write(toFile: folder.path("node\(index).yaml"), atomically: true, encoding: .utf8)
-                let port = try ServeTestProcess.freeUDPPort()
+                let port = try UDPTestSocket.freePort()
                 let node = try ServeTestProcess(
                     binary: binary,
                     arguments: [
@@ -138,7 +138,7 @@ struct KamailioStack {
             let list = ports.map { "1 sip:127.0.0.1:\($0)\n" }.joined()
             try list.write(toFile: folder.path("dispatcher.list"), atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(atPath: folder.path("run"), withIntermediateDirectories: true)
-            let proxyPort = try ServeTestProcess.freeUDPPort()
+            let proxyPort = try UDPTestSocket.freePort()
             let kamailio = try KamailioProcess(
                 arguments: [
                     "-f", repository.appendingPathComponent("deploy/kamailio/kamailio.cfg").path, "-DD", "-E",
@@ -184,8 +184,8 @@ struct KamailioStack {
     /// Runs sipp (scenario from deploy/sipp) against the proxy: `calls` calls at `rate` per second, at most
     /// `limit` at once, on ports of its own.
     func sipp(_ scenario: String, user: String, calls: Int, rate: Int, limit: Int) async throws -> SIPpRun {
-        let port = try ServeTestProcess.freeUDPPort()
-        let mediaPort = try ServeTestProcess.freeUDPPort()
+        let port = try UDPTestSocket.freePort()
+        let mediaPort = try UDPTestSocket.freePort()
         let errors = folder.path("sipp-\(user)-\(port).errors")
         let (status, stdout, stderr) = try await ServeTestProcess.run(
             binary: URL(fileURLWithPath: KamailioStack.sippPath),

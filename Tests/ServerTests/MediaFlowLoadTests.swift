@@ -48,7 +48,7 @@ struct MediaFlowLoadTests {
             at: Self.repository.appendingPathComponent("deploy/bench/listen.yaml"),
             to: flows.appendingPathComponent("listen.yaml"))
         var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try ServeTestProcess.freeUDPPort())"
+        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
         let low = 30_000 + 2 * Int.random(in: 0..<8_000)
         configuration.sip.rtpPorts = "\(low)-\(low + 2 * calls + 99)"
         configuration.flows.dir = flows.path
@@ -70,8 +70,8 @@ struct MediaFlowLoadTests {
             try await Task.sleep(for: .milliseconds(holdMs - 2500))
             return try await media.tickStatistics().get()
         }
-        let sipPort = try ServeTestProcess.freeUDPPort()
-        let mediaPort = try ServeTestProcess.freeUDPPort()
+        let sipPort = try UDPTestSocket.freePort()
+        let mediaPort = try UDPTestSocket.freePort()
         let run = try await ServeTestProcess.run(
             binary: URL(fileURLWithPath: "/usr/bin/sipp"),
             [

@@ -36,7 +36,7 @@ import Testing
     ) async throws -> RecordedCall {
         let source = root.appendingPathComponent("fixtures/calls/\(shipped)")
         var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try ServeTestProcess.freeUDPPort())"
+        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
         let low = 40_000 + 2 * Int.random(in: 0..<4_000)
         configuration.sip.rtpPorts = "\(low)-\(low + 99)"
         configuration.flows.dir = root.appendingPathComponent("flows").path

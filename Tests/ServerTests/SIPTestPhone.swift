@@ -1,70 +1,13 @@
 // A minimal SIP UAC over real UDP sockets on 127.0.0.1 for the serve tests: INVITE (PCMU + telephone-event),
 // ACK, BYE, and raw RTP to the server's media port. It answers 200 to any request the server sends.
 import Foundation
+import SwitchboardTestKit
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// A blocking IPv4 UDP socket bound to an ephemeral port on 127.0.0.1.
-final class TestUDPSocket: @unchecked Sendable {
-    // @unchecked: the descriptor is only used by one test at a time; close happens in deinit.
-    let fd: Int32
-    let port: Int
-
-    init(receiveTimeoutMs: Int = 100) throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw ServeTestError("socket() failed") }
-        var address = Self.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else {
-            close(fd)
-            throw ServeTestError("bind() failed")
-        }
-        var timeout = timeval(tv_sec: receiveTimeoutMs / 1000, tv_usec: (receiveTimeoutMs % 1000) * 1000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var name = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &name) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        self.fd = fd
-        port = Int(UInt16(bigEndian: name.sin_port))
-    }
-
-    deinit { close(fd) }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
-
-    func send(_ bytes: [UInt8], to port: Int) {
-        var address = Self.loopback(port: port)
-        _ = bytes.withUnsafeBytes { raw in
-            withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-        }
-    }
-
-    /// One datagram, or nil after the receive timeout.
-    func receive() -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard n > 0 else { return nil }
-        return Array(buffer[0..<n])
-    }
-}
 
 /// One caller with any number of calls to a Switchboard on `serverPort`.
 final class SIPTestPhone: @unchecked Sendable {
@@ -81,9 +24,9 @@ final class SIPTestPhone: @unchecked Sendable {
     }
 
     let serverPort: Int
-    let sip: TestUDPSocket
+    let sip: UDPTestSocket
     /// Where the server sends its RTP (every call of this phone shares it; nothing reads it unless asked).
-    let media: TestUDPSocket
+    let media: UDPTestSocket
     private var unread: [String] = []
     private var branch = 0
     /// Every request the server sent (BYE, OPTIONS, NOTIFY…), in arrival order.
@@ -91,8 +34,8 @@ final class SIPTestPhone: @unchecked Sendable {
 
     init(serverPort: Int) throws {
         self.serverPort = serverPort
-        sip = try TestUDPSocket(receiveTimeoutMs: 100)
-        media = try TestUDPSocket(receiveTimeoutMs: 50)
+        sip = try UDPTestSocket(receiveTimeoutMs: 100)
+        media = try UDPTestSocket(receiveTimeoutMs: 50)
     }
 
     private func nextBranch() -> String {

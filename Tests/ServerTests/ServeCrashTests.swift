@@ -60,7 +60,7 @@ struct ServeCrashTests {
         -> (ServeTestProcess, sipPort: Int, adminPort: Int)
     {
         let binary = try #require(CallLogCrashTests.switchboardBinary(), "build the switchboard executable first")
-        let sipPort = try ServeTestProcess.freeUDPPort()
+        let sipPort = try UDPTestSocket.freePort()
         let serve = try ServeTestProcess(
             binary: binary,
             arguments: [

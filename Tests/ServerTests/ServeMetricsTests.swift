@@ -14,7 +14,7 @@ struct ServeMetricsTests {
         try FileManager.default.createDirectory(atPath: folder.path("flows"), withIntermediateDirectories: true)
         try ServeCrashTests.holdFlow.write(toFile: folder.path("flows/hold.yaml"), atomically: true, encoding: .utf8)
         var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try ServeTestProcess.freeUDPPort())"
+        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
         let low = 44_000 + 2 * Int.random(in: 0..<3_000)
         configuration.sip.rtpPorts = "\(low)-\(low + 100)"
         configuration.sip.codecs = ["pcmu"]

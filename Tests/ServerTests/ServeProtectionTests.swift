@@ -22,7 +22,7 @@ struct ServeProtectionTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let arguments =
             [
-                "127.0.0.1:\(port)"] + scenario + ["-s", user, "-i", source, "-p", "\(try ServeTestProcess.freeUDPPort())",
+                "127.0.0.1:\(port)"] + scenario + ["-s", user, "-i", source, "-p", "\(try UDPTestSocket.freePort())",
                 "-trace_msg", "-nostdin", "-timeout", "\(timeout)s", "-timeout_error",
             ] + extra
         return try await withCheckedThrowingContinuation { continuation in

@@ -2,6 +2,7 @@
 // thread of its own, always bounded (a watchdog SIGKILLs it after `limit`), and killed by `cleanup()`.
 import AsyncHTTPClient
 import Foundation
+import SwitchboardTestKit
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -153,11 +154,6 @@ final class ServeTestProcess: Sendable {
         watchdog.cancel()
     }
 
-    /// A UDP port free right now on 127.0.0.1 (the SIP core puts its port in Contact, so it must be known).
-    static func freeUDPPort() throws -> Int {
-        let socket = try TestUDPSocket()
-        return socket.port
-    }
 }
 
 /// What the child printed so far (filled by the reader thread).

@@ -53,7 +53,7 @@ import Testing
         let text = flow.replacingOccurrences(of: "NO_INPUT_MS", with: "\(noInputMs)")
         try Data(text.utf8).write(to: flows.appendingPathComponent("silent.yaml"))
         var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try ServeTestProcess.freeUDPPort())"
+        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
         let low = 40_000 + 2 * Int.random(in: 0..<4_000)
         configuration.sip.rtpPorts = "\(low)-\(low + 99)"
         configuration.sip.rtpTimeout = rtpTimeout

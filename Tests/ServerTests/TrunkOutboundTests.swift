@@ -15,7 +15,7 @@ struct TrunkOutboundTests {
         if let scenario {
             arguments += ["-sf", KamailioStack.repository.appendingPathComponent("deploy/sipp/\(scenario)").path]
         } else {
-            arguments += ["-sn", "uas", "-mp", "\(try ServeTestProcess.freeUDPPort())"]
+            arguments += ["-sn", "uas", "-mp", "\(try UDPTestSocket.freePort())"]
         }
         return try ServeTestProcess(
             binary: URL(fileURLWithPath: KamailioStack.sippPath), arguments: arguments, directory: folder.url,
@@ -41,7 +41,7 @@ struct TrunkOutboundTests {
 
     @Test(.timeLimit(.minutes(1)))
     func callThroughTheTrunkIsAnsweredRunsTheFlowAndIsLoggedOutbound() async throws {
-        let uasPort = try ServeTestProcess.freeUDPPort()
+        let uasPort = try UDPTestSocket.freePort()
         let trunk = try await TrunkTestStack.start(
             algorithm: "MD5", password: TrunkRegistrationTests.password, expires: 60, outboundTarget: uasPort)
         defer { trunk.stop() }
@@ -70,7 +70,7 @@ struct TrunkOutboundTests {
 
     @Test(.timeLimit(.minutes(1)))
     func aBusyCalledPartyGivesOutcomeBusy() async throws {
-        let uasPort = try ServeTestProcess.freeUDPPort()
+        let uasPort = try UDPTestSocket.freePort()
         let trunk = try await TrunkTestStack.start(
             algorithm: "MD5", password: TrunkRegistrationTests.password, expires: 60, outboundTarget: uasPort)
         defer { trunk.stop() }

@@ -104,7 +104,7 @@ struct TrunkTestStack {
             try FileManager.default.createDirectory(atPath: folder.path("flows"), withIntermediateDirectories: true)
             try KamailioStack.hangupFlow.write(toFile: folder.path("flows/hangup.yaml"), atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(atPath: folder.path("run"), withIntermediateDirectories: true)
-            let proxyPort = try ServeTestProcess.freeUDPPort()
+            let proxyPort = try UDPTestSocket.freePort()
             let kamailio = try KamailioProcess(
                 arguments: [
                     "-f", KamailioStack.repository.appendingPathComponent("deploy/kamailio/trunk.cfg").path, "-DD", "-E",
@@ -141,7 +141,7 @@ struct TrunkTestStack {
             let serve = try ServeTestProcess(
                 binary: binary,
                 arguments: [
-                    "serve", "--config", folder.path("serve.yaml"), "--sip", "127.0.0.1:\(try ServeTestProcess.freeUDPPort())",
+                    "serve", "--config", folder.path("serve.yaml"), "--sip", "127.0.0.1:\(try UDPTestSocket.freePort())",
                     "--db", db, "--admin", "127.0.0.1:0", "--log-level", "info",
                 ],
                 directory: folder.url, stderrPath: folder.path("serve.log"), limit: .seconds(58), environment: environment)

@@ -1,0 +1,89 @@
+// SwitchboardTestKit: the one blocking UDP test socket (a SIP/RTP peer a test fully controls) and the one way to
+// get a free UDP port: bind port 0 on 127.0.0.1 and read back what the kernel chose (never a guessed number).
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A blocking IPv4 UDP socket bound to an ephemeral port on 127.0.0.1.
+public final class UDPTestSocket: @unchecked Sendable {
+    // @unchecked: the descriptor is used by one test at a time; close happens in deinit.
+    public let fd: Int32
+    public let port: Int
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(receiveTimeoutMs: Int = 200) throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket() failed") }
+        var address = Self.loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw Failure(description: "bind() failed")
+        }
+        var timeout = timeval(tv_sec: receiveTimeoutMs / 1000, tv_usec: (receiveTimeoutMs % 1000) * 1000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var name = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &name) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: name.sin_port))
+    }
+
+    deinit { close(fd) }
+
+    /// A UDP port the kernel handed out for port 0 just now, for a peer that must be told its port up front
+    /// (sipp's `-p`, a child `serve`'s SIP port). The socket is closed on return, so hand it over at once.
+    public static func freePort() throws -> Int { try UDPTestSocket().port }
+
+    static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    public func send(_ bytes: [UInt8], to port: Int) {
+        var address = Self.loopback(port: port)
+        _ = bytes.withUnsafeBytes { raw in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+    }
+
+    public func send(_ text: String, to port: Int) { send(Array(text.utf8), to: port) }
+
+    /// One datagram, or nil after the receive timeout.
+    public func receive() -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return nil }
+        return Array(buffer[0..<n])
+    }
+
+    /// Receives until `match` accepts a datagram (as text) or `seconds` pass.
+    public func receive(until seconds: Double, where match: (String) -> Bool) -> String? {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if let datagram = receive() {
+                let text = String(decoding: datagram, as: UTF8.self)
+                if match(text) { return text }
+            }
+        }
+        return nil
+    }
+}
