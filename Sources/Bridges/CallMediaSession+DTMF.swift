@@ -1,6 +1,6 @@
 // Bridges: sending DTMF digits out of band on a call — RFC 4733 telephone-events when the call negotiated them,
 // else SIP INFO (`application/dtmf-relay`, 100 ms per digit, 170 ms apart).
-public import NIOCore
+import NIOCore
 
 /// How a session sent digits out of band.
 public enum OutOfBandDTMF: Sendable, Equatable {

@@ -2,7 +2,7 @@
 // outcome (RFC 3515): a refusal (403/405/501 …), a NOTIFY with a failure (486/503 …) or a timeout reports a
 // failure and the call stays up; a NOTIFY 2xx reports success. Runs on the SIP event loop.
 import Logging
-public import NIOCore
+import NIOCore
 import SIP
 
 /// How a blind transfer (REFER) ended.

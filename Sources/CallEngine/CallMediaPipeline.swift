@@ -4,7 +4,7 @@
 // the clock even when the caller sends nothing). Events go out through a closure: a live call's bridge hands
 // them to the session's stream (`FlowCallHandler`), `VirtualCallRunner` awaits the session on each. Not
 // thread-safe: one thread (the media event loop, or the virtual runner) drives it.
-public import Audio
+import Audio
 
 /// The per-call media pipeline that live calls and replays share.
 public final class CallMediaPipeline: @unchecked Sendable {  // confined to the thread that drives it

@@ -22,10 +22,10 @@ extension CallSession {
             do {
                 text = try await transcriber.transcribe(wav: wav, language: language)
             } catch {
-                if !Task.isCancelled { await self.transcriptionFailed(index, error) }
+                if !Task.isCancelled { self.transcriptionFailed(index, error) }
                 return
             }
-            await self.callerTranscribed(index, wav: wav, text: text)
+            self.callerTranscribed(index, wav: wav, text: text)
         }
     }
 

@@ -3,7 +3,7 @@
 // Live calls run it on the media event loop (`CallMediaPipeline`, driven by the bridge's tick), replays and
 // tests on the virtual clock (`VirtualCallRunner`), transports that push raw frames inside the session: the
 // same code everywhere. No allocation, lock-free apart from one `CallMediaControl` read, per frame.
-public import Audio
+import Audio
 
 /// Turns caller frames into the few events a `CallSession` acts on.
 public struct CallerAudioPipeline: Sendable {

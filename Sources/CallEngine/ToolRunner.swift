@@ -1,4 +1,4 @@
-public import Flows
+import Flows
 public import SwitchboardCore
 
 /// What a tool knows about the call it runs in.

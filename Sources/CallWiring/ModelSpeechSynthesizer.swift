@@ -2,7 +2,7 @@
 // `/v1/audio/speech` (the model's voice) and kept in a `SpeechDiskCache`, so each prompt is synthesised once
 // across restarts; every other prompt, and any prompt the endpoint cannot speak (down, slow, refused, not
 // audio), is spoken by espeak-ng, with the reason logged and marked on the audio (`fallbackReason`).
-public import Audio
+import Audio
 public import CallEngine
 public import Logging
 public import ModelClient

@@ -1,6 +1,6 @@
 // Flows: the wall-clock fields of the call's time (`time.*` in expressions). Business hours themselves are
 // SwitchboardCore's `BusinessHours`.
-public import Foundation
+import Foundation
 import SwitchboardCore
 
 /// Wall-clock fields of an instant in a time zone (pure computation, no clock read).

@@ -2,7 +2,7 @@
 // so that a fixture written by `serve --record` states exactly what its replay will observe.
 public import CallEngine
 import CallWiring
-public import Flows
+import Flows
 import Foundation
 public import ModelClient
 import Tools

@@ -1,5 +1,5 @@
 // Replay: the model exchanges of one recorded call, in the real wire format (docs/fixtures.md).
-public import Flows
+import Flows
 public import Foundation
 public import SwitchboardCore
 

@@ -4,7 +4,7 @@
 // replayed call sees what the live call saw.
 public import CallEngine
 import CallWiring
-public import Flows
+import Flows
 import Foundation
 public import ModelClient
 import Synchronization

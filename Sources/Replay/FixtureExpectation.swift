@@ -1,5 +1,5 @@
 // Replay: a fixture's `expect:` block and the check of an observed call against it.
-public import Flows
+import Flows
 public import SwitchboardCore
 
 /// What a fixture asserts about the replayed call. Every field is optional: only what is written is checked.

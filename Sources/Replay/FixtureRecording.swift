@@ -2,7 +2,7 @@
 // (docs/fixtures.md). The format is owned here, next to the reader: what this writes, `Fixture.load` and
 // `Cassette.load` read back unchanged.
 import Audio
-public import Flows
+import Flows
 public import Foundation
 import Yams
 public import SwitchboardCore

@@ -1,7 +1,7 @@
 // Replay: tools answered from a fixture's `tools.jsonl` (for fixtures recorded against systems the replay
 // machine cannot reach). Each line: {"name", "arguments", "result"} or {"name", "arguments", "error"}.
 public import CallEngine
-public import Flows
+import Flows
 import Foundation
 import Synchronization
 public import SwitchboardCore

@@ -3,7 +3,7 @@
 // (as in JSON's own data model and every JavaScript reader): whole numbers up to 2^53 are exact and are
 // written without a fraction (`5`, not `5.0`); larger integers lose precision, as they do in any JSON reader
 // that is not arbitrary-precision. Reading is lenient: accessors return `nil` for a missing key or another shape.
-public import Foundation
+import Foundation
 
 /// Any JSON value.
 public enum JSONValue: Sendable, Hashable {

@@ -95,7 +95,8 @@ import Testing
                 let call = try #require(actions.compactMap { if case .incomingCall(let c) = $0 { c } else { nil } }.first)
                 let answer = peer.command(.answer(callID: call.callID, rtpPort: 40000 + 2 * (event.call % 1000)))
                 timers.apply(answer)
-                answered[event.call] = try #require(Peer.responses(answer).first(where: { $0.statusCode == 200 }))
+                let ok = try #require(Peer.responses(answer).first(where: { $0.statusCode == 200 }))
+                answered[event.call] = ok
             case 1:
                 let ok = try #require(answered[event.call])
                 let ack = tagged(Peer.inDialog(.ack, response: ok, cseq: 1, branch: "z9hG4bK-ack-\(event.call)"), event.call)

@@ -1,5 +1,5 @@
 public import CallEngine
-public import Flows
+import Flows
 import Synchronization
 public import SwitchboardCore
 

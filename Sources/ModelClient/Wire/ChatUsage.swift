@@ -1,5 +1,5 @@
 // Wire (pure, Foundation only): token usage of one completion, read leniently from the `usage` object.
-public import Foundation
+import Foundation
 public import SwitchboardCore
 
 /// Token counts, split into text and audio where the provider says so.

@@ -1,6 +1,6 @@
 // A `CallLogSink` decorator that derives metrics from the records it forwards: active calls, calls by
 // outcome, model TTFB/TTFA and errors, tool errors. Cheap enough for the call path (atomics and a lock).
-public import CallLog
+import CallLog
 public import SwitchboardCore
 
 public struct MeteredCallLogSink: CallLogSink {

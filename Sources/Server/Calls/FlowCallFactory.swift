@@ -1,7 +1,7 @@
 // Server: everything one flow call needs, wired from configuration: the flow (running version), the model
 // (live API or cassettes), the tools (accounts database, routes, webhooks), speech and the call log.
 public import CallEngine
-public import CallLog
+import CallLog
 import CallWiring
 import Flows
 import Foundation

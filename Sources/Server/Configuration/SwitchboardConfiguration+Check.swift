@@ -1,7 +1,7 @@
 // Server: `switchboard config check` — a configuration file checked as `serve` would use it: the file itself
 // (strict keys, types, values, positioned), then what it points at (the flows folder and the flow of every dialled
 // number, the accounts files, the model provider).
-public import Flows
+import Flows
 import Foundation
 
 /// The outcome of checking one configuration file.

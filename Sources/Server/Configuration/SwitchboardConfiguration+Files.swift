@@ -1,7 +1,7 @@
 // Server: the files a configuration points at, opened the same way by every command (`serve`, `chat`, `tools`,
 // `demo`, `config check`): which configuration file is used, the accounts database (seeded from the CSV on first
 // use) and the model provider named by `model.provider`.
-public import Foundation
+import Foundation
 public import ModelClient
 public import Tools
 import SwitchboardCore

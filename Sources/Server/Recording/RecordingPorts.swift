@@ -2,7 +2,7 @@
 // media as the session consumed it, each tool run with its result, the call's log events — and otherwise pass
 // everything through unchanged.
 public import CallEngine
-public import Flows
+import Flows
 public import SwitchboardCore
 
 /// The caller's media, recorded as the session reads it (frames with their media-clock time, digits, hang-up).
