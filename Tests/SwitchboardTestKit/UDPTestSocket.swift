@@ -44,7 +44,29 @@ public final class UDPTestSocket: @unchecked Sendable {
 
     /// A UDP port the kernel handed out for port 0 just now, for a peer that must be told its port up front
     /// (sipp's `-p`, a child `serve`'s SIP port). The socket is closed on return, so hand it over at once.
-    public static func freePort() throws -> Int { try UDPTestSocket().port }
+    /// The port is also free for a TCP listener (`serve` listens on TCP on its SIP port too, and a UDP port can
+    /// be a live TCP connection's local port at the same moment).
+    public static func freePort() throws -> Int {
+        for _ in 0..<50 {
+            let port = try UDPTestSocket().port
+            if tcpListenable(port) { return port }
+        }
+        throw Failure(description: "no port free for both UDP and TCP after 50 tries")
+    }
+
+    /// Whether a TCP listener (SO_REUSEADDR, as the SIP TCP transport sets it) can bind 127.0.0.1:`port` now.
+    static func tcpListenable(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        var address = loopback(port: port)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return bound == 0 && listen(fd, 1) == 0
+    }
 
     static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
