@@ -109,7 +109,8 @@ struct MediaFlowLoadTests {
         let p99 = pacing.sends.percentileMicroseconds(0.99)
         let clock = "\(pacing.packetsSent) sends, \(pacing.resyncs) resyncs, work \(pacing.totalWorkMicroseconds) µs"
         #expect(pacing.packetsSent >= UInt64(calls * 50 * 3), "\(clock)")
-        #expect(p50 <= 2_000, "send lateness p50 \(p50) µs; \(clock)")
+        // Loose bounds (debug build, slow CI machine; see MediaLoadTests): a stalled or bunching clock fails.
+        #expect(p50 <= 10_000, "send lateness p50 \(p50) µs; \(clock)")
         #expect(p99 <= 60_000, "send lateness p99 \(p99) µs, max \(pacing.sends.maxMicroseconds) µs; \(clock)")
         // Nothing lost on loopback, no frame dropped by a jitter buffer, no event dropped on its way to a session.
         #expect(stats.packetsLost == 0, "lost \(stats.packetsLost)")
