@@ -52,11 +52,11 @@ struct MediaLoadTests {
         // Loose pacing bounds for a debug build on a slow, shared 2-core CI machine (the release benchmark holds
         // the tight ones). A tick sends the 50 calls' packets one after another, so in a debug build the later
         // packets of a tick are a few ms "late" by construction (CI measured p50 5.8 ms): the bounds only catch
-        // a clock that stalls or bunches — the median send within half a frame, the slowest 1 % within three.
+        // a clock that stalls or bunches — the median send within half a frame, the slowest 1 % within five frames.
         let p50 = pacing.sends.percentileMicroseconds(0.5)
         let p99 = pacing.sends.percentileMicroseconds(0.99)
         #expect(p50 <= 10_000, "send lateness p50 \(p50) µs")
-        #expect(p99 <= 60_000, "send lateness p99 \(p99) µs, max \(pacing.sends.maxMicroseconds) µs")
+        #expect(p99 <= 100_000, "send lateness p99 \(p99) µs, max \(pacing.sends.maxMicroseconds) µs")
         // Nothing lost on loopback, nothing dropped as malformed or from an unknown source; every call received
         // its stream (sipp sends 50 packets/s for 6 s per call).
         #expect(media.packetsLost == 0, "lost \(media.packetsLost)")

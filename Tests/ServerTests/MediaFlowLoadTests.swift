@@ -111,7 +111,7 @@ struct MediaFlowLoadTests {
         #expect(pacing.packetsSent >= UInt64(calls * 50 * 3), "\(clock)")
         // Loose bounds (debug build, slow CI machine; see MediaLoadTests): a stalled or bunching clock fails.
         #expect(p50 <= 10_000, "send lateness p50 \(p50) µs; \(clock)")
-        #expect(p99 <= 60_000, "send lateness p99 \(p99) µs, max \(pacing.sends.maxMicroseconds) µs; \(clock)")
+        #expect(p99 <= 100_000, "send lateness p99 \(p99) µs, max \(pacing.sends.maxMicroseconds) µs; \(clock)")
         // Nothing lost on loopback, no frame dropped by a jitter buffer, no event dropped on its way to a session.
         #expect(stats.packetsLost == 0, "lost \(stats.packetsLost)")
         #expect(stats.framesDropped == 0, "dropped \(stats.framesDropped)")
