@@ -28,7 +28,7 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    echo "deploy/setup.sh: installing ${missing[*]}" >/dev/null
+    echo "deploy/setup.sh: installing ${missing[*]}" >&2
     # On a fresh machine the apt lists are empty: update before the first install.
     $SUDO apt-get update -qq
     # tshark asks whether non-root users may capture; answer no without a prompt.
