@@ -26,6 +26,8 @@ extension CallSession {
             runTools(calls)
         case .transfer(let uri, let route):
             await transfer(uri: uri, route: route)
+        case .attendedTransfer(let request):
+            await attendedTransfer(request)
         case .hangUp(let reason):
             log(.note(kind: "hangup", detail: reason))
             if !callerGone { await media.hangUp(.completed) }
@@ -117,6 +119,48 @@ extension CallSession {
             if !callerGone { await media.hangUp(.transferred) }
         case .failed(let reason):
             log(.transfer(target: uri, result: reason))
+            await feed(.transferResult(failure: reason))
+        case .bridged(let detail):
+            // Not expected from a blind transfer; treated like the attended case (the legs are joined).
+            log(.transfer(target: uri, result: "bridged: \(detail)"))
+            await feed(.transferResult(failure: nil))
+        }
+    }
+
+    /// Attended transfer: the whisper is synthesized here (the prompts' synthesizer and voice), the transport
+    /// calls the target, speaks it, then REFERs with Replaces or bridges the legs. While it rings the caller
+    /// hears whatever is queued (silence keeps the media flowing).
+    private func attendedTransfer(_ request: AttendedTransferRequest) async {
+        var whisper: [Int16] = []
+        if let text = request.whisper {
+            let defaults = interpreter.flow.defaults
+            do {
+                let speech = SpeechRequest(
+                    text: text, voice: defaults.voice, language: defaults.language, rate: configuration.speechRate,
+                    engine: defaults.tts == "model" ? .model : .espeak)
+                whisper = try await dependencies.synthesizer.synthesize(speech, sampleRate: sampleRate).samples
+                log(.note(kind: "whisper", detail: text))
+            } catch {
+                logger.error("whisper synthesis failed", metadata: ["error": "\(error.message)"])
+                log(.note(kind: "error", detail: "whisper synthesis failed: \(error.message)"))
+            }
+        }
+        let leg = AttendedTransferLeg(
+            target: request.uri, whisper: whisper, whisperRate: sampleRate, answerTimeoutMs: request.answerTimeoutMs,
+            callerID: info.callerNumber.isEmpty ? nil : info.callerNumber)
+        let result = await media.attendedTransfer(leg)
+        guard !isEnded else { return }
+        switch result {
+        case .transferred:
+            log(.transfer(target: request.uri, result: "ok: attended, REFER with Replaces completed"))
+            await feed(.transferResult(failure: nil))
+            if !callerGone { await media.hangUp(.transferred) }
+        case .bridged(let detail):
+            // The transport relays the two legs until one hangs up; the flow is over (transferred).
+            log(.transfer(target: request.uri, result: "bridged: \(detail)"))
+            await feed(.transferResult(failure: nil))
+        case .failed(let reason):
+            log(.transfer(target: request.uri, result: reason))
             await feed(.transferResult(failure: reason))
         }
     }

@@ -97,6 +97,23 @@ public struct RecordConfig: Sendable, Equatable {
     public var terminator: Character?
 }
 
+/// An attended transfer the engine carries out (`transfer:` with `mode: attended`).
+public struct AttendedTransferRequest: Sendable, Equatable {
+    public var uri: String
+    public var route: String?
+    /// The rendered whisper for the target (nil: none).
+    public var whisper: String?
+    /// How long the target's leg may ring (ms) before it is cancelled.
+    public var answerTimeoutMs: Int
+
+    public init(uri: String, route: String?, whisper: String?, answerTimeoutMs: Int) {
+        self.uri = uri
+        self.route = route
+        self.whisper = whisper
+        self.answerTimeoutMs = answerTimeoutMs
+    }
+}
+
 /// How the flow ended.
 public enum FlowOutcome: Sendable, Equatable {
     case hungUp(reason: String)
@@ -124,6 +141,9 @@ public enum FlowAction: Sendable, Equatable {
     case callTools([ToolCall])
     /// Transfer the call (SIP REFER or the bridge's transfer); answer with `.transferResult`.
     case transfer(uri: String, route: String?)
+    /// Attended (warm) transfer: call the target, speak `whisper` to it, then REFER with Replaces or bridge
+    /// the legs; answer with `.transferResult` like `.transfer`.
+    case attendedTransfer(AttendedTransferRequest)
     case hangUp(reason: String)
     case record(RecordConfig)
     /// Send DTMF digits to the other side (`send_dtmf`): `0-9 * # A-D`, `w` = a 500 ms pause. The engine

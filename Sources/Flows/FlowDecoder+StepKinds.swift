@@ -257,9 +257,30 @@ extension FlowDecoder {
             index.routeRefs.append(FlowIndex.Reference(name: text, position: position(node), from: name))
             target = .route(text)
         }
-        return TransferStep(
+        var step = TransferStep(
             target: target, announcement: options["announcement"].flatMap { template($0, "`announcement`") },
             onFailure: edges.ref(options["on_failure"], "`on_failure`", &self))
+        if let modeNode = options["mode"], let text = string(modeNode, "`mode`") {
+            let modes = TransferMode.allCases.map(\.rawValue)
+            if let mode = TransferMode(rawValue: text) {
+                step.mode = mode
+            } else {
+                error(modeNode, "`mode` must be \(modes.map { "`\($0)`" }.joined(separator: " or ")), found `\(text)`\(didYouMean(text, among: modes))")
+            }
+        }
+        if let whisperNode = options["whisper"] {
+            if step.mode != .attended {
+                error(whisperNode, "`whisper` is spoken to the target of an attended transfer: add `mode: attended`")
+            }
+            step.whisper = template(whisperNode, "`whisper`")
+        }
+        if let timeoutNode = options["answer_timeout"] {
+            if step.mode != .attended {
+                error(timeoutNode, "`answer_timeout` is for an attended transfer's call to the target: add `mode: attended`")
+            }
+            if let seconds = int(timeoutNode, "`answer_timeout` (seconds)", range: 1...300) { step.answerTimeoutMs = seconds * 1000 }
+        }
+        return step
     }
 
     mutating func decodeHangup(_ node: Node, _ options: [String: Node]) -> HangupStep? {

@@ -10,7 +10,7 @@ extension FlowDecoder {
         "switch": ["default"],
         "goto": [],
         "tool": ["args", "store", "next", "on_error"],
-        "transfer": ["announcement", "on_failure"],
+        "transfer": ["announcement", "on_failure", "mode", "whisper", "answer_timeout"],
         "hangup": ["goodbye"],
         "record": ["prompt", "store", "next"],
         "send_dtmf": ["next"],

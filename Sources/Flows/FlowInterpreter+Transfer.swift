@@ -39,9 +39,21 @@ extension FlowInterpreter {
         }
         let triedNow = tried + [routeName].compactMap { $0 }
         phase = .transferring(prompt: prompt, uri: uri, route: routeName, tried: triedNow, step: step)
-        if prompt == nil {
+        if prompt == nil { requestTransfer(uri: uri, route: routeName, step: step) }
+    }
+
+    /// Logs the transfer and asks the engine for it: a blind REFER, or an attended transfer with its whisper.
+    mutating func requestTransfer(uri: String, route: String?, step: TransferStep) {
+        switch step.mode {
+        case .blind:
             log("transfer", detail: uri)
-            output.append(.transfer(uri: uri, route: routeName))
+            output.append(.transfer(uri: uri, route: route))
+        case .attended:
+            log("transfer", detail: "\(uri) (attended)")
+            let whisper = step.whisper.map { render($0).trimmingSpaces() }.flatMap { $0.isEmpty ? nil : $0 }
+            output.append(
+                .attendedTransfer(
+                    AttendedTransferRequest(uri: uri, route: route, whisper: whisper, answerTimeoutMs: step.answerTimeoutMs)))
         }
     }
 
@@ -59,8 +71,7 @@ extension FlowInterpreter {
         switch event {
         case .playbackFinished(let id) where id == prompt:
             phase = .transferring(prompt: nil, uri: uri, route: route, tried: tried, step: step)
-            log("transfer", detail: uri)
-            output.append(.transfer(uri: uri, route: route))
+            requestTransfer(uri: uri, route: route, step: step)
         case .transferResult(let failure) where prompt == nil:
             guard let failure else {
                 finish(.transferred(uri: uri), hangUp: false)

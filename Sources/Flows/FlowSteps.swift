@@ -142,10 +142,25 @@ public enum TransferTarget: Sendable, Equatable {
     case route(String)
 }
 
+/// How a `transfer` step hands the call over.
+public enum TransferMode: String, Sendable, Equatable, CaseIterable {
+    /// REFER the caller to the target (the default).
+    case blind
+    /// Call the target first, speak the `whisper` to it, then REFER with Replaces or bridge the two legs.
+    case attended
+}
+
 public struct TransferStep: Sendable, Equatable {
     public var target: TransferTarget
     public var announcement: Template?
     public var onFailure: String?
+    public var mode: TransferMode = .blind
+    /// Attended only: spoken to the target once it answers, before the caller is connected.
+    public var whisper: Template? = nil
+    /// Attended only: how long the target's leg may ring before it is cancelled (ms).
+    public var answerTimeoutMs: Int = TransferStep.defaultAnswerTimeoutMs
+
+    public static let defaultAnswerTimeoutMs = 30_000
 }
 
 public struct HangupStep: Sendable, Equatable {
