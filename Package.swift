@@ -42,7 +42,7 @@ let package = Package(
 
         // Pure cores.
         .target(name: "Audio", dependencies: ["COpus", "CSpeexDSP"], swiftSettings: swiftSettings),
-        .target(name: "SIP", swiftSettings: swiftSettings),
+        .target(name: "SIP", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
         .target(name: "RTP", dependencies: ["Audio"], swiftSettings: swiftSettings),
         .target(
             name: "Flows",

@@ -55,10 +55,7 @@ extension CallSession {
         let seq = modelSeq
         modelTurn = ModelTurnState(seq: seq, step: request.step, startedAt: clock.now)
         let turnRequest = ModelTurnRequest(
-            callID: info.callID, step: request.step, instructions: request.instructions, voice: request.voice,
-            model: request.model, language: request.language, tools: request.tools, history: history,
-            outputSampleRate: sampleRate
-        )
+            callID: info.callID, settings: request.settings, history: history, outputSampleRate: sampleRate)
         let stream = dependencies.model.respond(to: turnRequest)
         modelTask = clock.task {
             do {

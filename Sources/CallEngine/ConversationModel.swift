@@ -16,32 +16,27 @@ public enum ConversationItem: Sendable, Equatable {
 }
 
 /// Everything a model turn needs: the agent step's configuration and the conversation so far.
+@dynamicMemberLookup
 public struct ModelTurnRequest: Sendable, Equatable {
     public var callID: String
-    public var step: String
-    public var instructions: String
-    public var voice: String?
-    public var model: String?
-    public var language: String?
-    public var tools: [ToolDeclaration]
+    /// The agent step's settings, as the flow's `ModelRequest` gave them.
+    public var settings: AgentModelSettings
     /// The conversation so far; the newest input (caller turn or tool results) is last.
     public var history: [ConversationItem]
     /// The rate at which `ModelEvent.audio` must be delivered (the call's rate).
     public var outputSampleRate: Int
 
-    public init(
-        callID: String, step: String, instructions: String, voice: String? = nil, model: String? = nil,
-        language: String? = nil, tools: [ToolDeclaration] = [], history: [ConversationItem], outputSampleRate: Int
-    ) {
+    public init(callID: String, settings: AgentModelSettings, history: [ConversationItem], outputSampleRate: Int) {
         self.callID = callID
-        self.step = step
-        self.instructions = instructions
-        self.voice = voice
-        self.model = model
-        self.language = language
-        self.tools = tools
+        self.settings = settings
         self.history = history
         self.outputSampleRate = outputSampleRate
+    }
+
+    /// The settings read through (`request.instructions`, `request.tools`).
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<AgentModelSettings, Value>) -> Value {
+        get { settings[keyPath: keyPath] }
+        set { settings[keyPath: keyPath] = newValue }
     }
 }
 
@@ -81,20 +76,11 @@ public enum ModelEvent: Sendable, Equatable {
     case finished(ModelUsage)
 }
 
-/// A failed model request, after the client's own retries.
-public struct ModelFailure: Error, Sendable, Equatable {
-    /// Opaque code (`http_500`, `timeout`, `rate_limited`, …).
-    public var code: String
-    /// A message a person can act on (never contains secrets).
-    public var message: String
-    public var retryable: Bool
+/// The domain of model failures.
+public enum ModelFailureDomain {}
 
-    public init(code: String, message: String, retryable: Bool = false) {
-        self.code = code
-        self.message = message
-        self.retryable = retryable
-    }
-}
+/// A failed model request, after the client's own retries (code e.g. `http_500`, `timeout`, `rate_limited`).
+public typealias ModelFailure = CodedFailure<ModelFailureDomain>
 
 /// The model port: a streaming audio chat model. The stream ends after `.finished`, or throws (preferably a
 /// `ModelFailure`). Cancelling the consuming task (barge-in, hang-up) terminates the stream; implementations

@@ -76,21 +76,34 @@ public struct ToolCallRow: Sendable, Hashable, Codable {
     public var startedAt: Date
 }
 
+/// A stored model request: the record as the call wrote it, with its place in the call's timeline. Encodes flat
+/// (`seq` beside the record's fields); reads through to the record (`row.ttfbMs`).
+@dynamicMemberLookup
 public struct ModelRequestRow: Sendable, Hashable, Codable {
     public var seq: Int
-    public var startedAt: Date
-    public var provider: String
-    public var model: String
-    public var status: String
-    public var ttfbMs: Int?
-    public var ttfaMs: Int?
-    public var durationMs: Int
-    public var textInTokens: Int
-    public var textOutTokens: Int
-    public var audioInTokens: Int
-    public var audioOutTokens: Int
-    public var costUSD: Double?
-    public var error: String?
+    public var request: ModelRequestRecord
+
+    public init(seq: Int, request: ModelRequestRecord) {
+        self.seq = seq
+        self.request = request
+    }
+
+    public subscript<Value>(dynamicMember keyPath: KeyPath<ModelRequestRecord, Value>) -> Value {
+        request[keyPath: keyPath]
+    }
+
+    private enum CodingKeys: String, CodingKey { case seq }
+
+    public init(from decoder: any Decoder) throws {
+        seq = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .seq)
+        request = try ModelRequestRecord(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try request.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(seq, forKey: .seq)
+    }
 }
 
 /// count / min / median / max / mean of a list of milliseconds.

@@ -153,11 +153,13 @@ extension CallLogStore {
             db, sql: "SELECT * FROM model_requests WHERE call_id = ? ORDER BY seq", arguments: [fullID]
         ).map { row in
             ModelRequestRow(
-                seq: row["seq"], startedAt: date(row["started_at"]), provider: row["provider"], model: row["model"],
-                status: row["status"], ttfbMs: row["ttfb_ms"], ttfaMs: row["ttfa_ms"], durationMs: row["duration_ms"],
-                textInTokens: row["text_in_tokens"], textOutTokens: row["text_out_tokens"],
-                audioInTokens: row["audio_in_tokens"], audioOutTokens: row["audio_out_tokens"],
-                costUSD: row["cost_usd"], error: row["error"])
+                seq: row["seq"],
+                request: ModelRequestRecord(
+                    callID: fullID, provider: row["provider"], model: row["model"], status: row["status"],
+                    startedAt: date(row["started_at"]), ttfbMs: row["ttfb_ms"], ttfaMs: row["ttfa_ms"],
+                    durationMs: row["duration_ms"], textInTokens: row["text_in_tokens"],
+                    textOutTokens: row["text_out_tokens"], audioInTokens: row["audio_in_tokens"],
+                    audioOutTokens: row["audio_out_tokens"], costUSD: row["cost_usd"], error: row["error"]))
         }
         let latency = CallLatency(
             turnLatency: LatencyStats(turns.compactMap(\.latencyMs)),

@@ -10,7 +10,7 @@ extension ModelTurnRequest {
     /// tool calls and results in order. `audioIDUsable` decides per id whether it may still be referenced
     /// (expired, rejected, or ids switched off: the reply's transcript is sent instead).
     public func conversation(audioTurns: Int = 4, audioIDUsable: (String) -> Bool = { _ in true }) -> Conversation {
-        var conversation = Conversation(instructions: instructions, audioTurns: audioTurns)
+        var conversation = Conversation(instructions: self.instructions, audioTurns: audioTurns)
         for item in history {
             switch item {
             case .callerAudio(let wav, let transcript):
@@ -38,8 +38,8 @@ extension ModelTurnRequest {
     public func chatRequest(
         profile: ProviderProfile, now: Date, audioIDUsable: (String) -> Bool = { _ in true }
     ) -> ChatRequest {
-        var settings = profile.settings(voice: voice, model: model)
-        settings.tools = tools.map { ChatTool(name: $0.name, description: $0.description, parameters: $0.parameters) }
+        var settings = profile.settings(voice: self.voice, model: self.model)
+        settings.tools = self.tools.map { ChatTool(name: $0.name, description: $0.description, parameters: $0.parameters) }
         if !settings.tools.isEmpty {
             settings.toolChoice = ChatToolChoice("auto")
             settings.parallelToolCalls = true

@@ -63,19 +63,20 @@ public enum ModelTrigger: Sendable, Equatable {
 /// `isNewConversation` is true (the first request after entering the step), appends the trigger (the caller's
 /// turn, the tool results, or a silence nudge) and sends the whole conversation with `instructions` as the
 /// system message and `tools` as the request's tools.
+@dynamicMemberLookup
 public struct ModelRequest: Sendable, Equatable {
-    public var step: String
-    public var instructions: String
-    public var voice: String?
-    public var model: String?
-    public var language: String?
-    /// Declarations of the tools the model may call here (JSON Schema in `parameters`).
-    public var tools: [ToolDeclaration]
+    public var settings: AgentModelSettings
     public var trigger: ModelTrigger
     /// Model replies so far in this step.
     public var turn: Int
     /// True for the first request after entering the step: start a fresh history.
     public var isNewConversation: Bool
+
+    /// The settings read through (`request.step`, `request.tools`).
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<AgentModelSettings, Value>) -> Value {
+        get { settings[keyPath: keyPath] }
+        set { settings[keyPath: keyPath] = newValue }
+    }
 }
 
 /// A structured log line for the call log.

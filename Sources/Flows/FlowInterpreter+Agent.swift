@@ -16,10 +16,12 @@ extension FlowInterpreter {
         if let timer = state.silenceTimer { output.append(.cancelTimer(timer)) }
         state.silenceTimer = nil
         let tools = state.step.tools.compactMap { flow.tools[$0] }
-        output.append(.askModel(ModelRequest(
+        let settings = AgentModelSettings(
             step: state.name, instructions: render(state.step.instructions), voice: state.step.voice ?? flow.defaults.voice,
             model: state.step.model ?? flow.defaults.model, language: state.step.language ?? flow.defaults.language,
-            tools: tools, trigger: trigger, turn: state.turns, isNewConversation: state.requests == 0)))
+            tools: tools)
+        output.append(.askModel(ModelRequest(
+            settings: settings, trigger: trigger, turn: state.turns, isNewConversation: state.requests == 0)))
         state.requests += 1
         state.wait = .thinking
         phase = .agent(state)

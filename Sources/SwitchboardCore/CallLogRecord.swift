@@ -144,7 +144,8 @@ public struct CallerTranscriptRecord: Sendable, Hashable {
     }
 }
 
-public struct ModelRequestRecord: Sendable, Hashable {
+/// One model request; also, with its `seq`, the call log query's row (`CallLog.ModelRequestRow`).
+public struct ModelRequestRecord: Sendable, Hashable, Codable {
     public var callID: String
     public var provider: String
     public var model: String

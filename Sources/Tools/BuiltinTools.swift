@@ -127,10 +127,10 @@ public struct BuiltinTools: Sendable {
         }
         var matched = false
         if let pin, let expected = account["pin"].map(Self.text), !expected.isEmpty {
-            matched = Self.constantTimeEqual(pin, expected)
+            matched = ConstantTime.equal(pin, expected)
         }
         if !matched, let dateOfBirth, let expected = account["date_of_birth"].map(Self.text), !expected.isEmpty {
-            matched = Self.constantTimeEqual(dateOfBirth, expected)
+            matched = ConstantTime.equal(dateOfBirth, expected)
         }
         let name = account["name"] ?? .null
         let succeeded = matched
@@ -199,17 +199,5 @@ public struct BuiltinTools: Sendable {
         case .null: ""
         default: value.jsonText
         }
-    }
-
-    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        var difference = left.count ^ right.count
-        for index in 0..<max(left.count, right.count) {
-            let a = index < left.count ? left[index] : 0
-            let b = index < right.count ? right[index] : 0
-            difference |= Int(a ^ b)
-        }
-        return difference == 0
     }
 }

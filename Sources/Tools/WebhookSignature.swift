@@ -1,5 +1,6 @@
 public import Foundation
 import Crypto
+import SwitchboardCore
 
 /// The `X-Switchboard-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, keyed with
 /// the webhook's secret. Receivers recompute it over the raw body, compare in constant time and reject old
@@ -39,16 +40,9 @@ public enum WebhookSignature {
         guard let timestamp, !signatures.isEmpty else { return .malformed }
         guard abs(now - timestamp) <= tolerance else { return .expired }
         let expected = Array(hex(body: body, secret: secret, timestamp: timestamp).utf8)
-        for signature in signatures where constantTimeEqual(Array(signature.utf8), expected) {
+        for signature in signatures where ConstantTime.equal(Array(signature.utf8), expected) {
             return .valid
         }
         return .mismatch
-    }
-
-    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
     }
 }

@@ -135,9 +135,9 @@ import SwitchboardCore
     }
 
     @Test func constantTimeCompare() {
-        #expect(AdminServer.constantTimeEqual("abc", "abc"))
-        #expect(!AdminServer.constantTimeEqual("abc", "abd"))
-        #expect(!AdminServer.constantTimeEqual("abc", "abcd"))
-        #expect(!AdminServer.constantTimeEqual("", "a"))
+        #expect(ConstantTime.equal("abc", "abc"))
+        #expect(!ConstantTime.equal("abc", "abd"))
+        #expect(!ConstantTime.equal("abc", "abcd"))
+        #expect(!ConstantTime.equal("", "a"))
     }
 }

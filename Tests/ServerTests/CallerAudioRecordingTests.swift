@@ -217,7 +217,7 @@ import SwitchboardTestKit
         let recorder = CallerAudioRecorder(
             callID: "c1", directory: folder.path("r"), sampleRate: 8_000, logger: .init(label: "recorder-test"))
         let (events, continuation) = AsyncStream.makeStream(of: MediaInEvent.self)
-        let input = CallerAudioRecordingMediaIn(base: TestMediaIn(sampleRate: 8_000, events: events), recorder: recorder)
+        let input = TappedMediaIn(base: TestMediaIn(sampleRate: 8_000, events: events)) { recorder.observe($0) }
         continuation.yield(.audio(PCMFrame(samples: [Int16](repeating: 500, count: 160), sampleRate: 8_000, timestampMs: 0)))
         continuation.yield(.dtmf("5"))
         var seen: [MediaInEvent] = []

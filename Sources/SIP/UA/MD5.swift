@@ -17,11 +17,7 @@ enum MD5 {
         var b0: UInt32 = 0xefcd_ab89
         var c0: UInt32 = 0x98ba_dcfe
         var d0: UInt32 = 0x1032_5476
-        var data = message
-        let bitLength = UInt64(message.count) &* 8
-        data.append(0x80)
-        while data.count % 64 != 56 { data.append(0) }
-        for shift in stride(from: 0, to: 64, by: 8) { data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        let data = DigestBlocks.padded(message, lengthBigEndian: false)
         var words = [UInt32](repeating: 0, count: 16)
         for chunk in stride(from: 0, to: data.count, by: 64) {
             for index in 0..<16 {
@@ -57,12 +53,6 @@ enum MD5 {
     }
 
     static func hex(_ text: String) -> String {
-        let table = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in digest(Array(text.utf8)) {
-            out.append(table[Int(byte >> 4)])
-            out.append(table[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        DigestBlocks.hex(text, digest)
     }
 }

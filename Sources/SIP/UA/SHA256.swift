@@ -17,11 +17,7 @@ enum SHA256 {
         var h: [UInt32] = [
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
         ]
-        var data = message
-        let bitLength = UInt64(message.count) &* 8
-        data.append(0x80)
-        while data.count % 64 != 56 { data.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        let data = DigestBlocks.padded(message, lengthBigEndian: true)
         var w = [UInt32](repeating: 0, count: 64)
         func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
         for chunk in stride(from: 0, to: data.count, by: 64) {
@@ -61,12 +57,6 @@ enum SHA256 {
     }
 
     static func hex(_ text: String) -> String {
-        let table = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in digest(Array(text.utf8)) {
-            out.append(table[Int(byte >> 4)])
-            out.append(table[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        DigestBlocks.hex(text, digest)
     }
 }

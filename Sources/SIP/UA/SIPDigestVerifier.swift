@@ -2,6 +2,8 @@
 // configuration), pure: stateless nonces (issue time plus a keyed hash, valid for `nonceLifetime`), the
 // `WWW-Authenticate` challenge (SHA-256 and MD5, RFC 8760), and the check of an `Authorization` answer.
 
+import SwitchboardCore
+
 public struct SIPDigestVerifier: Sendable, Equatable {
     public var realm: String
     /// User name → password.
@@ -56,16 +58,6 @@ public struct SIPDigestVerifier: Sendable, Equatable {
         } else {
             expected = hash("\(ha1):\(nonce):\(ha2)")
         }
-        return Self.constantTimeEqual(expected, response.lowercased())
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        var difference = UInt8(x.count == y.count ? 0 : 1)
-        for index in 0..<max(x.count, y.count) {
-            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
-        }
-        return difference == 0
+        return ConstantTime.equal(expected, response.lowercased())
     }
 }

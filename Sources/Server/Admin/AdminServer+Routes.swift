@@ -1,6 +1,7 @@
 // The admin routes. JSON bodies use the call log's encoder (ISO 8601 dates with milliseconds); errors are
 // `{"error": "..."}` with a 4xx/5xx status.
 import CallLog
+import SwitchboardCore
 import Foundation
 import Hummingbird
 
@@ -91,17 +92,6 @@ extension AdminServer {
     static func error(_ message: String, status: HTTPResponse.Status) -> Response {
         (try? json(["error": message], status: status)) ?? text(message + "\n", status: status)
     }
-
-    /// Compares without an early exit, so the time taken does not reveal how much of a token matched.
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        var difference = UInt8(x.count == y.count ? 0 : 1)
-        for index in 0..<max(x.count, y.count) {
-            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
-        }
-        return difference == 0
-    }
 }
 
 /// Rejects requests without `Authorization: Bearer <token>` (constant-time compare) with 401, except on
@@ -117,7 +107,7 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         let header = request.headers[.authorization] ?? ""
         let prefix = "Bearer "
         let presented = header.hasPrefix(prefix) ? String(header.dropFirst(prefix.count)) : ""
-        guard AdminServer.constantTimeEqual(presented, token) else {
+        guard ConstantTime.equal(presented, token) else {
             var response = AdminServer.error("missing or wrong bearer token", status: .unauthorized)
             response.headers[.wwwAuthenticate] = "Bearer realm=\"switchboard-admin\""
             return response

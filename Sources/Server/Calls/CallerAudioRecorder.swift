@@ -123,26 +123,13 @@ final class PendingSamples: Sendable {
     let count = Atomic<Int>(0)
 }
 
-/// The call's inbound media with every audio frame also handed to the recorder (as the session reads it).
-public struct CallerAudioRecordingMediaIn: MediaIn {
-    public let base: any MediaIn
-    let recorder: CallerAudioRecorder
-
-    public init(base: any MediaIn, recorder: CallerAudioRecorder) {
-        self.base = base
-        self.recorder = recorder
-    }
-
-    public var sampleRate: Int { base.sampleRate }
-
-    public var events: AsyncStream<MediaInEvent> {
-        let recorder = self.recorder
-        return base.tappedEvents { event in
-            switch event {
-            case .audio(let frame): recorder.frame(samples: frame.samples, timestampMs: frame.timestampMs)
-            case .hangUp, nil: recorder.mediaEnded()
-            case .dtmf, .turn, .bargeIn, .playbackFinished, .recordingEnded: break
-            }
+extension CallerAudioRecorder {
+    /// Every audio frame of the call's inbound media as the session reads it; the end closes the file.
+    public func observe(_ event: MediaInEvent?) {
+        switch event {
+        case .audio(let frame): self.frame(samples: frame.samples, timestampMs: frame.timestampMs)
+        case .hangUp, nil: mediaEnded()
+        case .dtmf, .turn, .bargeIn, .playbackFinished, .recordingEnded: break
         }
     }
 }

@@ -148,8 +148,8 @@ public struct FlowCallFactory: CallSessionFactory {
     }
 
     public func mediaIn(_ input: any MediaIn, callID: String) -> any MediaIn {
-        let fixture = recording.value.map { RecordingMediaIn(base: input, recorder: $0) } ?? input
-        return callerAudio.value.map { CallerAudioRecordingMediaIn(base: fixture, recorder: $0) } ?? fixture
+        let fixture = recording.value.map { recorder in TappedMediaIn(base: input) { recorder.observe($0) } } ?? input
+        return callerAudio.value.map { recorder in TappedMediaIn(base: fixture) { recorder.observe($0) } } ?? fixture
     }
 
     public func callerAudioRecorders(callID: String) -> (fixture: CallRecorder?, wav: CallerAudioRecorder?) {

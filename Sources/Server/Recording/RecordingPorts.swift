@@ -5,27 +5,30 @@ public import CallEngine
 import Flows
 public import SwitchboardCore
 
-/// The caller's media, recorded as the session reads it (frames with their media-clock time, digits, hang-up).
-public struct RecordingMediaIn: MediaIn {
+/// The call's inbound media with each event (and the end, as nil) first shown to `observe` as the session
+/// reads it: the one decorator under the fixture recorder and the caller-audio recorder.
+public struct TappedMediaIn: MediaIn {
     public let base: any MediaIn
-    let recorder: CallRecorder
+    let observe: @Sendable (MediaInEvent?) -> Void
 
-    public init(base: any MediaIn, recorder: CallRecorder) {
+    public init(base: any MediaIn, observe: @escaping @Sendable (MediaInEvent?) -> Void) {
         self.base = base
-        self.recorder = recorder
+        self.observe = observe
     }
 
     public var sampleRate: Int { base.sampleRate }
 
-    public var events: AsyncStream<MediaInEvent> {
-        let recorder = self.recorder
-        return base.tappedEvents { event in
-            switch event {
-            case .audio(let frame): recorder.frame(frame)
-            case .dtmf(let digit): recorder.dtmf(digit)
-            case .hangUp: recorder.hangUp()
-            case .turn, .bargeIn, .playbackFinished, .recordingEnded, nil: break
-            }
+    public var events: AsyncStream<MediaInEvent> { base.tappedEvents(observe) }
+}
+
+extension CallRecorder {
+    /// The caller's media, recorded as the session reads it (frames with their media-clock time, digits, hang-up).
+    public func observe(_ event: MediaInEvent?) {
+        switch event {
+        case .audio(let frame): self.frame(frame)
+        case .dtmf(let digit): dtmf(digit)
+        case .hangUp: hangUp()
+        case .turn, .bargeIn, .playbackFinished, .recordingEnded, nil: break
         }
     }
 }
