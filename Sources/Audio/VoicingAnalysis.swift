@@ -50,9 +50,24 @@ public struct VoicingAnalysis: Sendable, Equatable {
         guard level >= skipPeriodicityBelowDB, rate >= 4000 else {
             return VoicingAnalysis(levelDB: level, periodicity: 0, pitchLag: 0, analysedRate: rate)
         }
-        // Decimate (box average) and remove the mean.
         let count = samples.count / factor
-        var x = [Double](repeating: 0, count: count)
+        let minLag = max(2, rate / 400)
+        let maxLag = min(count - count / 4, rate / 60)
+        guard maxLag > minLag else { return VoicingAnalysis(levelDB: level, periodicity: 0, pitchLag: 0, analysedRate: rate) }
+        // Scratch on the stack (no allocation per frame): the decimated frame and the running sums of its squares.
+        let (best, bestLag) = withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * count + 2) { scratch in
+            guard let x = scratch.baseAddress else { return (0.0, 0) }
+            decimate(samples, factor: factor, count: count, into: x)
+            return bestPitch(x, count: count, minLag: minLag, maxLag: maxLag, sums: x + count)
+        }
+        return VoicingAnalysis(levelDB: level, periodicity: best, pitchLag: bestLag, analysedRate: rate)
+    }
+
+    /// Box-averages `factor` samples into each of the `count` values at `x` and removes their mean.
+    @inline(__always)
+    private static func decimate(
+        _ samples: UnsafeBufferPointer<Int16>, factor: Int, count: Int, into x: UnsafeMutablePointer<Double>
+    ) {
         var mean = 0.0
         for index in 0..<count {
             var sum = 0.0
@@ -62,33 +77,60 @@ public struct VoicingAnalysis: Sendable, Equatable {
         }
         mean /= Double(max(1, count))
         for index in 0..<count { x[index] -= mean }
-        let minLag = max(2, rate / 400)
-        let maxLag = min(count - count / 4, rate / 60)
-        guard maxLag > minLag else { return VoicingAnalysis(levelDB: level, periodicity: 0, pitchLag: 0, analysedRate: rate) }
+    }
+
+    /// The best normalized autocorrelation of the `count` values at `x` over lags `minLag...maxLag`, searched
+    /// once it has turned negative, and its lag. The energies of the overlapping parts come from running sums
+    /// of squares (`sums`: 2 × count + 2 values of scratch), the cross terms are summed eight lags at a time
+    /// (each lag's sum in the same order as a plain loop would), and lags below `minLag` are computed only
+    /// until the correlation has dipped.
+    @inline(__always)
+    private static func bestPitch(
+        _ x: UnsafeMutablePointer<Double>, count: Int, minLag: Int, maxLag: Int, sums: UnsafeMutablePointer<Double>
+    ) -> (Double, Int) {
+        // prefix[n] = x[0..<n]², suffix[n] = x[n..<count]².
+        let prefix = sums
+        let suffix = sums + count + 1
+        prefix[0] = 0
+        for index in 0..<count { prefix[index + 1] = prefix[index] + x[index] * x[index] }
+        suffix[count] = 0
+        var index = count - 1
+        while index >= 0 {
+            suffix[index] = suffix[index + 1] + x[index] * x[index]
+            index -= 1
+        }
+        let raw = UnsafeRawPointer(x)
         var dipped = false
         var best = 0.0
         var bestLag = 0
-        x.withUnsafeBufferPointer { x in
-            for lag in 1...maxLag {
-                var cross = 0.0
-                var head = 0.0
-                var tail = 0.0
-                for index in 0..<(count - lag) {
-                    let a = x[index]
-                    let b = x[index + lag]
-                    cross += a * b
-                    head += a * a
-                    tail += b * b
+        var lag0 = 1
+        while lag0 <= maxLag {
+            let lags = min(8, maxLag - lag0 + 1)
+            // All eight lags share the first `count - lag0 - 7` terms.
+            let shared = max(0, count - lag0 - 7)
+            var cross = SIMD8<Double>(repeating: 0)
+            for i in 0..<shared {
+                cross += SIMD8<Double>(repeating: x[i]) * raw.loadUnaligned(fromByteOffset: (i + lag0) &* 8, as: SIMD8<Double>.self)
+            }
+            for k in 0..<lags {
+                let lag = lag0 + k
+                var c = cross[k]
+                var i = shared
+                while i < count - lag {
+                    c += x[i] * x[i + lag]
+                    i += 1
                 }
-                let denominator = (head * tail).squareRoot()
-                let r = denominator > 0 ? cross / denominator : 0
+                let denominator = (prefix[count - lag] * suffix[lag]).squareRoot()
+                let r = denominator > 0 ? c / denominator : 0
                 if r < 0 { dipped = true }
                 if dipped, lag >= minLag, r > best {
                     best = r
                     bestLag = lag
                 }
             }
+            lag0 += lags
+            if dipped, lag0 < minLag { lag0 = minLag }
         }
-        return VoicingAnalysis(levelDB: level, periodicity: best, pitchLag: bestLag, analysedRate: rate)
+        return (best, bestLag)
     }
 }
