@@ -140,6 +140,9 @@ public actor CallSession {
             await handleTurn(turn)
         case .bargeIn(let atMs):
             await handleBargeIn(atMs: atMs)
+        case .speechStarted:
+            // Only a flow listening for speech cares: its no-input / silence timer stops while the caller talks.
+            if listening?.speech == true { await feed(.speechStarted) }
         case .playbackFinished:
             await pollPlayback()
         case .recordingEnded(let id, let reason):

@@ -62,7 +62,7 @@ public struct CallerAudioPipeline: Sendable {
         for event in events {
             switch event {
             case .bargeIn(let atMs): emit(.bargeIn(atMs: atMs))
-            case .speechStarted: break
+            case .speechStarted(let atMs): emit(.speechStarted(atMs: atMs))
             case .turnEnded(let turn): emit(.turn(turn))
             }
         }

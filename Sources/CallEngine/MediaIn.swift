@@ -15,6 +15,8 @@ public enum MediaInEvent: Sendable, Equatable {
     case hangUp
     /// One caller turn, cut by the pipeline's turn detector (a `.flushed` turn is the one open at hang-up).
     case turn(TurnDetector.Turn)
+    /// A caller turn opened at `atMs` (the `.turn` follows when it ends).
+    case speechStarted(atMs: Int)
     /// The caller started talking over interruptible bot audio (at `atMs` on the call's media timeline).
     case bargeIn(atMs: Int)
     /// The media clock pulled the last sample of a prompt or reply (`OutboundAudioQueue` marks).

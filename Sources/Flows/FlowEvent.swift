@@ -65,6 +65,9 @@ public enum FlowEvent: Sendable, Equatable {
     /// The caller finished a speech turn (cut by the TurnDetector). `transcript` is the recognized text
     /// when the engine has one; `nil` for an audio-only turn (the model hears the audio itself).
     case speechTurn(transcript: String?)
+    /// The caller started talking (a turn opened; its `.speechTurn` follows when it ends). A gather's
+    /// no-input timer and an agent's silence timer stop running while the caller talks.
+    case speechStarted
     /// A DTMF digit (`0-9`, `*`, `#`, `A-D`).
     case dtmf(Character)
     /// A timer started with `.startTimer` fired. Stale timers are ignored.

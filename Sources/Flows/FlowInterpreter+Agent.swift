@@ -50,6 +50,11 @@ extension FlowInterpreter {
             state.toolRounds = 0
             state.nudging = false
             askModel(&state, .callerTurn(transcript: transcript))
+        case (.speechStarted, .listening):
+            // The caller is talking: the silence timer waits for the turn (guarded, see `speechGuardMs`).
+            if let timer = state.silenceTimer { output.append(.cancelTimer(timer)) }
+            state.silenceTimer = startTimer(.silence, afterMs: state.step.silenceTimeoutMs + Self.speechGuardMs)
+            phase = .agent(state)
         case (.timerFired(let id), .listening) where id == state.silenceTimer:
             state.silenceTimer = nil
             state.silences += 1

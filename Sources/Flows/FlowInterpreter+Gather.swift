@@ -19,6 +19,10 @@ extension FlowInterpreter {
         phase = .gather(state)
     }
 
+    /// How long past the no-input / silence timeout a turn that opened may take to end (the turn detector
+    /// cuts turns at 30 s).
+    static let speechGuardMs = 35_000
+
     func noInputMs(_ step: GatherStep) -> Int {
         step.dtmf?.firstDigitTimeoutMs ?? flow.defaults.timeouts.noInputMs
     }
@@ -57,6 +61,12 @@ extension FlowInterpreter {
             } else {
                 noInput(state)
             }
+        case .speechStarted where state.step.speech && state.prompt == nil && state.timer?.kind == .noInput:
+            // The caller is talking: no "sorry, I didn't catch that" over them. The turn's `.speechTurn`
+            // decides; a guard timer (a turn is at most 30 s) keeps the flow from waiting forever for it.
+            if let timer = state.timer { output.append(.cancelTimer(timer)) }
+            state.timer = startTimer(.noInput, afterMs: noInputMs(state.step) + Self.speechGuardMs)
+            phase = .gather(state)
         case .speechTurn(let transcript) where state.step.speech:
             if let timer = state.timer { output.append(.cancelTimer(timer)) }
             state.timer = nil

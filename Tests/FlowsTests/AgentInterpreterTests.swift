@@ -117,6 +117,22 @@ import SwitchboardCore
         #expect(outcome(last) == .hungUp(reason: "silence"))
     }
 
+    @Test func callerTalkingHoldsTheSilenceTimer() throws {
+        var (harness, _) = try started()
+        let reply = harness.send(.modelReply(ModelReply(text: "Hi", alreadySpoken: true)), at: 500)
+        let first = try #require(timers(reply).first)
+        // The caller starts talking at 3000, before the 3 s silence timeout (3500): the timer is replaced by a
+        // guard, so its firing is stale and no nudge is asked for while the caller talks.
+        let talking = harness.send(.speechStarted, at: 3000)
+        #expect(talking.contains(.cancelTimer(first.0)))
+        let guardTimer = try #require(timers(talking).first)
+        #expect(guardTimer.1 == .milliseconds(3000 + 3000 + FlowInterpreter.speechGuardMs))
+        #expect(harness.send(.timerFired(first.0), at: 3500).isEmpty)
+        let ask = harness.send(.speechTurn(transcript: "my balance please"), at: 5200)
+        #expect(modelRequests(ask).first?.trigger == .callerTurn(transcript: "my balance please"))
+        #expect(ask.contains(.cancelTimer(guardTimer.0)))
+    }
+
     @Test func modelFailureGoesToOnError() throws {
         var (harness, _) = try started()
         let last = harness.send(.modelFailed(reason: "HTTP 503"), at: 400)

@@ -67,6 +67,36 @@ import Testing
         #expect(outcome(last) == .hungUp(reason: "silent"))
     }
 
+    @Test func callerTalkingAtTheNoInputTimeoutIsNotNoInput() throws {
+        var harness = InterpreterHarness(try validFlow(Self.yaml))
+        let timer = try #require(timers(harness.finishPrompts(in: harness.start(), at: 1000)).first)
+        #expect(timer.1 == .milliseconds(5000))
+        // Speech opens a turn at 4200; the no-input deadline (5000) passes while the caller talks.
+        let talking = harness.send(.speechStarted, at: 4200)
+        #expect(talking.contains(.cancelTimer(timer.0)))
+        #expect(spoken(talking).isEmpty)
+        #expect(harness.send(.timerFired(timer.0), at: 5000).isEmpty, "the old no-input timer is stale")
+        let last = harness.send(.speechTurn(transcript: "my code is forty two"), at: 6100)
+        #expect(outcome(last) == .hungUp(reason: "spoke"))
+        #expect(!harness.all.contains { if case .log(let entry) = $0 { entry.kind == "no_input" } else { false } })
+    }
+
+    @Test func aTurnThatNeverEndsStillReachesNoInput() throws {
+        var harness = InterpreterHarness(try validFlow(Self.yaml))
+        _ = harness.finishPrompts(in: harness.start(), at: 1000)
+        let guardTimer = try #require(timers(harness.send(.speechStarted, at: 2000)).first)
+        #expect(guardTimer.1 == .milliseconds(2000 + 4000 + FlowInterpreter.speechGuardMs))
+        let retry = harness.send(.timerFired(guardTimer.0), at: 41_000)
+        #expect(spoken(retry) == ["Please enter your code again."])
+    }
+
+    @Test func speechWhileThePromptPlaysLeavesTheTimerAlone() throws {
+        var harness = InterpreterHarness(try validFlow(Self.yaml))
+        let first = harness.start()
+        #expect(harness.send(.speechStarted, at: 300).isEmpty)
+        #expect(timers(harness.finishPrompts(in: first, at: 1000)).map(\.1) == [.milliseconds(5000)])
+    }
+
     @Test func noMatchRepromptsThenLeaves() throws {
         var harness = InterpreterHarness(try validFlow(Self.yaml))
         _ = harness.finishPrompts(in: harness.start(), at: 1000)

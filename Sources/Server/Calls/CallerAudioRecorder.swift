@@ -129,7 +129,7 @@ extension CallerAudioRecorder {
         switch event {
         case .audio(let frame): self.frame(samples: frame.samples, timestampMs: frame.timestampMs)
         case .hangUp, nil: mediaEnded()
-        case .dtmf, .turn, .bargeIn, .playbackFinished, .recordingEnded: break
+        case .dtmf, .turn, .speechStarted, .bargeIn, .playbackFinished, .recordingEnded: break
         }
     }
 }

@@ -28,7 +28,7 @@ extension CallRecorder {
         case .audio(let frame): self.frame(frame)
         case .dtmf(let digit): dtmf(digit)
         case .hangUp: hangUp()
-        case .turn, .bargeIn, .playbackFinished, .recordingEnded, nil: break
+        case .turn, .speechStarted, .bargeIn, .playbackFinished, .recordingEnded, nil: break
         }
     }
 }
