@@ -14,7 +14,8 @@ extension CallSession {
         switch prompt.content {
         case .text(let text):
             say(.bot, text)
-            log(.turn(speaker: .bot, text: text, durationMs: 0))
+            // The turn is logged once its audio exists, with the length the caller will hear.
+            defer { log(.turn(speaker: .bot, text: text, durationMs: samples.count * 1000 / max(1, sampleRate))) }
             do {
                 let request = SpeechRequest(
                     text: text, voice: prompt.voice, language: prompt.language, rate: configuration.speechRate,

@@ -47,8 +47,9 @@ public enum CallLogText {
         }
         for turn in detail.turns {
             let latency = turn.latencyMs.map { ", \($0) ms to first audio" } ?? ""
-            entries.append(
-                (turn.seq, "\(time(turn.startedAt))  \(turn.role): \"\(turn.transcript)\" (\(duration(turn.audioMs))\(latency))"))
+            // A caller turn with no transcript (no transcription configured, or offline) says so.
+            let said = turn.transcript.isEmpty ? "(audio, no transcript)" : "\"\(turn.transcript)\""
+            entries.append((turn.seq, "\(time(turn.startedAt))  \(turn.role): \(said) (\(duration(turn.audioMs))\(latency))"))
         }
         for tool in detail.toolCalls {
             let outcome = tool.error.map { "error: \($0)" } ?? (tool.result?.jsonText ?? "null")

@@ -102,11 +102,19 @@ public final class SwitchboardService: Sendable {
         if provider.apiKey == nil, let cassettes = configuration.model.cassettes {
             let server = try CassetteServer.load(path: cassettes)
             let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: server.service(port: 0) { port in portContinuation.yield(port) })],
+                    logger: logger))
             let task = Task {
                 defer { portContinuation.finish() }
-                try await server.run(port: 0, standalone: false) { port in portContinuation.yield(port) }
+                try await group.run()
             }
-            parts.append(ServicePart(name: "cassette server") { await ServicePart.end(task, logger: logger) })
+            parts.append(
+                ServicePart(name: "cassette server") {
+                    await group.triggerGracefulShutdown()
+                    do { try await task.value } catch { logger.debug("cassette server ended", metadata: ["error": "\(error)"]) }
+                })
             var port: Int?
             for await value in portStream {
                 port = value

@@ -87,14 +87,22 @@ public final class CassetteServer: Sendable {
         host: String = "127.0.0.1", port: Int, standalone: Bool = true,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let app = Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port)),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
-            logger: Logger(label: "switchboard.model-server"))
+        let app = service(host: host, port: port, onListening: onListening)
         if standalone {
             try await app.runService()
         } else {
             try await app.run()
         }
+    }
+
+    /// The server as a `Service`: in a `ServiceGroup`, a graceful shutdown closes it cleanly (what `serve` and
+    /// `demo` do; cancelling its task instead makes Hummingbird log a CancellationError).
+    public func service(
+        host: String = "127.0.0.1", port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(), configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: Logger(label: "switchboard.model-server"))
     }
 }
