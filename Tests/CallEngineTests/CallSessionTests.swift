@@ -96,6 +96,35 @@ struct CallSessionTests {
         #expect(await call.session.transcript.last?.text == "Goodbye.")
     }
 
+    /// A caller who starts talking before the menu's no-input deadline and is still talking when it passes is
+    /// not told "sorry, I didn't catch that": the turn detector's speech onset holds the timer (live and replay
+    /// share this pipeline). The silent control call shows the deadline really falls inside the speech.
+    @Test func callerTalkingAcrossTheNoInputDeadlineIsHeardNotReprompted() async throws {
+        let dir = try TemporaryDirectory(prefix: "noinput")
+        defer { dir.remove() }
+        func noInputs(_ log: CollectingCallEventSink) -> [String] {
+            log.events.compactMap { if case .note("no_input", let detail) = $0 { return detail } else { return nil } }
+        }
+        let silent = try CallHarness(replies: [])
+        _ = await silent.run(maxMs: 30_000)
+        #expect(noInputs(silent.log).count == 2, "control: a silent caller reaches no_input twice (one retry)")
+
+        let speech = try Self.callerSpeech(
+            "Hello, I would like to check the balance of my account and also the date of my next appointment, please.", dir)
+        #expect(speech.count > 5 * Self.rate, "the sentence lasts over five seconds")
+        let bye = Reply(
+            audio: try await CallHarness.speech("Sure."), transcript: "Sure.",
+            toolCalls: [ToolCall(id: "call_1", name: "end_call", arguments: .object([:]))])
+        let call = try CallHarness(replies: [bye])
+        call.transport.callerSays(speech, atMs: 6500)
+        _ = await call.run(maxMs: 30_000)
+        #expect(noInputs(call.log).isEmpty, "no_input while the caller talked: \(noInputs(call.log))")
+        let steps = await call.session.stepsVisited
+        #expect(Array(steps.prefix(3)) == ["greeting", "menu", "assistant"])
+        let said = await call.session.transcript.filter { $0.speaker == .bot }.map(\.text)
+        #expect(said.filter { $0.hasPrefix("Press 1") }.count == 1, "the menu was not replayed over the caller: \(said)")
+    }
+
     @Test func modelFailureGivesTheSpokenFallback() async throws {
         let call = try CallHarness(replies: [.failing(ModelFailure(code: "http_500", message: "upstream error"))])
         call.transport.callerPresses("2", atMs: 5000)
