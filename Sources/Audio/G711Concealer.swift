@@ -124,10 +124,12 @@ public struct G711Concealer: Sendable {
     private mutating func remember(_ samples: UnsafeBufferPointer<Int16>) {
         let n = min(samples.count, Self.historyLength)
         let keep = Self.historyLength - n
-        if keep > 0 {
-            for i in 0..<keep { history[i] = history[i + n] }
+        let offset = samples.count - n
+        history.withUnsafeMutableBufferPointer { history in
+            guard let base = history.baseAddress, history.count >= Self.historyLength else { return }
+            if keep > 0 { UnsafeMutableRawPointer(base).copyMemory(from: base + n, byteCount: keep * MemoryLayout<Float>.stride) }
+            for i in 0..<n { base[keep + i] = Float(samples[offset + i]) }
         }
-        for i in 0..<n { history[keep + i] = Float(samples[samples.count - n + i]) }
     }
 
     /// The lag (40…120 samples) whose segment best matches the last 20 ms, by normalised cross-correlation.

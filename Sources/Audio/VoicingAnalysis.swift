@@ -99,22 +99,43 @@ public struct VoicingAnalysis: Sendable, Equatable {
             suffix[index] = suffix[index + 1] + x[index] * x[index]
             index -= 1
         }
-        let raw = UnsafeRawPointer(x)
         var dipped = false
         var best = 0.0
         var bestLag = 0
         var lag0 = 1
         while lag0 <= maxLag {
             let lags = min(8, maxLag - lag0 + 1)
-            // All eight lags share the first `count - lag0 - 7` terms.
+            // All eight lags share the first `count - lag0 - 7` terms: one pass, eight independent sums (plain
+            // scalars, not SIMD types, which a debug build would run through generic calls).
             let shared = max(0, count - lag0 - 7)
-            var cross = SIMD8<Double>(repeating: 0)
+            var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0, c5 = 0.0, c6 = 0.0, c7 = 0.0
+            var y = x + lag0
             for i in 0..<shared {
-                cross += SIMD8<Double>(repeating: x[i]) * raw.loadUnaligned(fromByteOffset: (i + lag0) &* 8, as: SIMD8<Double>.self)
+                let a = x[i]
+                c0 += a * y[0]
+                c1 += a * y[1]
+                c2 += a * y[2]
+                c3 += a * y[3]
+                c4 += a * y[4]
+                c5 += a * y[5]
+                c6 += a * y[6]
+                c7 += a * y[7]
+                y += 1
             }
+            let cross = (c0, c1, c2, c3, c4, c5, c6, c7)
             for k in 0..<lags {
                 let lag = lag0 + k
-                var c = cross[k]
+                var c: Double
+                switch k {
+                case 0: c = cross.0
+                case 1: c = cross.1
+                case 2: c = cross.2
+                case 3: c = cross.3
+                case 4: c = cross.4
+                case 5: c = cross.5
+                case 6: c = cross.6
+                default: c = cross.7
+                }
                 var i = shared
                 while i < count - lag {
                     c += x[i] * x[i + lag]

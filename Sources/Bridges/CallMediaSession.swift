@@ -78,7 +78,8 @@ public final class CallMediaSession: @unchecked Sendable {
     var dtmfDetector: DTMFDetector?
     var dtmfMerge = DTMFDeduplicator()
     private var sender: RTPSender
-    var outbound = SampleQueue(capacity: 8000)
+    /// Starts at two 8 kHz frames (a listening call queues at most a frame a tick) and grows when more is queued.
+    var outbound = SampleQueue(capacity: 320)
     private var sendBuffer: ByteBuffer
     var sdpAddress: SocketAddress?
     var latched = false

@@ -80,8 +80,17 @@ public struct TurnDetector: Sendable {
         bargeIn = configuration.bargeIn.map { BargeInDetector(configuration: $0) }
     }
 
-    /// A turn buffer that grew past this many samples is given back after the turn (RSS per call stays small).
+    /// A burst buffer that grew past this many samples is given back when the burst ends without a turn (RSS
+    /// per call stays small); a finished turn takes its buffer along (no copy).
     private static let keptTurnCapacity = 16_000 * 2
+
+    /// Appends to the open burst's audio, growing its buffer a second of audio at a time rather than doubling
+    /// it: a 5 s turn holds about 5–6 s of samples, not 8 s of capacity (and no doubled copy while it grows).
+    private mutating func appendToBurst(_ samples: some Collection<Int16>) {
+        let needed = current.count + samples.count
+        if needed > current.capacity { current.reserveCapacity(needed + max(sampleRate, 160)) }
+        current.append(contentsOf: samples)
+    }
 
     /// True while a turn is open.
     public var isInTurn: Bool { turnOpen }
@@ -126,14 +135,14 @@ public struct TurnDetector: Sendable {
                 var offset = 0
                 for frame in preRollFrames {
                     if frame.timestampMs + frameMs > ms - configuration.preRollMs {
-                        current.append(contentsOf: preRoll[offset..<(offset + frame.count)])
+                        appendToBurst(preRoll[offset..<(offset + frame.count)])
                     }
                     offset += frame.count
                 }
             }
         }
         if onsetMs != nil {
-            current.append(contentsOf: samples)
+            appendToBurst(samples)
             if vad.lastFrameVoiced { voicedMs += frameMs }
         } else {
             preRoll.append(contentsOf: samples)
@@ -162,17 +171,16 @@ public struct TurnDetector: Sendable {
         for event in vadEvents {
             if case .speechEnd(let ms) = event {
                 // A burst over interruptible bot audio that did not stop it was a backchannel: no turn.
-                if turnOpen, !overBot { events.append(.turnEnded(finishTurn(endMs: ms, reason: .silence))) }
+                if turnOpen, !overBot { events.append(.turnEnded(takeTurn(endMs: ms, reason: .silence))) }
                 resetTurn()
             }
         }
         if turnOpen, let onset = onsetMs, timestampMs + frameMs - onset >= configuration.maxTurnMs {
             let end = timestampMs + frameMs
-            events.append(.turnEnded(finishTurn(endMs: end, reason: .maxLength)))
+            events.append(.turnEnded(takeTurn(endMs: end, reason: .maxLength)))
             // The caller keeps talking: the next turn starts here.
             onsetMs = end
             voicedMs = 0
-            current.removeAll(keepingCapacity: true)
             turnOpen = false
         }
         return events
@@ -182,14 +190,17 @@ public struct TurnDetector: Sendable {
     public mutating func flush(atMs: Int) -> Turn? {
         defer { resetTurn() }
         guard turnOpen else { return nil }
-        return finishTurn(endMs: atMs, reason: .flushed)
+        return takeTurn(endMs: atMs, reason: .flushed)
     }
 
-    private func finishTurn(endMs: Int, reason: Turn.EndReason) -> Turn {
-        Turn(
-            startMs: onsetMs ?? endMs, endMs: endMs, samples: Array(current), sampleRate: sampleRate,
+    /// The finished turn, which takes the burst's buffer along (the next burst starts a new one).
+    private mutating func takeTurn(endMs: Int, reason: Turn.EndReason) -> Turn {
+        let turn = Turn(
+            startMs: onsetMs ?? endMs, endMs: endMs, samples: current, sampleRate: sampleRate,
             endedBy: reason, bargedIn: turnBargedIn
         )
+        current = []
+        return turn
     }
 
     private mutating func resetTurn() {
