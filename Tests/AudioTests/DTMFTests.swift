@@ -61,7 +61,7 @@ import Testing
         #expect(Self.detect(DTMF.sequence("77", sampleRate: 8000)).map(\.digit) == ["7", "7"])
     }
 
-    @Test func noDigitsInThirtySecondsOfSpeech() throws {
+    @Test(.tags(.integration)) func noDigitsInThirtySecondsOfSpeech() throws {
         let speech = try TestAudio.longSpeech()
         #expect(speech.count >= 8000 * 28, "speech is \(speech.count / 8000) s")
         #expect(Self.detect(speech).isEmpty)
@@ -69,7 +69,7 @@ import Testing
         #expect(Self.detect(G711.ulaw.decode(G711.ulaw.encode(speech))).isEmpty)
     }
 
-    @Test func digitsInSpeechGapsAreFound() throws {
+    @Test(.tags(.integration)) func digitsInSpeechGapsAreFound() throws {
         let dir = try TemporaryDirectory(prefix: "dtmf")
         defer { dir.remove() }
         let a = try TestAudio.speech("Please enter your account number followed by the pound key.", in: dir)

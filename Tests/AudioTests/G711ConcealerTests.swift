@@ -52,7 +52,7 @@ import Testing
         return out
     }
 
-    @Test func lostSpeechFramesAreConcealedFarBetterThanSilence() throws {
+    @Test(.tags(.integration)) func lostSpeechFramesAreConcealedFarBetterThanSilence() throws {
         let dir = try TemporaryDirectory(prefix: "plc")
         defer { dir.remove() }
         let frames = try Self.speechFrames(in: dir)
@@ -91,7 +91,7 @@ import Testing
         #expect(jumpPLC < jumpSilence)
     }
 
-    @Test func aLongLossFadesToSilenceAfterSixtyMilliseconds() throws {
+    @Test(.tags(.integration)) func aLongLossFadesToSilenceAfterSixtyMilliseconds() throws {
         let dir = try TemporaryDirectory(prefix: "plc-long")
         defer { dir.remove() }
         let frames = try Self.speechFrames(in: dir)
@@ -103,7 +103,7 @@ import Testing
         for i in (start + 3)..<(start + 6) { #expect(played[i].allSatisfy { $0 == 0 }, "frame \(i - start) of the loss") }
     }
 
-    @Test func pitchOfAToneIsFoundAndContinuedInPhase() throws {
+    @Test(.tags(.integration)) func pitchOfAToneIsFoundAndContinuedInPhase() throws {
         let dir = try TemporaryDirectory(prefix: "plc-tone")
         defer { dir.remove() }
         // A 200 Hz tone from sox: a 40-sample period at 8 kHz.

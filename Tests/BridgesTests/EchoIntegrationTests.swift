@@ -14,44 +14,14 @@ struct EchoIntegrationTests {
         let packets = Mutex<[[UInt8]]>([])
     }
 
-    static func invite(callID: String, user: String, sipPort: Int, local: Int, rtpPort: Int) -> String {
-        let sdp = [
-            "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
-            "m=audio \(rtpPort) RTP/AVP 0 101", "a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000",
-            "a=sendrecv", "",
-        ].joined(separator: "\r\n")
-        return [
-            "INVITE sip:\(user)@127.0.0.1:\(sipPort) SIP/2.0",
-            "Via: SIP/2.0/UDP 127.0.0.1:\(local);branch=z9hG4bK\(callID)",
-            "From: <sip:tester@127.0.0.1>;tag=t1", "To: <sip:\(user)@127.0.0.1>", "Call-ID: \(callID)",
-            "CSeq: 1 INVITE", "Contact: <sip:tester@127.0.0.1:\(local)>", "Max-Forwards: 70",
-            "Content-Type: application/sdp", "Content-Length: \(sdp.utf8.count)", "", sdp,
-        ].joined(separator: "\r\n")
-    }
-
-    static func inDialog(_ method: String, callID: String, toTag: String, cseq: Int, sipPort: Int, local: Int) -> String {
-        [
-            "\(method) sip:echo@127.0.0.1:\(sipPort) SIP/2.0",
-            "Via: SIP/2.0/UDP 127.0.0.1:\(local);branch=z9hG4bK\(method)\(cseq)\(callID)",
-            "From: <sip:tester@127.0.0.1>;tag=t1", "To: <sip:echo@127.0.0.1>;tag=\(toTag)", "Call-ID: \(callID)",
-            "CSeq: \(cseq) \(method)", "Max-Forwards: 70", "Content-Length: 0", "", "",
-        ].joined(separator: "\r\n")
-    }
-
     @Test func echoReturnsTheCallersAudioDespiteGarbage() async throws {
         let server = try await TestServer.start()
-        let sip = try UDPTestSocket(receiveTimeoutMs: 100)
-        let rtp = try UDPTestSocket(receiveTimeoutMs: 50)
+        let phone = try SIPTestPhone(serverPort: server.sipPort)
+        let rtp = phone.media
         let attacker = try UDPTestSocket(receiveTimeoutMs: 50)
         let callID = "echo-\(UUID().uuidString)"
-        sip.send(Self.invite(callID: callID, user: "echo", sipPort: server.sipPort, local: sip.port, rtpPort: rtp.port),
-            to: server.sipPort)
-        let ok = try #require(sip.receive(until: 3) { $0.hasPrefix("SIP/2.0 200") })
-        let toTag = try #require(ok.split(separator: "\r\n").first { $0.hasPrefix("To:") }?.split(separator: "tag=").last)
-        let mline = try #require(ok.split(separator: "\r\n").first { $0.hasPrefix("m=audio ") })
-        let mediaPort = try #require(Int(mline.split(separator: " ")[1]))
-        sip.send(Self.inDialog("ACK", callID: callID, toTag: String(toTag), cseq: 1, sipPort: server.sipPort, local: sip.port),
-            to: server.sipPort)
+        let dialog = try phone.call(user: "echo", callID: callID, caller: "tester", timeout: .seconds(3))
+        let mediaPort = dialog.mediaPort
 
         // Receive everything the echo sends, on a thread of its own.
         let collected = Collected()
@@ -96,9 +66,7 @@ struct EchoIntegrationTests {
         }
         try await Task.sleep(for: .milliseconds(400))
         let media = try await server.server.media.sessionStatistics(callID: callID).get()
-        sip.send(Self.inDialog("BYE", callID: callID, toTag: String(toTag), cseq: 2, sipPort: server.sipPort, local: sip.port),
-            to: server.sipPort)
-        let byeOK = sip.receive(until: 2) { $0.hasPrefix("SIP/2.0 200") && $0.contains("BYE") }
+        let byeOK: Void? = try? phone.hangUp(dialog, timeout: .seconds(2))
         done.store(true, ordering: .relaxed)
         try await Task.sleep(for: .milliseconds(100))
         let stats = try await server.statistics()

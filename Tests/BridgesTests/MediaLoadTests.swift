@@ -8,7 +8,7 @@ import Foundation
 import SwitchboardTestKit
 import Testing
 
-@Suite("Media load (50 calls, sipp)", .serialized, .enabled(if: SIPp.available))
+@Suite("Media load (50 calls, sipp)", .serialized, .tags(.integration), .requires(.sipp))
 struct MediaLoadTests {
     @Test(.tags(.integration), .timeLimit(.minutes(2)))
     func fiftyConcurrentEchoCallsKeepPacingAndLoseNothing() async throws {
@@ -34,7 +34,7 @@ struct MediaLoadTests {
                 "127.0.0.1:\(server.sipPort)", "-sf", SIPp.scenarioFolder.appendingPathComponent("bench-uac-rtp.xml").path,
                 "-s", "echo", "-d", "\(holdMs)", "-m", "\(calls)", "-l", "\(calls)", "-r", "100",
                 "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())", "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freePort())",
-            ], cwd: dir, timeout: 40)
+            ], in: dir, timeout: 40)
         let pacing = try await window.value
         try await Task.sleep(for: .milliseconds(300))
         let sip = try await server.statistics()

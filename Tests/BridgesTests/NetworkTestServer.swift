@@ -23,13 +23,6 @@ enum NetworkTestServer {
         return try await SIPServer.start(configuration: config, logger: logger)
     }
 
-    /// The messages sipp received, from its `-trace_msg` file (`<dir>/*_messages.log`).
-    static func sippMessages(in dir: URL) -> String {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        return files.filter { $0.hasSuffix("_messages.log") }
-            .compactMap { try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined()
-    }
-
     /// The first received 200 OK to INVITE in a sipp message trace.
     static func inviteOK(in trace: String) -> String? {
         let blocks = trace.components(separatedBy: "----------------------------------------------- ")

@@ -5,7 +5,7 @@ import SwitchboardTestKit
 
 /// Integration: the real server on 127.0.0.1 against sipp (Debian sip-tester) with the scenarios in
 /// deploy/sipp. Each sipp run is short (-timeout); sipp's exit status 0 means every call succeeded.
-@Suite("SIP integration (sipp, real sockets)", .tags(.integration), .serialized, .enabled(if: SIPp.available))
+@Suite("SIP integration (sipp, real sockets)", .tags(.integration), .serialized, .requires(.sipp))
 struct SIPPIntegrationTests {
     static func common(_ server: TestServer, user: String) throws -> [String] {
         [
@@ -23,7 +23,7 @@ struct SIPPIntegrationTests {
         let speech = try Speech.ulaw(text: "Hello, this is a test call to the echo service.", in: dir)
         try Data(speech).write(to: dir.appendingPathComponent("audio.ulaw"))
         let run = try await SIPp.run(
-            ["-sf", Self.scenario("uac_rtp_call.xml"), "-m", "1"] + Self.common(server, user: "echo"), cwd: dir)
+            ["-sf", Self.scenario("uac_rtp_call.xml"), "-m", "1"] + Self.common(server, user: "echo"), in: dir)
         let stats = try await server.statistics()
         await server.stop()
         #expect(run.status == 0, "\(run.output.suffix(2000))")

@@ -6,7 +6,7 @@ import SwitchboardTestKit
 
 /// sipp (a foreign UA) changes the codec of a live echo call by re-INVITE: PCMU → PCMA
 /// (deploy/sipp/uac_reinvite_codec.xml checks both 200s' SDP; the bridge must switch the media session).
-@Suite("SIP re-INVITE codec change (sipp)", .tags(.integration), .serialized, .enabled(if: SIPp.available))
+@Suite("SIP re-INVITE codec change (sipp)", .tags(.integration), .serialized, .requires(.sipp))
 struct SIPPReinviteCodecTests {
     @Test func sippSwitchesPCMUToPCMA() async throws {
         let server = try await TestServer.start()
@@ -20,7 +20,7 @@ struct SIPPReinviteCodecTests {
                 "-sf", SIPp.scenarioFolder.appendingPathComponent("uac_reinvite_codec.xml").path, "-m", "1",
                 "127.0.0.1:\(server.sipPort)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())",
                 "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freePort())",
-            ], cwd: dir, timeout: 20)
+            ], in: dir, timeout: 20)
         let stats = try await server.statistics()
         await server.stop()
         #expect(run.status == 0, "\(run.output.suffix(2000))")

@@ -59,7 +59,7 @@ struct SIPProtectionUnitTests {
     }
 }
 
-@Suite("SIP protection (sipp, real sockets)", .serialized, .enabled(if: SIPp.available), .tags(.integration))
+@Suite("SIP protection (sipp, real sockets)", .serialized, .requires(.sipp), .tags(.integration))
 struct SIPProtectionLiveTests {
     static func sipp(_ server: SIPServer, from source: String, _ extra: [String], timeout: Int = 20) async throws
         -> (status: Int32, trace: String, output: String)
@@ -68,8 +68,8 @@ struct SIPProtectionLiveTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let run = try await SIPp.run(
             ["127.0.0.1:\(server.localAddress.port ?? 0)", "-s", "echo", "-i", source, "-p", "\(try UDPTestSocket.freePort())", "-trace_msg"] + extra,
-            cwd: dir, timeout: timeout)
-        return (run.status, NetworkTestServer.sippMessages(in: dir), run.output)
+            in: dir, timeout: timeout)
+        return (run.status, run.trace, run.output)
     }
 
     static let onlyOne = [SIPAddressRange("127.0.0.1")!]

@@ -6,7 +6,7 @@ import Bridges
 import Foundation
 import Testing
 
-@Suite("SIP public address (sipp, wildcard bind)", .serialized, .enabled(if: SIPp.available), .tags(.integration))
+@Suite("SIP public address (sipp, wildcard bind)", .serialized, .requires(.sipp), .tags(.integration))
 struct SIPPublicAddressTests {
     /// Runs one sipp RTP call to `target` (user echo) and returns the 200 OK sipp received plus media counters.
     static func call(_ server: SIPServer, target: String) async throws -> (status: Int32, ok: String, output: String) {
@@ -19,8 +19,8 @@ struct SIPPublicAddressTests {
                 "-sf", SIPp.scenarioFolder.appendingPathComponent("uac_rtp_call.xml").path, "-m", "1",
                 "\(target):\(port)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())",
                 "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freePort())", "-trace_msg",
-            ], cwd: dir)
-        return (run.status, NetworkTestServer.inviteOK(in: NetworkTestServer.sippMessages(in: dir)) ?? "", run.output)
+            ], in: dir)
+        return (run.status, NetworkTestServer.inviteOK(in: run.trace) ?? "", run.output)
     }
 
     @Test func publicAddressInContactAndSDPAndRTPFlows() async throws {

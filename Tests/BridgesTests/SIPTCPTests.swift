@@ -9,15 +9,15 @@ import Testing
 import Glibc
 #endif
 
-@Suite("SIP over TCP (sipp, real sockets)", .serialized, .enabled(if: SIPp.available), .tags(.integration))
+@Suite("SIP over TCP (sipp, real sockets)", .serialized, .requires(.sipp), .tags(.integration))
 struct SIPTCPTests {
     static func sipp(_ server: SIPServer, _ extra: [String], timeout: Int = 30) async throws -> (status: Int32, trace: String, output: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sipp-tcp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let run = try await SIPp.run(
             ["127.0.0.1:\(server.localAddress.port ?? 0)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())"] + extra,
-            cwd: dir, timeout: timeout)
-        return (run.status, NetworkTestServer.sippMessages(in: dir), run.output)
+            in: dir, timeout: timeout)
+        return (run.status, run.trace, run.output)
     }
 
     @Test func largeInviteOverTCPIsAnswered() async throws {

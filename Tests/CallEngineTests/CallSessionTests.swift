@@ -46,7 +46,7 @@ struct CallSessionTests {
         #expect(Self.hasEvent(call.log) { $0 == .dtmf("1") })
     }
 
-    @Test func agentTurnWithToolCall() async throws {
+    @Test(.tags(.integration)) func agentTurnWithToolCall() async throws {
         let dir = try TemporaryDirectory(prefix: "agent")
         defer { dir.remove() }
         let replies = [
@@ -141,7 +141,7 @@ struct CallSessionTests {
         })
     }
 
-    @Test func bargeInStopsPlaybackAndCancelsTheModelStream() async throws {
+    @Test(.tags(.integration)) func bargeInStopsPlaybackAndCancelsTheModelStream() async throws {
         let dir = try TemporaryDirectory(prefix: "barge")
         defer { dir.remove() }
         let long = "Let me tell you about all of our plans. We have the basic plan, the family plan and the business plan, each with different prices."

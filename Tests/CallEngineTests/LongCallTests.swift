@@ -4,7 +4,7 @@ import Flows
 import SwitchboardTestKit
 import Testing
 
-@Suite("A long call on the virtual clock")
+@Suite("A long call on the virtual clock", .tags(.integration))
 struct LongCallTests {
     typealias Reply = ScriptedConversationModel.Reply
 

@@ -34,7 +34,7 @@ struct TurnDetectorTests {
         return out
     }
 
-    @Test func cutsThreeUtterancesIntoThreeTurns() throws {
+    @Test(.tags(.integration)) func cutsThreeUtterancesIntoThreeTurns() throws {
         let dir = try TemporaryDirectory(prefix: "turns")
         defer { dir.remove() }
         let texts = ["I would like to check my balance.", "My PIN is one two three four.", "Thank you, that is all."]
@@ -93,7 +93,7 @@ struct TurnDetectorTests {
     /// "Stop" begins with an unvoiced /st/: the barge-in decision (BargeInDetector) waits for voice, so the bot
     /// stops about 100 ms after the vowel's onset, about 230 ms after the /s/ (voiced onsets: BargeInDetectorTests,
     /// within 150 ms).
-    @Test func bargeInFiresSoonAfterTheSpeechOnset() throws {
+    @Test(.tags(.integration)) func bargeInFiresSoonAfterTheSpeechOnset() throws {
         let dir = try TemporaryDirectory(prefix: "bargein")
         defer { dir.remove() }
         let speech = try TestAudio.speech("Stop, I want to talk to a person.", sampleRate: rate, in: dir)
@@ -115,7 +115,7 @@ struct TurnDetectorTests {
 
     /// A flow's `barge_in: false` reaches the detector: the same interruption never stops the bot, and its turn
     /// is still cut; thresholds given by the flow replace the defaults.
-    @Test func aFlowCanTurnBargeInOffOrChangeItsThresholds() throws {
+    @Test(.tags(.integration)) func aFlowCanTurnBargeInOffOrChangeItsThresholds() throws {
         let dir = try TemporaryDirectory(prefix: "bargein-off")
         defer { dir.remove() }
         let speech = try TestAudio.speech("Wait, stop, I need billing.", sampleRate: rate, in: dir)

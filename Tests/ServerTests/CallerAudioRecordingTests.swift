@@ -50,26 +50,11 @@ import SwitchboardTestKit
 
     /// Starts the service with both flows, places one call to `user`, waits for its ended row, stops.
     static func place(to user: String, in folder: TempFolder) async throws -> Placed {
-        let flows = folder.url.appendingPathComponent("flows")
-        try FileManager.default.createDirectory(at: flows, withIntermediateDirectories: true)
-        try Data(("name: recorded\nrecording: caller_audio\n" + flowBody).utf8)
-            .write(to: flows.appendingPathComponent("recorded.yaml"))
-        try Data(("name: plain\n" + flowBody).utf8).write(to: flows.appendingPathComponent("plain.yaml"))
-
-        var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
-        let low = 40_000 + 2 * Int.random(in: 0..<4_000)
-        configuration.sip.rtpPorts = "\(low)-\(low + 99)"
-        configuration.flows.dir = flows.path
-        configuration.flows.numbers = ["recorded": "recorded.yaml", "plain": "plain.yaml"]
-        configuration.callLog.db = folder.path("calls.db")
-        configuration.callLog.recordingsDir = folder.path("recordings")
-        configuration.admin.listen = ""
-        // No model in these flows: an empty cassette folder of the test's own (git keeps no empty folders).
-        try FileManager.default.createDirectory(atPath: folder.path("no-cassettes"), withIntermediateDirectories: true)
-        configuration.model.cassettes = folder.path("no-cassettes")
-        configuration.tools.accountsCSV = root.appendingPathComponent("fixtures/accounts.csv").path
-        configuration.tools.accountsDB = folder.path("accounts.db")
+        let written = try FlowCallTestService.writeFlows(
+            ["recorded.yaml": "name: recorded\nrecording: caller_audio\n" + flowBody, "plain.yaml": "name: plain\n" + flowBody],
+            in: folder)
+        // No model in these flows: the helper's empty cassette folder.
+        let configuration = try FlowCallTestService.configuration(flowsDir: written.dir, numbers: written.numbers, in: folder)
 
         let tone = try soxTone(in: folder)
         let track = [Int16](repeating: 0, count: toneStartMs * 8) + tone

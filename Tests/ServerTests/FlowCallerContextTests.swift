@@ -7,7 +7,7 @@ import Foundation
 import SwitchboardTestKit
 import Testing
 
-@Suite(.serialized, .tags(.integration), .enabled(if: FlowSIPp.available))
+@Suite(.serialized, .tags(.integration), .requires(.sipp))
 struct FlowCallerContextTests {
     static let flow = """
         name: context

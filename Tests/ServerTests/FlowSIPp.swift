@@ -1,18 +1,12 @@
-// Test support for the flow tests against sipp (Debian sip-tester) as the caller: runs a scenario from
-// deploy/sipp on a thread of its own (bounded by sipp's -timeout), and an RTP listener standing in for the
+// Test support for the flow tests against sipp (Debian sip-tester) as the caller: one call of a scenario from
+// deploy/sipp through the kit's `SIPp` runner, and an RTP listener standing in for the
 // caller's ear (the scenarios put `-key rtpport N` into their SDP, so Switchboard's audio comes here).
 import Foundation
 import SwitchboardTestKit
 import Synchronization
 
 enum FlowSIPp {
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/sipp") }
-
-    static func scenario(_ name: String) -> String {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("deploy/sipp/\(name)").path
-    }
+    static func scenario(_ name: String) -> String { SIPp.scenario(name) }
 
     /// Runs one call of `scenario` to `user` at the server; exit status 0 means the scenario completed.
     static func call(
@@ -21,30 +15,11 @@ enum FlowSIPp {
         let sipPort = try UDPTestSocket.freePort()
         let arguments = [
             "127.0.0.1:\(serverPort)", "-sf", scenario(name), "-s", user, "-m", "1", "-i", "127.0.0.1",
-            "-p", "\(sipPort)", "-key", "rtpport", "\(rtpPort)", "-nostdin", "-timeout", "\(timeout)s",
-            "-timeout_error", "-trace_err", "-error_file", folder.appendingPathComponent("sipp-errors.log").path,
+            "-p", "\(sipPort)", "-key", "rtpport", "\(rtpPort)", "-trace_err", "-error_file",
+            folder.appendingPathComponent("sipp-errors.log").path,
         ]
-        return try await withCheckedThrowingContinuation { continuation in
-            // Not on the cooperative pool: a blocking wait there can starve the in-process server (2 cores).
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(arguments, in: folder) })
-            }
-        }
-    }
-
-    private static func runBlocking(_ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errors = (try? String(contentsOf: folder.appendingPathComponent("sipp-errors.log"), encoding: .utf8)) ?? ""
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self) + errors)
+        let run = try await SIPp.run(arguments, in: folder, timeout: timeout)
+        return (run.status, run.output)
     }
 }
 

@@ -3,6 +3,7 @@
 // the end packets of one event share its timestamp); the digits keep the standard timing (100 ms, 70 ms gap).
 import CallLog
 import Foundation
+import SwitchboardTestKit
 import Testing
 
 @Suite(.serialized, .tags(.integration))

@@ -7,7 +7,7 @@ import CallLog
 import Foundation
 import Testing
 
-@Suite(.serialized, .tags(.integration), .enabled(if: FlowSIPp.available))
+@Suite(.serialized, .tags(.integration), .requires(.sipp))
 struct FlowTransferTests {
     static let flow = """
         name: transfers

@@ -15,7 +15,7 @@ import Testing
 
 @Suite(
     "Kamailio dispatcher in front of two serve nodes", .serialized, .tags(.integration),
-    .enabled(if: KamailioStack.toolsInstalled))
+    .requires(.kamailio, .sipp))
 struct KamailioProxyTests {
     @Test(.timeLimit(.minutes(2)))
     func callsHangUpsAndTransfersCrossTheProxy() async throws {
@@ -75,9 +75,6 @@ struct KamailioProxyTests {
 struct KamailioStack {
     static let kamailioPath = "/usr/sbin/kamailio"
     static let sippPath = "/usr/bin/sipp"
-    static var toolsInstalled: Bool {
-        FileManager.default.isExecutableFile(atPath: kamailioPath) && FileManager.default.isExecutableFile(atPath: sippPath)
-    }
 
     static var repository: URL {
         var url = URL(fileURLWithPath: #filePath)
@@ -112,7 +109,7 @@ struct KamailioStack {
         var ports: [Int] = []
         do {
             for index in 0..<2 {
-                let low = 40_000 + 2 * Int.random(in: 0..<4_000)
+                let low = try UDPTestSocket.freePortRange(count: 601).lowerBound
                 let config = """
                     sip:
                       rtp_ports: "\(low)-\(low + 600)"

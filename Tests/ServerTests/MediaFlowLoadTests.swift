@@ -12,7 +12,7 @@ import Server
 import SwitchboardTestKit
 import Testing
 
-@Suite(.serialized, .tags(.integration), .enabled(if: FlowSIPp.available))
+@Suite(.serialized, .tags(.integration), .requires(.sipp))
 struct MediaFlowLoadTests {
     static var repository: URL {
         var url = URL(fileURLWithPath: #filePath)
@@ -47,18 +47,8 @@ struct MediaFlowLoadTests {
         try FileManager.default.copyItem(
             at: Self.repository.appendingPathComponent("deploy/bench/listen.yaml"),
             to: flows.appendingPathComponent("listen.yaml"))
-        var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
-        let low = 30_000 + 2 * Int.random(in: 0..<8_000)
-        configuration.sip.rtpPorts = "\(low)-\(low + 2 * calls + 99)"
-        configuration.flows.dir = flows.path
-        configuration.flows.numbers = ["listen": "listen.yaml"]
-        configuration.callLog.db = folder.path("calls.db")
-        configuration.callLog.recordingsDir = folder.path("recordings")
-        configuration.admin.listen = ""
-        try FileManager.default.createDirectory(atPath: folder.path("no-cassettes"), withIntermediateDirectories: true)
-        configuration.model.cassettes = folder.path("no-cassettes")
-        configuration.tools.accountsDB = folder.path("accounts.db")
+        let configuration = try FlowCallTestService.configuration(
+            flowsDir: flows.path, numbers: ["listen": "listen.yaml"], in: folder, rtpPorts: 2 * calls + 100)
         let service = try await SwitchboardService.start(
             configuration: configuration, environment: [:], logger: .init(label: "media-flow-load-test"))
         let media = service.sip.media

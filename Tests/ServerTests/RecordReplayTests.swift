@@ -35,23 +35,12 @@ import Testing
         _ shipped: String, from: String, in folder: TempFolder, limit: Int, edit: ([Int16]) -> [Int16] = { $0 }
     ) async throws -> RecordedCall {
         let source = root.appendingPathComponent("fixtures/calls/\(shipped)")
-        var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
-        let low = 40_000 + 2 * Int.random(in: 0..<4_000)
-        configuration.sip.rtpPorts = "\(low)-\(low + 99)"
-        configuration.flows.dir = root.appendingPathComponent("flows").path
-        configuration.callLog.db = folder.path("calls.db")
-        configuration.admin.listen = ""
+        var configuration = try FlowCallTestService.configuration(
+            flowsDir: root.appendingPathComponent("flows").path, numbers: nil, in: folder)
         // A fixture without model exchanges has no cassette folder in a fresh clone (git keeps no empty folders).
         let cassettes = source.appendingPathComponent("cassette").path
-        if !FileManager.default.fileExists(atPath: cassettes) {
-            try FileManager.default.createDirectory(atPath: folder.path("no-cassettes"), withIntermediateDirectories: true)
-        }
-        configuration.model.cassettes =
-            FileManager.default.fileExists(atPath: cassettes) ? cassettes : folder.path("no-cassettes")
-        configuration.tools.accountsCSV = root.appendingPathComponent("fixtures/accounts.csv").path
-        configuration.tools.accountsDB = folder.path("accounts.db")
-        configuration.recordDir = folder.path("recordings")
+        if FileManager.default.fileExists(atPath: cassettes) { configuration.model.cassettes = cassettes }
+        configuration.recordDir = folder.path("recorded-fixtures")
 
         let wav = try WAVFile.read(path: source.appendingPathComponent("caller.wav").path)
         #expect(wav.sampleRate == 8000)

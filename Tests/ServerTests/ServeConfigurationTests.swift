@@ -23,7 +23,7 @@ struct ServeConfigurationTests {
         let folder = try TempFolder()
         defer { folder.remove() }
         let db = folder.path("calls.db")
-        let low = 42_000 + 2 * Int.random(in: 0..<3_000)
+        let low = try UDPTestSocket.freePortRange(count: 201).lowerBound
         let serve = try ServeTestProcess(
             binary: try Self.binary(),
             arguments: [

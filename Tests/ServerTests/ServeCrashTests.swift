@@ -40,7 +40,7 @@ struct ServeCrashTests {
     static func prepare(_ folder: TempFolder) throws -> (config: String, db: String) {
         try FileManager.default.createDirectory(atPath: folder.path("flows"), withIntermediateDirectories: true)
         try holdFlow.write(toFile: folder.path("flows/hold.yaml"), atomically: true, encoding: .utf8)
-        let low = 40_000 + 2 * Int.random(in: 0..<4_000)
+        let low = try UDPTestSocket.freePortRange(count: 401).lowerBound
         // Only what differs from the defaults; tools keep theirs, relative to the working folder (the temp
         // folder: no accounts CSV there). `--sip`, `--db` and `--admin` come on the command line.
         let config = """

@@ -13,17 +13,10 @@ struct ServeMetricsTests {
     static func configuration(_ folder: TempFolder) throws -> SwitchboardConfiguration {
         try FileManager.default.createDirectory(atPath: folder.path("flows"), withIntermediateDirectories: true)
         try ServeCrashTests.holdFlow.write(toFile: folder.path("flows/hold.yaml"), atomically: true, encoding: .utf8)
-        var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
-        let low = 44_000 + 2 * Int.random(in: 0..<3_000)
-        configuration.sip.rtpPorts = "\(low)-\(low + 100)"
+        var configuration = try FlowCallTestService.configuration(
+            flowsDir: folder.path("flows"), numbers: ["*": "hold.yaml"], in: folder)
         configuration.sip.codecs = ["pcmu"]
-        configuration.flows.dir = folder.path("flows")
-        configuration.flows.numbers = ["*": "hold.yaml"]
-        configuration.callLog.db = folder.path("calls.db")
         configuration.admin.listen = "127.0.0.1:0"
-        configuration.tools.accountsDB = folder.path("accounts.db")
-        configuration.tools.accountsCSV = folder.path("no-accounts.csv")
         return configuration
     }
 

@@ -10,65 +10,20 @@ import Server
 import SwitchboardTestKit
 import Testing
 
-@Suite("serve: SIP protection and TCP from the configuration", .tags(.integration), .serialized, .enabled(if: FlowSIPp.available))
+@Suite("serve: SIP protection and TCP from the configuration", .tags(.integration), .serialized, .requires(.sipp))
 struct ServeProtectionTests {
     /// Runs sipp's built-in UAC (or `extra` options) from `source` to the server; returns status, output and the
     /// message trace.
     static func sipp(
         port: Int, from source: String, user: String, _ extra: [String], in folder: TempFolder, timeout: Int = 10,
         scenario: [String] = ["-sn", "uac"]
-    ) async throws -> (status: Int32, output: String, trace: String) {
+    ) async throws -> SIPpResult {
         let dir = folder.url.appendingPathComponent("sipp-\(user)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let arguments =
-            [
-                "127.0.0.1:\(port)"] + scenario + ["-s", user, "-i", source, "-p", "\(try UDPTestSocket.freePort())",
-                "-trace_msg", "-nostdin", "-timeout", "\(timeout)s", "-timeout_error",
+            ["127.0.0.1:\(port)"] + scenario + [
+                "-s", user, "-i", source, "-p", "\(try UDPTestSocket.freePort())", "-trace_msg",
             ] + extra
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Result {
-                        let process = Process()
-                        process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
-                        process.arguments = arguments
-                        process.currentDirectoryURL = dir
-                        let pipe = Pipe()
-                        process.standardOutput = pipe
-                        process.standardError = pipe
-                        try process.run()
-                        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                        process.waitUntilExit()
-                        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-                        let trace = files.filter { $0.hasSuffix("_messages.log") }.compactMap {
-                            try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)
-                        }.joined()
-                        return (process.terminationStatus, String(decoding: data, as: UTF8.self), trace)
-                    })
-            }
-        }
-    }
-
-    @Test(.timeLimit(.minutes(1)))
-    func allowListCapRateLimitAndTCPFromTheConfiguration() async throws {
-        let folder = try TempFolder()
-        defer { folder.remove() }
-        var configuration = try ServeMetricsTests.configuration(folder)
-        configuration.sip.allow = ["127.0.0.1"]
-        configuration.sip.maxConcurrentCalls = 2
-        configuration.sip.invitesPerSecond = 5
-        configuration.sip.inviteBurst = 6
-        configuration.sip.tcp = true
-        var logger = Logger(label: "test.serve-protection")
-        logger.logLevel = .error
-        let service = try await SwitchboardService.start(configuration: configuration, environment: [:], logger: logger)
-        do {
-            try await check(service, folder: folder, db: configuration.callLog.db)
-        } catch {
-            await service.stop()
-            throw error
-        }
-        await service.stop()
+        return try await SIPp.run(arguments, in: dir, timeout: timeout)
     }
 
     func check(_ service: SwitchboardService, folder: TempFolder, db: String) async throws {

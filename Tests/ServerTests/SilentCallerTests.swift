@@ -48,26 +48,11 @@ import Testing
     }
 
     static func start(in folder: TempFolder, rtpTimeout: Int = 30, noInputMs: Int = 600) async throws -> Service {
-        let flows = folder.url.appendingPathComponent("flows")
-        try FileManager.default.createDirectory(at: flows, withIntermediateDirectories: true)
         let text = flow.replacingOccurrences(of: "NO_INPUT_MS", with: "\(noInputMs)")
-        try Data(text.utf8).write(to: flows.appendingPathComponent("silent.yaml"))
-        var configuration = SwitchboardConfiguration()
-        configuration.sip.listen = "127.0.0.1:\(try UDPTestSocket.freePort())"
-        let low = 40_000 + 2 * Int.random(in: 0..<4_000)
-        configuration.sip.rtpPorts = "\(low)-\(low + 99)"
-        configuration.sip.rtpTimeout = rtpTimeout
-        configuration.flows.dir = flows.path
-        configuration.flows.numbers = ["silent": "silent.yaml"]
-        configuration.callLog.db = folder.path("calls.db")
-        configuration.callLog.recordingsDir = folder.path("recordings")
-        configuration.admin.listen = ""
-        try FileManager.default.createDirectory(atPath: folder.path("no-cassettes"), withIntermediateDirectories: true)
-        configuration.model.cassettes = folder.path("no-cassettes")
-        configuration.tools.accountsDB = folder.path("accounts.db")
-        let service = try await SwitchboardService.start(
-            configuration: configuration, environment: [:], logger: .init(label: "silent-caller-test"))
-        return Service(service: service, db: configuration.callLog.db)
+        let running = try await FlowCallTestService.start(flows: ["silent.yaml": text], in: folder) {
+            $0.sip.rtpTimeout = rtpTimeout
+        }
+        return Service(service: running.service, db: running.configuration.callLog.db)
     }
 
     /// Sends the caller's media (a packet every 20 ms, on a thread of its own) until `stop`.

@@ -7,7 +7,7 @@ import NIOHTTP1
 import SwitchboardTestKit
 import Testing
 
-@Suite("trunks: outbound calls through Kamailio", .serialized, .tags(.integration), .enabled(if: KamailioStack.toolsInstalled))
+@Suite("trunks: outbound calls through Kamailio", .serialized, .tags(.integration), .requires(.kamailio, .sipp))
 struct TrunkOutboundTests {
     /// A sipp UAS on its own port: the built-in `uas` (answers, waits for BYE) or a scenario from deploy/sipp.
     static func startUAS(_ scenario: String?, port: Int, in folder: TempFolder) throws -> ServeTestProcess {

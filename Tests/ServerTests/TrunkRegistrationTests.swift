@@ -7,7 +7,7 @@ import Foundation
 import SwitchboardTestKit
 import Testing
 
-@Suite("trunks: REGISTER with Kamailio", .serialized, .tags(.integration), .enabled(if: KamailioStack.toolsInstalled))
+@Suite("trunks: REGISTER with Kamailio", .serialized, .tags(.integration), .requires(.kamailio, .sipp))
 struct TrunkRegistrationTests {
     static let password = "trunk-test-password"
 
@@ -116,7 +116,7 @@ struct TrunkTestStack {
             let stack = KamailioStack(folder: folder, kamailio: kamailio, proxyPort: proxyPort, nodes: [], nodePorts: [])
             _ = try await stack.waitForKamailio(timeout: .seconds(10)) { $0.contains("main(): processes") }
 
-            let low = 40_000 + 2 * Int.random(in: 0..<4_000)
+            let low = try UDPTestSocket.freePortRange(count: 201).lowerBound
             let config = """
                 sip:
                   rtp_ports: "\(low)-\(low + 200)"

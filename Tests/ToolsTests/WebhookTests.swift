@@ -3,9 +3,10 @@ import Foundation
 import Testing
 @testable import Tools
 import SwitchboardCore
+import SwitchboardTestKit
 
 /// Webhook tools against a real HTTP server on 127.0.0.1 started by each test.
-@Suite struct WebhookTests {
+@Suite(.tags(.integration)) struct WebhookTests {
     static let secret = "whsec_test_0123456789"
     static let environment = ["CRM_WEBHOOK_SECRET": secret]
     static let policy = EgressPolicy(allowedHosts: ["127.0.0.1"], allowPrivateAddresses: true)

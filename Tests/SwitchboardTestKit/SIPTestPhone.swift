@@ -1,7 +1,8 @@
-// A minimal SIP UAC over real UDP sockets on 127.0.0.1 for the serve tests: INVITE (PCMU + telephone-event),
-// ACK, BYE, and raw RTP to the server's media port. It answers 200 to any request the server sends.
-import Foundation
-import SwitchboardTestKit
+// SwitchboardTestKit: the one SIP test caller. A minimal SIP UAC over real UDP sockets on 127.0.0.1 (the serve
+// tests, the bridge tests): INVITE (PCMU + telephone-event), ACK, BYE, INFO digits, and raw RTP to the server's
+// media port. It answers 200 to any request the server sends. (sipp plays callers from scenario files; this one
+// is for tests that drive each packet themselves.)
+public import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -10,29 +11,35 @@ import SwitchboardTestKit
 #endif
 
 /// One caller with any number of calls to a Switchboard on `serverPort`.
-final class SIPTestPhone: @unchecked Sendable {
+public final class SIPTestPhone: @unchecked Sendable {
     // @unchecked: used from one task at a time.
-    struct Dialog {
-        let callID: String
-        let user: String
-        let fromTag: String
-        let toTag: String
-        /// The server's RTP port from its SDP answer.
-        let mediaPort: Int
-        /// The server's 200 OK to the INVITE (with its SDP answer).
-        var answer = ""
+    /// A test caller's failure (no answer, a refusal, an answer without SDP).
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let serverPort: Int
-    let sip: UDPTestSocket
+    public struct Dialog: Sendable {
+
+        public let callID: String
+        public let user: String
+        public let fromTag: String
+        public let toTag: String
+        /// The server's RTP port from its SDP answer.
+        public let mediaPort: Int
+        /// The server's 200 OK to the INVITE (with its SDP answer).
+        public var answer = ""
+    }
+
+    public let serverPort: Int
+    public let sip: UDPTestSocket
     /// Where the server sends its RTP (every call of this phone shares it; nothing reads it unless asked).
-    let media: UDPTestSocket
+    public let media: UDPTestSocket
     private var unread: [String] = []
     private var branch = 0
     /// Every request the server sent (BYE, OPTIONS, NOTIFY…), in arrival order.
-    private(set) var requestsReceived: [String] = []
+    public private(set) var requestsReceived: [String] = []
 
-    init(serverPort: Int) throws {
+    public init(serverPort: Int) throws {
         self.serverPort = serverPort
         sip = try UDPTestSocket(receiveTimeoutMs: 100)
         media = try UDPTestSocket(receiveTimeoutMs: 50)
@@ -43,7 +50,7 @@ final class SIPTestPhone: @unchecked Sendable {
         return "z9hG4bK-phone-\(sip.port)-\(branch)"
     }
 
-    static func header(_ name: String, compact: String? = nil, in message: String) -> String? {
+    public static func header(_ name: String, compact: String? = nil, in message: String) -> String? {
         for line in message.split(separator: "\r\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
@@ -56,7 +63,7 @@ final class SIPTestPhone: @unchecked Sendable {
 
     /// INVITE `user` and complete the handshake (200, ACK). Retransmits the INVITE every second.
     /// `comfortNoise`: also offer CN/8000 (RFC 3389, payload type 13).
-    func call(
+    public func call(
         user: String, callID: String, caller: String, timeout: Duration = .seconds(8), comfortNoise: Bool = false
     ) throws -> Dialog {
         let fromTag = "t\(abs(callID.hashValue) % 1_000_000)"
@@ -75,15 +82,15 @@ final class SIPTestPhone: @unchecked Sendable {
         ].joined(separator: "\r\n")
         let answer = try exchange(invite, callID: callID, method: "INVITE", timeout: timeout)
         guard answer.hasPrefix("SIP/2.0 200") else {
-            throw ServeTestError("INVITE \(user) answered: \(answer.prefix(while: { $0 != "\r" }))")
+            throw Failure(description: "INVITE \(user) answered: \(answer.prefix(while: { $0 != "\r" }))")
         }
         guard let to = Self.header("To", compact: "t", in: answer),
             let tagRange = to.range(of: "tag=")
-        else { throw ServeTestError("200 without a To tag") }
+        else { throw Failure(description: "200 without a To tag") }
         let toTag = String(to[tagRange.upperBound...].prefix(while: { $0 != ";" && $0 != ">" }))
         guard let mline = answer.split(separator: "\r\n").first(where: { $0.hasPrefix("m=audio ") }),
             let mediaPort = Int(mline.split(separator: " ")[1])
-        else { throw ServeTestError("200 without an audio m= line") }
+        else { throw Failure(description: "200 without an audio m= line") }
         let dialog = Dialog(
             callID: callID, user: user, fromTag: fromTag, toTag: toTag, mediaPort: mediaPort, answer: answer)
         sip.send(Array(inDialog("ACK", dialog, cseq: 1).utf8), to: serverPort)
@@ -91,16 +98,16 @@ final class SIPTestPhone: @unchecked Sendable {
     }
 
     /// BYE from the caller; returns once the server answered 200.
-    func hangUp(_ dialog: Dialog, timeout: Duration = .seconds(5)) throws {
+    public func hangUp(_ dialog: Dialog, timeout: Duration = .seconds(5)) throws {
         let answer = try exchange(inDialog("BYE", dialog, cseq: 2), callID: dialog.callID, method: "BYE", timeout: timeout)
         guard answer.hasPrefix("SIP/2.0 200") else {
-            throw ServeTestError("BYE answered: \(answer.prefix(while: { $0 != "\r" }))")
+            throw Failure(description: "BYE answered: \(answer.prefix(while: { $0 != "\r" }))")
         }
     }
 
     /// A DTMF digit as SIP INFO (`application/dtmf-relay`), sent without waiting for the answer. `cseq` must grow
     /// per dialog (use 10 and up: the INVITE took 1, the BYE takes 2).
-    func sendDigit(_ digit: Character, _ dialog: Dialog, cseq: Int) {
+    public func sendDigit(_ digit: Character, _ dialog: Dialog, cseq: Int) {
         let body = "Signal=\(digit)\r\nDuration=100\r\n"
         let request = inDialog("INFO", dialog, cseq: cseq, contentType: "application/dtmf-relay", body: body)
         sip.send(Array(request.utf8), to: serverPort)
@@ -138,7 +145,7 @@ final class SIPTestPhone: @unchecked Sendable {
                 answerRequest(text)
             }
         }
-        throw ServeTestError("no final answer to \(method) for \(callID) within \(timeout)")
+        throw Failure(description: "no final answer to \(method) for \(callID) within \(timeout)")
     }
 
     private func takeResponse(callID: String, method: String) -> String? {
@@ -170,7 +177,7 @@ final class SIPTestPhone: @unchecked Sendable {
     }
 
     /// Reads (and answers) whatever the server sent for `duration`: keeps retransmissions quiet.
-    func drain(for duration: Duration) {
+    public func drain(for duration: Duration) {
         let deadline = ContinuousClock.now + duration
         while ContinuousClock.now < deadline {
             guard let datagram = sip.receive() else { continue }
@@ -180,7 +187,7 @@ final class SIPTestPhone: @unchecked Sendable {
     }
 
     /// A PCMU RTP packet (12-byte header, no extensions) to the call's media port.
-    func sendRTP(_ dialog: Dialog, sequence: UInt16, timestamp: UInt32, ssrc: UInt32, payload: [UInt8], marker: Bool = false) {
+    public func sendRTP(_ dialog: Dialog, sequence: UInt16, timestamp: UInt32, ssrc: UInt32, payload: [UInt8], marker: Bool = false) {
         var packet: [UInt8] = [0x80, (marker ? 0x80 : 0) | 0]
         packet += [UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
         packet += [24, 16, 8, 0].map { UInt8((timestamp >> UInt32($0)) & 0xFF) }

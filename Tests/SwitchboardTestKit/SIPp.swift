@@ -1,0 +1,71 @@
+// The one sipp runner of the tests (Debian's sip-tester): runs sipp to the end on a thread of its own, bounded
+// by sipp's own `-timeout`, in a folder of its own, and hands back its exit status, its output (with its error
+// file) and its message trace (`-trace_msg`). Scenarios live in deploy/sipp.
+public import Foundation
+
+/// What one sipp run left: exit status 0 means every call of the scenario completed.
+public struct SIPpResult: Sendable {
+    public var status: Int32
+    /// stdout and stderr, then any `*_errors.log` sipp wrote (`-trace_err`).
+    public var output: String
+    /// Any `*_messages.log` sipp wrote (`-trace_msg`), else empty.
+    public var trace: String
+}
+
+public enum SIPp {
+    public static let path = RequiredPeer.sipp.path
+
+    /// deploy/sipp in this checkout.
+    public static var scenarioFolder: URL {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("deploy/sipp")
+    }
+
+    /// The path of deploy/sipp/`name`.
+    public static func scenario(_ name: String) -> String { scenarioFolder.appendingPathComponent(name).path }
+
+    /// Runs sipp with `arguments` plus `-nostdin -timeout <timeout>s -timeout_error` in `folder` (created if
+    /// missing; a fresh temporary folder when nil). The blocking pipe read and wait happen on a thread of their
+    /// own: on a 2-core machine the cooperative pool has two threads, and holding one for a whole sipp run
+    /// starved the in-process server side of the test (unanswered INVITEs, seen once in a fresh-clone run).
+    public static func run(_ arguments: [String], in folder: URL? = nil, timeout: Int = 30) async throws -> SIPpResult {
+        try RequiredPeer.require([.sipp])
+        let dir = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("sipp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let all = arguments + ["-nostdin", "-timeout", "\(timeout)s", "-timeout_error"]
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(all, in: dir) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], in dir: URL) throws -> SIPpResult {
+        let before = Set((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = dir
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
+        func contents(_ suffix: String) -> String {
+            files.filter { $0.hasSuffix(suffix) && !before.contains($0) }.compactMap {
+                try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)
+            }.joined()
+        }
+        // An error file named with `-error_file` is not "new" when reused; read it by its name too.
+        var errors = contents("_errors.log")
+        if let index = arguments.firstIndex(of: "-error_file"), index + 1 < arguments.count {
+            errors += (try? String(contentsOfFile: arguments[index + 1], encoding: .utf8)) ?? ""
+        }
+        return SIPpResult(
+            status: process.terminationStatus, output: String(decoding: data, as: UTF8.self) + errors,
+            trace: contents("_messages.log"))
+    }
+}
