@@ -25,7 +25,7 @@ public final class SIPTestPhone: @unchecked Sendable {
         public let fromTag: String
         public let toTag: String
         /// The server's RTP port from its SDP answer.
-        public let mediaPort: Int
+        public var mediaPort: Int
         /// The server's 200 OK to the INVITE (with its SDP answer).
         public var answer = ""
     }
@@ -36,6 +36,7 @@ public final class SIPTestPhone: @unchecked Sendable {
     public let media: UDPTestSocket
     private var unread: [String] = []
     private var branch = 0
+    private var sdpVersion = 0
     /// Every request the server sent (BYE, OPTIONS, NOTIFY…), in arrival order.
     public private(set) var requestsReceived: [String] = []
 
@@ -61,18 +62,35 @@ public final class SIPTestPhone: @unchecked Sendable {
         return nil
     }
 
+    /// An SDP offer of `payloads` (0 PCMU, 8 PCMA, any other number Opus/48000/2) and telephone-event 101;
+    /// `comfortNoise` adds CN/8000 (RFC 3389, payload type 13). Each offer has a new `o=` version.
+    public func offer(payloads: [Int], comfortNoise: Bool = false) -> String {
+        sdpVersion += 1
+        var lines = [
+            "v=0", "o=- 1 \(sdpVersion) IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
+            "m=audio \(media.port) RTP/AVP \((payloads + [101] + (comfortNoise ? [13] : [])).map(String.init).joined(separator: " "))",
+        ]
+        for payload in payloads {
+            switch payload {
+            case 0: lines.append("a=rtpmap:0 PCMU/8000")
+            case 8: lines.append("a=rtpmap:8 PCMA/8000")
+            default: lines += ["a=rtpmap:\(payload) opus/48000/2", "a=fmtp:\(payload) useinbandfec=1"]
+            }
+        }
+        lines += ["a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-15"]
+        if comfortNoise { lines.append("a=rtpmap:13 CN/8000") }
+        lines += ["a=ptime:20", "a=sendrecv", ""]
+        return lines.joined(separator: "\r\n")
+    }
+
     /// INVITE `user` and complete the handshake (200, ACK). Retransmits the INVITE every second.
-    /// `comfortNoise`: also offer CN/8000 (RFC 3389, payload type 13).
+    /// `payloads`: the codecs offered (PCMU by default); `comfortNoise`: also offer CN/8000.
     public func call(
-        user: String, callID: String, caller: String, timeout: Duration = .seconds(8), comfortNoise: Bool = false
+        user: String, callID: String, caller: String, timeout: Duration = .seconds(8), comfortNoise: Bool = false,
+        payloads: [Int] = [0]
     ) throws -> Dialog {
         let fromTag = "t\(abs(callID.hashValue) % 1_000_000)"
-        let sdp = [
-            "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
-            "m=audio \(media.port) RTP/AVP 0 101\(comfortNoise ? " 13" : "")", "a=rtpmap:0 PCMU/8000",
-            "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-15",
-        ] + (comfortNoise ? ["a=rtpmap:13 CN/8000"] : []) + ["a=ptime:20", "a=sendrecv", ""]
-        let sdpText = sdp.joined(separator: "\r\n")
+        let sdpText = offer(payloads: payloads, comfortNoise: comfortNoise)
         let invite = [
             "INVITE sip:\(user)@127.0.0.1:\(serverPort) SIP/2.0",
             "Via: SIP/2.0/UDP 127.0.0.1:\(sip.port);branch=\(nextBranch())",
@@ -105,6 +123,32 @@ public final class SIPTestPhone: @unchecked Sendable {
         }
     }
 
+    /// A re-INVITE offering `payloads` with CSeq `cseq`; returns the final response (ACKed when 2xx; the
+    /// dialog takes the server's new media port from its answer).
+    public func reinvite(_ dialog: inout Dialog, payloads: [Int], cseq: Int, timeout: Duration = .seconds(5)) throws -> String {
+        let request = inDialog(
+            "INVITE", dialog, cseq: cseq, contentType: "application/sdp", body: offer(payloads: payloads),
+            contact: true)
+        let answer = try exchange(request, callID: dialog.callID, method: "INVITE", cseq: cseq, timeout: timeout)
+        if answer.hasPrefix("SIP/2.0 2") {
+            sip.send(Array(inDialog("ACK", dialog, cseq: cseq).utf8), to: serverPort)
+            if let line = answer.split(separator: "\r\n").first(where: { $0.hasPrefix("m=audio ") }),
+                let port = Int(line.split(separator: " ")[1])
+            {
+                dialog.mediaPort = port
+            }
+        }
+        return answer
+    }
+
+    /// An in-dialog non-INVITE request (OPTIONS, INFO…) with CSeq `cseq`; returns its final response.
+    public func request(
+        _ method: String, _ dialog: Dialog, cseq: Int, extra: [String] = [], timeout: Duration = .seconds(3)
+    ) throws -> String {
+        let request = inDialog(method, dialog, cseq: cseq, extra: extra)
+        return try exchange(request, callID: dialog.callID, method: method, cseq: cseq, timeout: timeout)
+    }
+
     /// A DTMF digit as SIP INFO (`application/dtmf-relay`), sent without waiting for the answer. `cseq` must grow
     /// per dialog (use 10 and up: the INVITE took 1, the BYE takes 2).
     public func sendDigit(_ digit: Character, _ dialog: Dialog, cseq: Int) {
@@ -113,22 +157,26 @@ public final class SIPTestPhone: @unchecked Sendable {
         sip.send(Array(request.utf8), to: serverPort)
     }
 
-    private func inDialog(_ method: String, _ dialog: Dialog, cseq: Int, contentType: String? = nil, body: String = "")
-        -> String
-    {
+    private func inDialog(
+        _ method: String, _ dialog: Dialog, cseq: Int, contentType: String? = nil, body: String = "",
+        extra: [String] = [], contact: Bool = false
+    ) -> String {
         var lines = [
             "\(method) sip:\(dialog.user)@127.0.0.1:\(serverPort) SIP/2.0",
             "Via: SIP/2.0/UDP 127.0.0.1:\(sip.port);branch=\(nextBranch())",
             "From: <sip:caller@127.0.0.1>;tag=\(dialog.fromTag)", "To: <sip:\(dialog.user)@127.0.0.1>;tag=\(dialog.toTag)",
             "Call-ID: \(dialog.callID)", "CSeq: \(cseq) \(method)", "Max-Forwards: 70",
-        ]
+        ] + extra
+        if contact { lines.append("Contact: <sip:caller@127.0.0.1:\(sip.port)>") }
         if let contentType { lines.append("Content-Type: \(contentType)") }
         lines += ["Content-Length: \(body.utf8.count)", "", body]
         return lines.joined(separator: "\r\n")
     }
 
     /// Sends `request` (again every second) until a final response for it arrives.
-    private func exchange(_ request: String, callID: String, method: String, timeout: Duration) throws -> String {
+    private func exchange(
+        _ request: String, callID: String, method: String, cseq: Int? = nil, timeout: Duration
+    ) throws -> String {
         let deadline = ContinuousClock.now + timeout
         var resendAt = ContinuousClock.now
         while ContinuousClock.now < deadline {
@@ -136,7 +184,7 @@ public final class SIPTestPhone: @unchecked Sendable {
                 sip.send(Array(request.utf8), to: serverPort)
                 resendAt = ContinuousClock.now + .seconds(1)
             }
-            if let response = takeResponse(callID: callID, method: method) { return response }
+            if let response = takeResponse(callID: callID, method: method, cseq: cseq) { return response }
             guard let datagram = sip.receive() else { continue }
             let text = String(decoding: datagram, as: UTF8.self)
             if text.hasPrefix("SIP/2.0 ") {
@@ -148,10 +196,12 @@ public final class SIPTestPhone: @unchecked Sendable {
         throw Failure(description: "no final answer to \(method) for \(callID) within \(timeout)")
     }
 
-    private func takeResponse(callID: String, method: String) -> String? {
+    private func takeResponse(callID: String, method: String, cseq: Int?) -> String? {
         while let index = unread.firstIndex(where: { response in
-            Self.header("Call-ID", compact: "i", in: response) == callID
-                && (Self.header("CSeq", in: response)?.hasSuffix(method) ?? false)
+            guard Self.header("Call-ID", compact: "i", in: response) == callID,
+                let header = Self.header("CSeq", in: response), header.hasSuffix(method)
+            else { return false }
+            return cseq.map { header.hasPrefix("\($0) ") } ?? true
         }) {
             let response = unread.remove(at: index)
             let status = Int(response.dropFirst(8).prefix(3)) ?? 0
