@@ -69,6 +69,10 @@ public final class CallMediaSession: @unchecked Sendable {
     private let directWriter: RTPDirectWriter?
     var handler: (any CallMediaHandler)?
     weak var signaling: (any CallSignaling)?
+    /// The call this one's media is joined to (attended transfer bridged by us), see `+Relay`.
+    weak var relay: CallMediaSession?
+    var relayResampler: Resampler?
+    var relayResamplerRates: (Int, Int) = (0, 0)
     private let logger: Logger
     var codec: MediaCodecState?
     var receiver = RTPReceiver(clockRate: 8000)
@@ -454,6 +458,7 @@ public final class CallMediaSession: @unchecked Sendable {
                 handler?.extraMediaReceived(frame, sampleRate: media.pcmRate, session: self)
             } else {
                 handler?.mediaReceived(frame, sampleRate: media.pcmRate, session: self)
+                relay?.relayed(frame, sampleRate: media.pcmRate)
             }
         }
     }

@@ -67,7 +67,7 @@ extension SIPUACommand {
     var callID: String? {
         switch self {
         case .ring(let id), .answer(let id, _), .reject(let id, _), .hangUp(let id), .sendInfoDTMF(let id, _, _),
-            .refer(let id, _), .hold(let id, _):
+            .refer(let id, _), .referReplacing(let id, _), .hold(let id, _):
             id
         case .placeCall(let call): call.callID
         case .register: nil

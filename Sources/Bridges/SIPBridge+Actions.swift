@@ -168,6 +168,8 @@ extension SIPBridge {
         guard let call = calls.removeValue(forKey: callID) else { return }
         call.ended = true
         call.ringTimer?.cancel()
+        // Before the pending REFER is failed: a leg of an attended transfer that ends is not a refused REFER.
+        attendedLegEnded(callID)
         endPendingTransfer(call)
         closeMedia(call, reason: reason == .localHangUp ? .completed : reason == .remoteHangUp || reason == .cancelled ? .callerHungUp : .error)
     }

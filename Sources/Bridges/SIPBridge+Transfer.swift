@@ -59,18 +59,27 @@ extension SIPBridge {
                 completion(.failed(status: nil, reason: "a transfer is already in progress"))
                 return
             }
-            let pending = PendingTransfer(target: target, completion: completion)
-            call.pendingTransfer = pending
-            pending.timer = eventLoop.scheduleTask(in: timeout) { [self] in
-                guard call.pendingTransfer === pending else { return }
-                call.pendingTransfer = nil
-                let stage = pending.accepted ? "no final NOTIFY" : "no answer to the REFER"
-                logger.warning("transfer timed out", metadata: ["call": "\(callID)", "stage": "\(stage)"])
-                pending.finish(.failed(status: nil, reason: "timeout: \(stage) within \(timeout.nanoseconds / 1_000_000) ms"))
-            }
             logger.info("transfer started", metadata: ["call": "\(callID)", "target": "\(target)"])
-            command(.refer(callID: callID, target: uri))
+            sendREFER(.refer(callID: callID, target: uri), call: call, target: target, timeout: timeout, completion: completion)
         }
+    }
+
+    /// Sends a REFER (`command`) for `call` and waits for its outcome like `startTransfer` (SIP loop).
+    func sendREFER(
+        _ command: SIPUACommand, call: BridgeCall, target: String, timeout: TimeAmount,
+        completion: @escaping @Sendable (BlindTransferOutcome) -> Void
+    ) {
+        let callID = call.callID
+        let pending = PendingTransfer(target: target, completion: completion)
+        call.pendingTransfer = pending
+        pending.timer = eventLoop.scheduleTask(in: timeout) { [self] in
+            guard call.pendingTransfer === pending else { return }
+            call.pendingTransfer = nil
+            let stage = pending.accepted ? "no final NOTIFY" : "no answer to the REFER"
+            logger.warning("transfer timed out", metadata: ["call": "\(callID)", "stage": "\(stage)"])
+            pending.finish(.failed(status: nil, reason: "timeout: \(stage) within \(timeout.nanoseconds / 1_000_000) ms"))
+        }
+        self.command(command)
     }
 
     /// The UA core's `referProgress`: the REFER's answer (non-final 2xx or final error) or a NOTIFY sipfrag.

@@ -120,6 +120,8 @@ public final class SIPBridge: @unchecked Sendable {
     var calls: [String: BridgeCall] = [:]
     /// Outbound calls waiting for (or past) their answer, until they end.
     var outbound: [String: PendingOutbound] = [:]
+    /// Attended transfers in progress, by the call ID of either leg (SIPBridge+AttendedTransfer).
+    var attendedTransfers: [String: AttendedTransferRun] = [:]
     var timers: [SIPUATimerID: Scheduled<Void>] = [:]
     let counters = SIPBridgeCounters()
     var badInputLog = SIPLogRateLimiter()

@@ -23,6 +23,17 @@ extension SIPUserAgentCore {
             extra.add("Refer-To", SIPNameAddress(uri: target).serialized)
             extra.add("Referred-By", SIPNameAddress(uri: local.uri).serialized)
             sendInDialog(callID, .refer, headers: extra, purpose: .refer(callID: callID))
+        case .referReplacing(let callID, let replacing):
+            guard let local = calls[callID]?.dialog?.localURI else { return }
+            guard let other = calls[replacing], other.state == .established, let dialog = other.dialog else {
+                out.append(.referProgress(callID: callID, statusCode: 481, final: true))
+                return
+            }
+            let target = SIPReplaces(replacing: dialog.id).referTarget(dialog.remoteTarget)
+            var extra = SIPHeaders()
+            extra.add("Refer-To", "<\(target.serialized)>")
+            extra.add("Referred-By", SIPNameAddress(uri: local.uri).serialized)
+            sendInDialog(callID, .refer, headers: extra, purpose: .refer(callID: callID))
         case .hold(let callID, let on): hold(callID, on: on)
         case .placeCall(let outbound): placeCall(outbound)
         case .register(let registration):

@@ -128,6 +128,9 @@ public enum SIPUACommand: Sendable, Hashable {
     case sendInfoDTMF(callID: String, digit: Character, durationMs: Int)
     /// Blind transfer: send REFER with Refer-To `target`; progress comes back as `referProgress`.
     case refer(callID: String, target: SIPURI)
+    /// Attended transfer: REFER `callID` to the remote target of the call `replacing` with `Replaces` naming
+    /// that call's dialog (RFC 5589); progress comes back as `referProgress` for `callID`.
+    case referReplacing(callID: String, replacing: String)
     /// Put the remote on hold (re-INVITE with `sendonly`) or resume (`sendrecv`).
     case hold(callID: String, on: Bool)
     /// Place an outbound call.

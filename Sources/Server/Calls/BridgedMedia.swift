@@ -3,7 +3,9 @@
 import Bridges
 import CallEngine
 import NIOCore
+import SIP
 import SwitchboardCore
+import Synchronization
 
 /// Outbound side of a bridged call: the session's queue (pulled by the media tick), transfer and hang-up
 /// hopped onto the media event loop.
@@ -13,6 +15,10 @@ final class BridgedMedia: MediaOut, @unchecked Sendable {
     private let session: CallMediaSession
     /// How long a blind transfer may take from REFER to the final NOTIFY before it counts as failed.
     let transferTimeout: TimeAmount
+    /// How long an attended transfer's REFER (with Replaces) may take before the legs are bridged instead.
+    let attendedReferTimeout: TimeAmount = .seconds(10)
+    /// Set once an attended transfer bridged the legs.
+    private let bridged = Mutex(false)
 
     init(outbound: OutboundAudioQueue, session: CallMediaSession, transferTimeout: TimeAmount = .seconds(30)) {
         self.outbound = outbound
@@ -37,11 +43,34 @@ final class BridgedMedia: MediaOut, @unchecked Sendable {
         }
     }
 
+    /// Attended transfer: the bridge calls the target, whispers, REFERs with Replaces; a refused REFER leaves
+    /// the two legs bridged (the call then stays up after the flow has ended, until either side hangs up).
+    func attendedTransfer(_ leg: AttendedTransferLeg) async -> TransferResult {
+        let session = self.session
+        let setup = AttendedTransferSetup(
+            target: leg.target, whisper: leg.whisper, whisperRate: leg.whisperRate, callerID: leg.callerID,
+            answerTimeout: .milliseconds(Int64(leg.answerTimeoutMs)), referTimeout: attendedReferTimeout)
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<AttendedTransferMachine.Outcome, Never>) in
+            session.eventLoop.execute {
+                session.attendedTransfer(setup) { continuation.resume(returning: $0) }
+            }
+        }
+        switch outcome {
+        case .transferred: return .transferred
+        case .bridged(let detail):
+            bridged.withLock { $0 = true }
+            return .bridged(detail: detail)
+        case .failed(let reason): return .failed(reason: reason)
+        }
+    }
+
     func hangUp(_ reason: HangUpReason) async {
         hangUpIfNeeded()
     }
 
     func hangUpIfNeeded() {
+        // Bridged to a transfer target: the legs live on after the flow; the bridge ends them.
+        guard !bridged.withLock({ $0 }) else { return }
         let session = self.session
         session.eventLoop.execute {
             if !session.isEnded { session.hangUp() }

@@ -94,7 +94,8 @@ final class FlowCallHandler: CallMediaHandler {
     }
 
     func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
-        guard let pipeline else { return }
+        // Bridged to a transfer target: the flow is over, the caller talks to the target.
+        guard let pipeline, !session.isRelaying else { return }
         if let tap, pipeline.hearsCaller(samples) { tap.frame(samples, timestampMs: inboundMs) }
         pipeline.receive(samples, timestampMs: inboundMs) { send($0, session) }
         inboundMs += samples.count * 1000 / max(1, sampleRate)
@@ -111,7 +112,7 @@ final class FlowCallHandler: CallMediaHandler {
 
     /// A frame drained early after an arrival burst: analysed (and recorded) like any other, nothing sent.
     func extraMediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
-        guard let pipeline else { return }
+        guard let pipeline, !session.isRelaying else { return }
         if let tap, pipeline.hearsCaller(samples) { tap.frame(samples, timestampMs: inboundMs) }
         pipeline.receive(samples, timestampMs: inboundMs) { send($0, session) }
         inboundMs += samples.count * 1000 / max(1, sampleRate)
