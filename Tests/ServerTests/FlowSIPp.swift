@@ -10,15 +10,29 @@ enum FlowSIPp {
 
     /// Runs one call of `scenario` to `user` at the server; exit status 0 means the scenario completed.
     static func call(
-        scenario name: String, user: String, serverPort: Int, rtpPort: Int, in folder: URL, timeout: Int = 30
+        scenario name: String, user: String, serverPort: Int, rtpPort: Int, in folder: URL, timeout: Int = 30,
+        extraArguments: [String] = []
     ) async throws -> (status: Int32, output: String) {
         let sipPort = try UDPTestSocket.freePort()
         let arguments = [
             "127.0.0.1:\(serverPort)", "-sf", scenario(name), "-s", user, "-m", "1", "-i", "127.0.0.1",
             "-p", "\(sipPort)", "-key", "rtpport", "\(rtpPort)", "-trace_err", "-error_file",
             folder.appendingPathComponent("sipp-errors.log").path,
-        ]
+        ] + extraArguments
         let run = try await SIPp.run(arguments, in: folder, timeout: timeout)
+        return (run.status, run.output)
+    }
+
+    /// Runs one call of the UAS `scenario` listening on `sipPort` (start it before the call that reaches it);
+    /// a UAS whose call never came is ended a little after `timeout`.
+    static func answer(
+        scenario name: String, sipPort: Int, rtpPort: Int, in folder: URL, timeout: Int = 30, extraArguments: [String] = []
+    ) async throws -> (status: Int32, output: String) {
+        let arguments = [
+            "-sf", scenario(name), "-m", "1", "-i", "127.0.0.1", "-p", "\(sipPort)", "-key", "rtpport", "\(rtpPort)",
+            "-trace_err", "-error_file", folder.appendingPathComponent("sipp-uas-errors.log").path,
+        ] + extraArguments
+        let run = try await SIPp.run(arguments, in: folder, timeout: timeout, killAfter: Double(timeout) + 5)
         return (run.status, run.output)
     }
 }

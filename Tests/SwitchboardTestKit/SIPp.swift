@@ -29,19 +29,23 @@ public enum SIPp {
     /// missing; a fresh temporary folder when nil). The blocking pipe read and wait happen on a thread of their
     /// own: on a 2-core machine the cooperative pool has two threads, and holding one for a whole sipp run
     /// starved the in-process server side of the test (unanswered INVITEs, seen once in a fresh-clone run).
-    public static func run(_ arguments: [String], in folder: URL? = nil, timeout: Int = 30) async throws -> SIPpResult {
+    /// `killAfter`: seconds after which a sipp still running is terminated (a UAS waiting for a call that
+    /// never came outlives its `-timeout`).
+    public static func run(
+        _ arguments: [String], in folder: URL? = nil, timeout: Int = 30, killAfter: Double? = nil
+    ) async throws -> SIPpResult {
         try RequiredPeer.require([.sipp])
         let dir = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("sipp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let all = arguments + ["-nostdin", "-timeout", "\(timeout)s", "-timeout_error"]
         return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(all, in: dir) })
+                continuation.resume(with: Result { try runBlocking(all, in: dir, killAfter: killAfter) })
             }
         }
     }
 
-    private static func runBlocking(_ arguments: [String], in dir: URL) throws -> SIPpResult {
+    private static func runBlocking(_ arguments: [String], in dir: URL, killAfter: Double? = nil) throws -> SIPpResult {
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -51,6 +55,9 @@ public enum SIPp {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
+        if let killAfter {
+            DispatchQueue.global().asyncAfter(deadline: .now() + killAfter) { if process.isRunning { process.terminate() } }
+        }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
