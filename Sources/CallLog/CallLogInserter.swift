@@ -78,12 +78,14 @@ struct CallLogInserter {
             guard let (id, seq) = try nextSeq(r.callID, db) else { return false }
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO tool_calls (call_id, seq, tool, arguments, result, error, duration_ms, started_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO tool_calls (
+                        call_id, seq, tool, arguments, result, error, duration_ms, started_at, tool_call_id, attempts)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 id, seq, r.tool, redactedText(r.arguments), r.result.map(redactedText),
                 r.error.map { redactor.redact(text: $0) }, r.durationMs, CallLogTimestamp.format(r.startedAt),
+                r.toolCallID, r.attempts,
             ])
             return true
         case .modelRequest(let r):

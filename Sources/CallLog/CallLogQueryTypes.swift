@@ -66,14 +66,34 @@ public struct TurnRow: Sendable, Hashable, Codable {
     public var latencyMs: Int?
 }
 
+/// A stored tool call: the record as the call wrote it (redacted), with its place in the call's timeline.
+/// Encodes flat (`seq` beside the record's fields); reads through to the record (`row.tool`).
+@dynamicMemberLookup
 public struct ToolCallRow: Sendable, Hashable, Codable {
     public var seq: Int
-    public var tool: String
-    public var arguments: JSONValue
-    public var result: JSONValue?
-    public var error: String?
-    public var durationMs: Int
-    public var startedAt: Date
+    public var call: ToolCallRecord
+
+    public init(seq: Int, call: ToolCallRecord) {
+        self.seq = seq
+        self.call = call
+    }
+
+    public subscript<Value>(dynamicMember keyPath: KeyPath<ToolCallRecord, Value>) -> Value {
+        call[keyPath: keyPath]
+    }
+
+    private enum CodingKeys: String, CodingKey { case seq }
+
+    public init(from decoder: any Decoder) throws {
+        seq = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .seq)
+        call = try ToolCallRecord(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try call.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(seq, forKey: .seq)
+    }
 }
 
 /// A stored model request: the record as the call wrote it, with its place in the call's timeline. Encodes flat

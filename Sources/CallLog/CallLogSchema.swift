@@ -10,6 +10,7 @@ public enum CallLogSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }
 
@@ -20,6 +21,16 @@ public enum CallLogSchema {
             sql: """
                 ALTER TABLE calls ADD COLUMN direction TEXT NOT NULL DEFAULT 'inbound';
                 ALTER TABLE calls ADD COLUMN sip_status INTEGER;
+                """)
+    }
+
+    /// Issue 16: a tool call row keeps all of its `ToolCallRecord` — the model's tool call id (`tool_call_id`,
+    /// empty when not known) and the webhook attempts made (`attempts`, 0 for built-ins).
+    static func v3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE tool_calls ADD COLUMN tool_call_id TEXT NOT NULL DEFAULT '';
+                ALTER TABLE tool_calls ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
                 """)
     }
 

@@ -146,8 +146,11 @@ extension CallLogStore {
             db, sql: "SELECT * FROM tool_calls WHERE call_id = ? ORDER BY seq", arguments: [fullID]
         ).map { row in
             ToolCallRow(
-                seq: row["seq"], tool: row["tool"], arguments: json(row["arguments"]) ?? [:], result: json(row["result"]),
-                error: row["error"], durationMs: row["duration_ms"], startedAt: date(row["started_at"]))
+                seq: row["seq"],
+                call: ToolCallRecord(
+                    callID: fullID, toolCallID: row["tool_call_id"], tool: row["tool"],
+                    arguments: json(row["arguments"]) ?? [:], result: json(row["result"]), error: row["error"],
+                    durationMs: row["duration_ms"], startedAt: date(row["started_at"]), attempts: row["attempts"]))
         }
         let requests = try Row.fetchAll(
             db, sql: "SELECT * FROM model_requests WHERE call_id = ? ORDER BY seq", arguments: [fullID]

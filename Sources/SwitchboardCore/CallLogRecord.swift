@@ -98,7 +98,7 @@ public struct TurnRecord: Sendable, Hashable {
 }
 
 /// One executed tool call, as the call log's `tool_calls` table stores it. Arguments and result are redacted.
-public struct ToolCallRecord: Sendable, Hashable {
+public struct ToolCallRecord: Sendable, Hashable, Codable {
     /// The call (call log `calls.id`).
     public var callID: String
     /// The model's tool call id (empty when not known).

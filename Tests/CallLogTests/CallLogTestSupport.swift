@@ -61,8 +61,8 @@ struct ScriptedCall {
         records.append(
             .toolCall(
                 ToolCallRecord(
-                    callID: id, tool: "lookup_account", arguments: ["account": "42"], result: ["balance": 12.5],
-                    durationMs: 12, startedAt: start.addingTimeInterval(4.5))))
+                    callID: id, toolCallID: "call_lookup_1", tool: "lookup_account", arguments: ["account": "42"],
+                    result: ["balance": 12.5], durationMs: 12, startedAt: start.addingTimeInterval(4.5), attempts: 2)))
         records.append(
             .turn(
                 TurnRecord(

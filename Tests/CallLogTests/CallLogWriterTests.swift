@@ -32,6 +32,17 @@ import SwitchboardCore
         #expect(detail.events.map(\.kind) == ["answered"] + Array(repeating: "dtmf", count: 4))
         #expect(detail.latency.turnLatency?.p50Ms == 640)
         #expect(detail.latency.modelTTFA?.maxMs == 520)
+        // The rows hold the records as written (a tool call's id and attempts too, since v3).
+        let tool = try #require(detail.toolCalls.first)
+        #expect(tool.callID == call.id && tool.tool == "lookup_account" && tool.arguments == ["account": "42"])
+        #expect(tool.toolCallID == "call_lookup_1" && tool.attempts == 2)
+        #expect(detail.modelRequests.first?.ttfaMs == 520)
+        // JSON (`calls show --json`, `GET /calls/{id}`) is flat and reads back the same.
+        let data = try CallLogStore.jsonEncoder().encode(detail.toolCalls)
+        #expect(try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]]).first?["seq"] as? Int == tool.seq)
+        #expect(try CallLogStore.jsonDecoder().decode([ToolCallRow].self, from: data) == detail.toolCalls)
+        let requests = try CallLogStore.jsonEncoder().encode(detail.modelRequests)
+        #expect(try CallLogStore.jsonDecoder().decode([ModelRequestRow].self, from: requests) == detail.modelRequests)
         await writer.close()
     }
 
