@@ -4,7 +4,8 @@
 // leg (its Call-ID and tags, compared through sipp's message logs) and the call ends `transferred` with the
 // route; (2) the caller's side refuses the REFER (405), so Switchboard bridges the legs: the caller's RTP goes
 // through the target (which echoes it) and back to the caller, and the caller's BYE brings a BYE to the
-// target; (3) a busy target (486) sends the flow to `on_failure`, which the caller hears.
+// target; (3) a busy target (486) sends the flow to `on_failure`, which the caller hears; (4) a target that
+// rings past `answer_timeout` gets a CANCEL and the flow takes `on_failure` too.
 import CallLog
 import Foundation
 import SwitchboardTestKit
@@ -49,7 +50,9 @@ struct FlowAttendedTransferTests {
 
     /// One call: `targetScenario` answers on the route's port, `callerScenario` calls the flow. With `talk`,
     /// the caller's RTP is a tone and the target echoes what it gets (a bridged call carries audio both ways).
-    static func place(caller callerScenario: String, target targetScenario: String, talk: Bool = false) async throws -> Outcome {
+    static func place(
+        caller callerScenario: String, target targetScenario: String, talk: Bool = false, flow: String = FlowAttendedTransferTests.flow
+    ) async throws -> Outcome {
         let folder = try TempFolder()
         defer { folder.remove() }
         let targetPort = try UDPTestSocket.freePort()
@@ -139,6 +142,17 @@ struct FlowAttendedTransferTests {
         // The caller's tone went to the target, which echoed it, and came back to the caller: both directions.
         #expect(outcome.targetRTP.loud >= 50, "\(outcome.targetRTP)")
         #expect(outcome.callerRTP.loud >= 50, "the caller heard its audio back through the target: \(outcome.callerRTP)")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aTargetRingingPastTheAnswerTimeoutIsCancelledAndOnFailureRuns() async throws {
+        let quick = Self.flow.replacingOccurrences(of: "answer_timeout: 5", with: "answer_timeout: 2")
+        let outcome = try await Self.place(caller: "uac_wait_bye.xml", target: "uas_ring_no_answer.xml", flow: quick)
+        #expect(outcome.caller.status == 0, "\(outcome.caller.output.suffix(2000))")
+        #expect(outcome.target.status == 0, "the ringing target got a CANCEL: \(outcome.target.output.suffix(2000))")
+        #expect(outcome.detail.call.endReason == "completed", "\(outcome.text)")
+        #expect(outcome.text.contains("no_answer"), "\(outcome.text)")
+        #expect(outcome.detail.turns.contains { $0.role == "bot" && $0.transcript.contains("Sorry, the desk") }, "\(outcome.text)")
     }
 
     @Test(.timeLimit(.minutes(1)))
