@@ -14,6 +14,7 @@ import SwitchboardCore
 /// (outbound sample queue, encode, RFC 4733 events). Confined to the media event loop: every method below
 /// must run there (the `CallHandle` wrapper hops for callers elsewhere).
 public final class CallMediaSession: @unchecked Sendable {
+    @dynamicMemberLookup
     public struct Statistics: Sendable, Equatable {
         public var packetsReceived: UInt64 = 0
         public var packetsSent: UInt64 = 0
@@ -38,21 +39,14 @@ public final class CallMediaSession: @unchecked Sendable {
         public var digits: UInt64 = 0
         public var concealed: UInt64 = 0
         public var jitterMilliseconds: Double = 0
-        /// RFC 3389 comfort-noise packets (PT 13) accepted, and the frames played as comfort noise after them.
-        public var comfortNoisePackets: UInt64 = 0
-        public var comfortNoiseFrames: UInt64 = 0
-        /// Times the caller's stream changed SSRC (a stream that stopped and restarted as a new one).
-        public var ssrcChanges: UInt64 = 0
-        /// RTP timestamps that jumped (more than 1 s either way) or ran backwards; the jitter estimate skips them.
-        public var timestampJumps: UInt64 = 0
-        /// Arrival bursts: more than 10 packets (200 ms of audio) within one media tick.
-        public var bursts: UInt64 = 0
-        /// Frames handed to the handler early, beyond one per tick, to drain the jitter buffer after a burst.
-        public var framesCaughtUp: UInt64 = 0
-        /// Inbound events the call's handler could not pass on (its queue to the call was full).
-        public var handlerDrops: UInt64 = 0
-        /// 1 when the call was ended for `rtp_timeout` (no caller media for that long, not on hold).
-        public var rtpTimeouts: UInt64 = 0
+        /// Comfort noise, SSRC changes, timestamp jumps, bursts, handler drops, RTP timeout (`stats.bursts` reads
+        /// through).
+        public var callerEvents = CallerMediaEvents()
+
+        public subscript<Value>(dynamicMember keyPath: WritableKeyPath<CallerMediaEvents, Value>) -> Value {
+            get { callerEvents[keyPath: keyPath] }
+            set { callerEvents[keyPath: keyPath] = newValue }
+        }
     }
 
     public let callID: String

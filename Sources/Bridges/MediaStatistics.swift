@@ -6,6 +6,7 @@
 
 /// Cumulative RTP counters across all calls of one `MediaEngine` (live calls plus every call that ended),
 /// for /metrics. Counters never go down. See /work/notes/media-stats-api.md for the metric names.
+@dynamicMemberLookup
 public struct MediaStatistics: Sendable, Equatable {
     /// Calls with live media now.
     public var activeCalls = 0
@@ -46,22 +47,14 @@ public struct MediaStatistics: Sendable, Equatable {
     public var sendsLate: UInt64 = 0
     /// Worst lateness of one send so far.
     public var maxSendLatenessMicroseconds: Int64 = 0
-    // Caller-side media events (issue 13, functional part; read by AdminMetrics+SIP for /metrics).
-    /// RFC 3389 comfort-noise packets accepted (callers in DTX), and frames played as comfort noise.
-    public var comfortNoisePackets: UInt64 = 0
-    public var comfortNoiseFrames: UInt64 = 0
-    /// Caller streams that restarted with a new SSRC.
-    public var ssrcChanges: UInt64 = 0
-    /// RTP timestamps that jumped or ran backwards.
-    public var timestampJumps: UInt64 = 0
-    /// Arrival bursts (more than 10 packets within one 20 ms tick).
-    public var bursts: UInt64 = 0
-    /// Frames drained early (beyond one per tick) after a burst, instead of being dropped.
-    public var framesCaughtUp: UInt64 = 0
-    /// Inbound frames or digits a call's handler could not pass on (its queue to the call was full).
-    public var handlerDrops: UInt64 = 0
-    /// Calls hung up for `sip.rtp_timeout` (no caller RTP for that long, not on hold).
-    public var rtpTimeouts: UInt64 = 0
+    /// Caller-side media events (issue 13; read by AdminMetrics+SIP for /metrics), summed over calls; the
+    /// counters read through (`statistics.bursts`).
+    public var callerEvents = CallerMediaEvents()
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<CallerMediaEvents, Value>) -> Value {
+        get { callerEvents[keyPath: keyPath] }
+        set { callerEvents[keyPath: keyPath] = newValue }
+    }
 
     public init() {}
 
@@ -84,14 +77,7 @@ public struct MediaStatistics: Sendable, Equatable {
         rtcpSent += s.rtcpSent
         rtcpReceived += s.rtcpReceived
         rtcpMalformed += s.rtcpMalformed
-        comfortNoisePackets += s.comfortNoisePackets
-        comfortNoiseFrames += s.comfortNoiseFrames
-        ssrcChanges += s.ssrcChanges
-        timestampJumps += s.timestampJumps
-        bursts += s.bursts
-        framesCaughtUp += s.framesCaughtUp
-        handlerDrops += s.handlerDrops
-        rtpTimeouts += s.rtpTimeouts
+        callerEvents.add(s.callerEvents)
     }
 }
 
