@@ -184,16 +184,14 @@ struct KamailioStack {
         let port = try UDPTestSocket.freePort()
         let mediaPort = try UDPTestSocket.freePort()
         let errors = folder.path("sipp-\(user)-\(port).errors")
-        let (status, stdout, stderr) = try await ServeTestProcess.run(
-            binary: URL(fileURLWithPath: KamailioStack.sippPath),
+        let run = try await SIPp.run(
             [
-                "127.0.0.1:\(proxyPort)", "-sf", KamailioStack.repository.appendingPathComponent("deploy/sipp/\(scenario)").path,
-                "-s", user, "-m", "\(calls)", "-r", "\(rate)", "-l", "\(limit)", "-i", "127.0.0.1", "-p", "\(port)",
-                "-mp", "\(mediaPort)", "-nostdin", "-timeout", "40s", "-timeout_error", "-trace_err", "-error_file", errors,
-            ], in: folder, limit: .seconds(50))
-        let text = stdout + stderr + ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
+                "127.0.0.1:\(proxyPort)", "-sf", SIPp.scenario(scenario), "-s", user, "-m", "\(calls)", "-r", "\(rate)",
+                "-l", "\(limit)", "-i", "127.0.0.1", "-p", "\(port)", "-mp", "\(mediaPort)", "-trace_err", "-error_file", errors,
+            ], in: folder.url, timeout: 40)
         return SIPpRun(
-            status: status, successful: Self.count("Successful call", in: stdout), failed: Self.count("Failed call", in: stdout), output: text)
+            status: run.status, successful: Self.count("Successful call", in: run.output),
+            failed: Self.count("Failed call", in: run.output), output: run.output)
     }
 
     /// The cumulative column of a sipp statistics line (`Successful call | 0 | 200`).

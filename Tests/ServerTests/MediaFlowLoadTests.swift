@@ -62,14 +62,12 @@ struct MediaFlowLoadTests {
         }
         let sipPort = try UDPTestSocket.freePort()
         let mediaPort = try UDPTestSocket.freePort()
-        let run = try await ServeTestProcess.run(
-            binary: URL(fileURLWithPath: "/usr/bin/sipp"),
+        let run = try await SIPp.run(
             [
-                "127.0.0.1:\(service.sipPort)", "-sf", FlowSIPp.scenario("bench-uac-rtp.xml"), "-s", "listen",
+                "127.0.0.1:\(service.sipPort)", "-sf", SIPp.scenario("bench-uac-rtp.xml"), "-s", "listen",
                 "-d", "\(holdMs)", "-m", "\(calls)", "-l", "\(calls)", "-r", "100", "-i", "127.0.0.1",
-                "-p", "\(sipPort)", "-mi", "127.0.0.1", "-mp", "\(mediaPort)", "-nostdin", "-timeout", "40s",
-                "-timeout_error",
-            ], in: folder, limit: .seconds(50))
+                "-p", "\(sipPort)", "-mi", "127.0.0.1", "-mp", "\(mediaPort)",
+            ], in: folder.url, timeout: 40)
         let pacing = try await window.value
         try await Task.sleep(for: .milliseconds(500))
         let stats = media.statistics()
@@ -86,7 +84,7 @@ struct MediaFlowLoadTests {
         }
         await service.stop()
 
-        #expect(run.status == 0, "\(run.stdout.suffix(1500)) \(run.stderr.suffix(1500))")
+        #expect(run.status == 0, "\(run.output.suffix(3000))")
         #expect(details.count == calls, "\(details.count) calls ended in the call log")
         // Each call heard the caller: at least one speech turn and the in-band "1" (the loop is ~5.5 s long).
         let withTurn = details.filter { $0.turns.contains { $0.role == "caller" } }.count
