@@ -35,6 +35,20 @@ final class AttendedTransferRun: @unchecked Sendable {
     }
 }
 
+/// The trunk an attended transfer's call to the target goes through (like an outbound call's).
+public struct SIPTransferTrunk: Sendable, Equatable {
+    public var nextHop: SIPEndpoint
+    public var credentials: SIPCredentials?
+    /// Our From through this trunk (its address-of-record).
+    public var from: SIPNameAddress
+
+    public init(nextHop: SIPEndpoint, credentials: SIPCredentials?, from: SIPNameAddress) {
+        self.nextHop = nextHop
+        self.credentials = credentials
+        self.from = from
+    }
+}
+
 /// What an attended transfer needs to call the target.
 public struct AttendedTransferSetup: Sendable {
     public var target: String
@@ -94,9 +108,14 @@ extension SIPBridge {
             let done: @Sendable () -> Void = { [weak self] in
                 self?.eventLoop.execute { self?.attendedEvent(targetCallID, .whisperFinished) }
             }
-            let from = SIPNameAddress(uri: SIPURI(user: setup.callerID ?? "switchboard", host: defaultCoreKey.local.host))
+            // Through a trunk whose registrar the URI names: its next hop, digest credentials and AOR as From
+            // (as `switchboard call` does); otherwise straight to the URI with the caller's number as caller ID.
+            let trunk = configuration.transferTrunk?(uri)
+            let from =
+                trunk?.from ?? SIPNameAddress(uri: SIPURI(user: setup.callerID ?? "switchboard", host: defaultCoreKey.local.host))
             let request = SIPOutboundRequest(
-                callID: targetCallID, target: uri, from: from, nextHop: SIPEndpoint(uri: uri), ringTimeout: setup.answerTimeout,
+                callID: targetCallID, target: uri, from: from, nextHop: trunk?.nextHop ?? SIPEndpoint(uri: uri),
+                credentials: trunk?.credentials, ringTimeout: setup.answerTimeout,
                 handler: { TransferLegHandler(whisper: whisper, whisperRate: rate, whisperDone: done) })
             placeCall(request).hop(to: eventLoop).whenComplete { [self] result in
                 switch result {

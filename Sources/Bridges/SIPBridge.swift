@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import NIOCore
-import SIP
+public import SIP
 
 /// The SIP user agent over one UDP socket, wired to the `MediaEngine`: it feeds datagrams, timers and
 /// commands into the pure `SIPUserAgentCore` and performs the actions it returns (send, timers, start/stop
@@ -41,6 +41,9 @@ public final class SIPBridge: @unchecked Sendable {
         public var maxOutboundCalls: Int?
         /// What became of each REGISTER (by `SIPRegistration.id`), called on the SIP loop.
         public var registrationEvents: (@Sendable (_ id: String, _ outcome: SIPRegistrationOutcome) -> Void)?
+        /// How an attended transfer reaches a target URI through a trunk (its next hop, credentials and From);
+        /// nil or a nil answer: straight to the URI's host, From the caller's number.
+        public var transferTrunk: (@Sendable (SIPURI) -> SIPTransferTrunk?)?
 
         /// Routes by the dialled user part alone.
         public init(

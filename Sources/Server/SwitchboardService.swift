@@ -261,6 +261,8 @@ public final class SwitchboardService: Sendable {
         bridge.protection = try configuration.sipProtection(trunkAddresses: trunks.flatMap(\.allow), environment: environment)
         bridge.registrationEvents = { id, outcome in registrar.deliver(id: id, outcome) }
         bridge.maxOutboundCalls = configuration.sip.maxOutboundCalls > 0 ? configuration.sip.maxOutboundCalls : nil
+        // Attended transfers to a URI on a trunk's registrar call through that trunk (as `switchboard call`).
+        bridge.transferTrunk = { uri in TrunkPlan.transferTrunk(for: uri, among: trunks) }
         var server = SIPServer.Configuration(
             host: host, port: port,
             media: MediaEngine.Configuration(bindHost: host, portRange: range[0]...range[1]),

@@ -2,7 +2,7 @@
 // addresses REGISTERs and calls go to (and that are let through the SIP allow-list), its password read from the
 // environment, and the flow for calls to its address-of-record. Every problem is a configuration error naming the
 // trunk, raised before anything listens.
-import Bridges
+public import Bridges
 import Foundation
 import NIOCore
 public import SIP
@@ -23,6 +23,18 @@ public struct TrunkPlan: Sendable {
     public var flowPath: String?
     /// Addresses and CIDRs let in for this trunk (its hosts' addresses and its `allow`).
     public var allow: [String]
+
+    /// The trunk an attended transfer's call to `target` goes through: the first whose registrar host (and
+    /// port, when the URI gives one) the target names; nil: none (the call goes straight to the URI).
+    public static func transferTrunk(for target: SIPURI, among trunks: [TrunkPlan]) -> SIPTransferTrunk? {
+        let host = target.host.lowercased()
+        guard
+            let trunk = trunks.first(where: {
+                $0.registrar.host.lowercased() == host && (target.port == nil || target.port == ($0.registrar.port ?? 5060))
+            })
+        else { return nil }
+        return SIPTransferTrunk(nextHop: trunk.nextHop, credentials: trunk.credentials, from: SIPNameAddress(uri: trunk.aor))
+    }
 
     /// The REGISTER the UA core sends for this trunk (`expires` 0 unregisters).
     public func registration(expires: Int? = nil) -> SIPRegistration {
