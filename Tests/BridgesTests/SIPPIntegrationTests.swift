@@ -92,6 +92,7 @@ struct SIPPIntegrationTests {
 enum Speech {
     /// Real speech from espeak-ng as raw 8 kHz µ-law (sox); a synthetic vowel-like signal if they are missing.
     static func ulaw(text: String, in dir: URL) throws -> [UInt8] {
+        try RequiredPeer.require([.espeakNG, .sox])
         let wav = dir.appendingPathComponent("speech.wav").path
         let raw = dir.appendingPathComponent("speech.ulaw").path
         if run("/usr/bin/espeak-ng", ["-w", wav, text]),

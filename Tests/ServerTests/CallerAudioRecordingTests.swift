@@ -90,18 +90,9 @@ import SwitchboardTestKit
     /// A 1 kHz sine made by sox, 8 kHz 16-bit mono, `toneMs` long.
     static func soxTone(in folder: TempFolder) throws -> [Int16] {
         let path = folder.path("tone.wav")
-        let sox = Process()
-        sox.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sox.arguments = [
-            "sox", "-n", "-r", "8000", "-b", "16", "-c", "1", path, "synth", "\(Double(toneMs) / 1000)", "sine",
-            "\(Int(toneHz))", "vol", "0.5",
-        ]
-        try sox.run()
-        let deadline = Date().addingTimeInterval(10)
-        while sox.isRunning, Date() < deadline { usleep(10_000) }
-        if sox.isRunning { sox.terminate() }
-        sox.waitUntilExit()
-        #expect(sox.terminationStatus == 0)
+        try TestAudio.run(
+            "sox",
+            ["-n", "-r", "8000", "-b", "16", "-c", "1", path, "synth", "\(Double(toneMs) / 1000)", "sine", "\(Int(toneHz))", "vol", "0.5"])
         return try WAVFile.read(path: path).mono()
     }
 

@@ -8,9 +8,13 @@ public enum TestAudio {
         public let description: String
     }
 
-    /// Runs an executable from PATH (`/usr/bin/env tool args…`); throws with its stderr if it fails.
+    /// Runs an executable from PATH (`/usr/bin/env tool args…`); throws with its stderr if it fails, and with
+    /// "… is not installed: run deploy/setup.sh" when it is one of the peers setup.sh installs and is missing.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String]) throws -> String {
+        if let peer = [RequiredPeer.espeakNG, .sox, .sipp, .baresip, .kamailio, .tshark].first(where: { $0.name == tool }) {
+            try RequiredPeer.require([peer])
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
