@@ -54,11 +54,15 @@ public struct VoicingAnalysis: Sendable, Equatable {
         let minLag = max(2, rate / 400)
         let maxLag = min(count - count / 4, rate / 60)
         guard maxLag > minLag else { return VoicingAnalysis(levelDB: level, periodicity: 0, pitchLag: 0, analysedRate: rate) }
-        // Scratch on the stack (no allocation per frame): the decimated frame and the running sums of its squares.
+        // Scratch on the stack (no allocation per frame): the decimated frame, its copy in Float for the cross
+        // terms (twice the lanes per vector instruction) and the running sums of its squares.
         let (best, bestLag) = withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * count + 2) { scratch in
-            guard let x = scratch.baseAddress else { return (0.0, 0) }
-            decimate(samples, factor: factor, count: count, into: x)
-            return bestPitch(x, count: count, minLag: minLag, maxLag: maxLag, sums: x + count)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { single in
+                guard let x = scratch.baseAddress, let y = single.baseAddress else { return (0.0, 0) }
+                decimate(samples, factor: factor, count: count, into: x)
+                for index in 0..<count { y[index] = Float(x[index]) }
+                return bestPitch(x, y, count: count, minLag: minLag, maxLag: maxLag, sums: x + count)
+            }
         }
         return VoicingAnalysis(levelDB: level, periodicity: best, pitchLag: bestLag, analysedRate: rate)
     }
@@ -82,11 +86,12 @@ public struct VoicingAnalysis: Sendable, Equatable {
     /// The best normalized autocorrelation of the `count` values at `x` over lags `minLag...maxLag`, searched
     /// once it has turned negative, and its lag. The energies of the overlapping parts come from running sums
     /// of squares (`sums`: 2 × count + 2 values of scratch), the cross terms are summed eight lags at a time
-    /// (each lag's sum in the same order as a plain loop would), and lags below `minLag` are computed only
-    /// until the correlation has dipped.
+    /// over `single` (`x` in Float: a periodicity off by about 1e-6, far below any threshold), and lags below
+    /// `minLag` are computed only until the correlation has dipped.
     @inline(__always)
     private static func bestPitch(
-        _ x: UnsafeMutablePointer<Double>, count: Int, minLag: Int, maxLag: Int, sums: UnsafeMutablePointer<Double>
+        _ x: UnsafeMutablePointer<Double>, _ single: UnsafeMutablePointer<Float>, count: Int, minLag: Int,
+        maxLag: Int, sums: UnsafeMutablePointer<Double>
     ) -> (Double, Int) {
         // prefix[n] = x[0..<n]², suffix[n] = x[n..<count]².
         let prefix = sums
@@ -108,10 +113,11 @@ public struct VoicingAnalysis: Sendable, Equatable {
             // All eight lags share the first `count - lag0 - 7` terms: one pass, eight independent sums (plain
             // scalars, not SIMD types, which a debug build would run through generic calls).
             let shared = max(0, count - lag0 - 7)
-            var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0, c5 = 0.0, c6 = 0.0, c7 = 0.0
-            var y = x + lag0
+            var c0: Float = 0, c1: Float = 0, c2: Float = 0, c3: Float = 0
+            var c4: Float = 0, c5: Float = 0, c6: Float = 0, c7: Float = 0
+            var y = single + lag0
             for i in 0..<shared {
-                let a = x[i]
+                let a = single[i]
                 c0 += a * y[0]
                 c1 += a * y[1]
                 c2 += a * y[2]
@@ -125,7 +131,7 @@ public struct VoicingAnalysis: Sendable, Equatable {
             let cross = (c0, c1, c2, c3, c4, c5, c6, c7)
             for k in 0..<lags {
                 let lag = lag0 + k
-                var c: Double
+                var c: Float
                 switch k {
                 case 0: c = cross.0
                 case 1: c = cross.1
@@ -138,11 +144,11 @@ public struct VoicingAnalysis: Sendable, Equatable {
                 }
                 var i = shared
                 while i < count - lag {
-                    c += x[i] * x[i + lag]
+                    c += single[i] * single[i + lag]
                     i += 1
                 }
                 let denominator = (prefix[count - lag] * suffix[lag]).squareRoot()
-                let r = denominator > 0 ? c / denominator : 0
+                let r = denominator > 0 ? Double(c) / denominator : 0
                 if r < 0 { dipped = true }
                 if dipped, lag >= minLag, r > best {
                     best = r

@@ -1,5 +1,5 @@
-// VoicingAnalysis's fast search (running sums of squares, eight lags at a time, stack scratch) finds what the
-// plain normalized autocorrelation finds: the same lag and the same periodicity (to rounding) on voiced,
+// VoicingAnalysis's fast search (running sums of squares, eight lags at a time in Float, stack scratch) finds
+// what the plain normalized autocorrelation finds: the same lag and the same periodicity (to 1e-5) on voiced,
 // noisy, low-pass, silent and odd-length frames at 8, 16 and 48 kHz.
 import Audio
 import Foundation
@@ -8,7 +8,7 @@ import Testing
 
 struct VoicingAnalysisTests {
     /// The plain search (the implementation before the fast one): every lag's three sums from scratch.
-    static func reference(_ samples: [Int16], sampleRate: Int) -> (periodicity: Double, lag: Int) {
+    static func reference(_ samples: [Int16], sampleRate: Int) -> (periodicity: Double, lag: Int, r: [Double]) {
         let factor = max(1, sampleRate / 8000)
         let rate = sampleRate / factor
         let count = samples.count / factor
@@ -24,7 +24,8 @@ struct VoicingAnalysisTests {
         for index in 0..<count { x[index] -= mean }
         let minLag = max(2, rate / 400)
         let maxLag = min(count - count / 4, rate / 60)
-        guard maxLag > minLag else { return (0, 0) }
+        guard maxLag > minLag else { return (0, 0, []) }
+        var rs = [0.0]
         var dipped = false
         var best = 0.0
         var bestLag = 0
@@ -39,13 +40,14 @@ struct VoicingAnalysisTests {
             }
             let denominator = (head * tail).squareRoot()
             let r = denominator > 0 ? cross / denominator : 0
+            rs.append(r)
             if r < 0 { dipped = true }
             if dipped, lag >= minLag, r > best {
                 best = r
                 bestLag = lag
             }
         }
-        return (best, bestLag)
+        return (best, bestLag, rs)
     }
 
     /// A voiced-like frame: a pitch and three harmonics plus noise, or plain noise, or a slow (low-pass) walk.
@@ -78,8 +80,11 @@ struct VoicingAnalysisTests {
                 let samples = Self.frame(kind: kind, count: count, sampleRate: sampleRate, seed: seed)
                 let fast = VoicingAnalysis.analyse(samples, sampleRate: sampleRate)
                 let plain = Self.reference(samples, sampleRate: sampleRate)
-                #expect(fast.pitchLag == plain.lag, "kind \(kind) seed \(seed)")
-                #expect(abs(fast.periodicity - plain.periodicity) < 1e-9, "kind \(kind) seed \(seed)")
+                // The same lag, or (cross terms in Float) one whose correlation ties the best to 1e-5.
+                let tie = fast.pitchLag > 0 && fast.pitchLag < plain.r.count
+                    && abs(plain.r[fast.pitchLag] - plain.periodicity) < 1e-5
+                #expect(fast.pitchLag == plain.lag || tie, "kind \(kind) seed \(seed)")
+                #expect(abs(fast.periodicity - plain.periodicity) < 1e-5, "kind \(kind) seed \(seed)")
             }
         }
         let silent = VoicingAnalysis.analyse([Int16](repeating: 0, count: count), sampleRate: sampleRate)
