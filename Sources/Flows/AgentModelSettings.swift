@@ -1,6 +1,5 @@
 // The agent step's configuration as every model request carries it: the flow's `.askModel` (ModelRequest) and
 // the engine's request to the model port (CallEngine's ModelTurnRequest) hold this one value.
-public import SwitchboardCore
 
 /// An agent step's model settings (defaults already applied), sent with each request of the step.
 public struct AgentModelSettings: Sendable, Equatable {

@@ -2,7 +2,7 @@
 // installs them all, so a missing one is a broken machine, not a reason to skip: a suite or test carrying
 // `.requires(.sipp)` FAILS each of its tests with "sipp is not installed (/usr/bin/sipp): run deploy/setup.sh"
 // instead of being skipped silently (a skipped test cannot fail).
-public import Foundation
+import Foundation
 public import Testing
 
 /// An external program a test runs, and where deploy/setup.sh puts it.

@@ -2,7 +2,7 @@
 // tests, the bridge tests): INVITE (PCMU + telephone-event), ACK, BYE, INFO digits, and raw RTP to the server's
 // media port. It answers 200 to any request the server sends. (sipp plays callers from scenario files; this one
 // is for tests that drive each packet themselves.)
-public import Foundation
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
