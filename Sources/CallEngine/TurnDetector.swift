@@ -81,14 +81,16 @@ public struct TurnDetector: Sendable {
     }
 
     /// A burst buffer that grew past this many samples is given back when the burst ends without a turn (RSS
-    /// per call stays small); a finished turn takes its buffer along (no copy).
+    /// per call stays small); a finished turn's buffer is always given back (the turn gets an exact copy).
     private static let keptTurnCapacity = 16_000 * 2
 
-    /// Appends to the open burst's audio, growing its buffer a second of audio at a time rather than doubling
-    /// it: a 5 s turn holds about 5–6 s of samples, not 8 s of capacity (and no doubled copy while it grows).
+    /// Appends to the open burst's audio, growing its buffer half a second of audio at a time rather than
+    /// doubling it: a 5 s turn holds at most 5.5 s of samples, not 8 s of capacity (and no doubled copy while
+    /// it grows). The session keeps the last turn until the next one (for the model), so this is what a
+    /// listening call holds twice.
     private mutating func appendToBurst(_ samples: some Collection<Int16>) {
         let needed = current.count + samples.count
-        if needed > current.capacity { current.reserveCapacity(needed + max(sampleRate, 160)) }
+        if needed > current.capacity { current.reserveCapacity(needed + max(sampleRate / 2, 160)) }
         current.append(contentsOf: samples)
     }
 
@@ -193,14 +195,17 @@ public struct TurnDetector: Sendable {
         return takeTurn(endMs: atMs, reason: .flushed)
     }
 
-    /// The finished turn, which takes the burst's buffer along (the next burst starts a new one).
+    /// The finished turn, with an exact-size copy of the burst's audio (no spare capacity held while the session
+    /// keeps it); the burst buffer is given back (the next burst starts a new one).
     private mutating func takeTurn(endMs: Int, reason: Turn.EndReason) -> Turn {
-        let turn = Turn(
-            startMs: onsetMs ?? endMs, endMs: endMs, samples: current, sampleRate: sampleRate,
+        var samples: [Int16] = []
+        samples.reserveCapacity(current.count)
+        samples.append(contentsOf: current)
+        current = []
+        return Turn(
+            startMs: onsetMs ?? endMs, endMs: endMs, samples: samples, sampleRate: sampleRate,
             endedBy: reason, bargedIn: turnBargedIn
         )
-        current = []
-        return turn
     }
 
     private mutating func resetTurn() {
