@@ -33,7 +33,7 @@ struct MediaLoadTests {
             [
                 "127.0.0.1:\(server.sipPort)", "-sf", SIPp.scenarioFolder.appendingPathComponent("bench-uac-rtp.xml").path,
                 "-s", "echo", "-d", "\(holdMs)", "-m", "\(calls)", "-l", "\(calls)", "-r", "100",
-                "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())", "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freePort())",
+                "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())", "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freeMediaPort())",
             ], in: dir, timeout: 40)
         let pacing = try await window.value
         try await Task.sleep(for: .milliseconds(300))

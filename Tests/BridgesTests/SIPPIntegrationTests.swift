@@ -10,7 +10,7 @@ struct SIPPIntegrationTests {
     static func common(_ server: TestServer, user: String) throws -> [String] {
         [
             "127.0.0.1:\(server.sipPort)", "-s", user, "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())",
-            "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freePort())",
+            "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freeMediaPort())",
         ]
     }
 

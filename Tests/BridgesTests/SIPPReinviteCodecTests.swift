@@ -19,7 +19,7 @@ struct SIPPReinviteCodecTests {
             [
                 "-sf", SIPp.scenarioFolder.appendingPathComponent("uac_reinvite_codec.xml").path, "-m", "1",
                 "127.0.0.1:\(server.sipPort)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())",
-                "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freePort())",
+                "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freeMediaPort())",
             ], in: dir, timeout: 20)
         let stats = try await server.statistics()
         await server.stop()

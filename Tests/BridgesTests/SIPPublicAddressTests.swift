@@ -18,7 +18,7 @@ struct SIPPublicAddressTests {
             [
                 "-sf", SIPp.scenarioFolder.appendingPathComponent("uac_rtp_call.xml").path, "-m", "1",
                 "\(target):\(port)", "-s", "echo", "-i", "127.0.0.1", "-p", "\(try UDPTestSocket.freePort())",
-                "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freePort())", "-trace_msg",
+                "-mi", "127.0.0.1", "-mp", "\(try UDPTestSocket.freeMediaPort())", "-trace_msg",
             ], in: dir)
         return (run.status, NetworkTestServer.inviteOK(in: run.trace) ?? "", run.output)
     }

@@ -182,7 +182,7 @@ struct KamailioStack {
     /// `limit` at once, on ports of its own.
     func sipp(_ scenario: String, user: String, calls: Int, rate: Int, limit: Int) async throws -> SIPpRun {
         let port = try UDPTestSocket.freePort()
-        let mediaPort = try UDPTestSocket.freePort()
+        let mediaPort = try UDPTestSocket.freeMediaPort()
         let errors = folder.path("sipp-\(user)-\(port).errors")
         let run = try await SIPp.run(
             [

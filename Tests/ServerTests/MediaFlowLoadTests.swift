@@ -61,7 +61,7 @@ struct MediaFlowLoadTests {
             return try await media.tickStatistics().get()
         }
         let sipPort = try UDPTestSocket.freePort()
-        let mediaPort = try UDPTestSocket.freePort()
+        let mediaPort = try UDPTestSocket.freeMediaPort()
         let run = try await SIPp.run(
             [
                 "127.0.0.1:\(service.sipPort)", "-sf", SIPp.scenario("bench-uac-rtp.xml"), "-s", "listen",

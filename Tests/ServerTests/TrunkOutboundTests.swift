@@ -15,7 +15,7 @@ struct TrunkOutboundTests {
         if let scenario {
             arguments += ["-sf", KamailioStack.repository.appendingPathComponent("deploy/sipp/\(scenario)").path]
         } else {
-            arguments += ["-sn", "uas", "-mp", "\(try UDPTestSocket.freePort())"]
+            arguments += ["-sn", "uas", "-mp", "\(try UDPTestSocket.freeMediaPort())"]
         }
         return try ServeTestProcess(
             binary: URL(fileURLWithPath: KamailioStack.sippPath), arguments: arguments, directory: folder.url,

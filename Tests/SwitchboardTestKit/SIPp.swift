@@ -37,11 +37,23 @@ public enum SIPp {
         try RequiredPeer.require([.sipp])
         let dir = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("sipp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let all = arguments + ["-nostdin", "-timeout", "\(timeout)s", "-timeout_error"]
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(all, in: dir, killAfter: killAfter) })
+        var all = arguments + ["-nostdin", "-timeout", "\(timeout)s", "-timeout_error"]
+        // A media port taken between choosing it and sipp binding it (another process on a loaded machine) makes
+        // sipp exit 254 at once with "Unable to bind audio RTP socket": run again on a fresh `-mp` port. The server
+        // under test learns the media port from the SDP, so nothing else changes.
+        var attempt = 0
+        while true {
+            let arguments = all
+            let result = try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try runBlocking(arguments, in: dir, killAfter: killAfter) })
+                }
             }
+            attempt += 1
+            guard attempt < 3, result.status == 254, result.output.contains("Unable to bind"),
+                result.output.contains("RTP socket"), let index = all.firstIndex(of: "-mp"), index + 1 < all.count
+            else { return result }
+            all[index + 1] = "\(try UDPTestSocket.freeMediaPort())"
         }
     }
 

@@ -54,6 +54,28 @@ public final class UDPTestSocket: @unchecked Sendable {
         throw Failure(description: "no port free for both UDP and TCP after 50 tries")
     }
 
+    /// An even UDP port P with P, P+1, P+2 and P+3 free just now, for sipp's `-mp` (sipp binds its audio RTP
+    /// on P and its video RTP on P+2; a kernel-chosen single port often has a busy neighbour on a loaded machine).
+    public static func freeMediaPort() throws -> Int {
+        for _ in 0..<50 {
+            let base = try UDPTestSocket().port & ~1
+            guard base > 1024, base + 3 <= 65535 else { continue }
+            if (base...(base + 3)).allSatisfy(udpBindable) { return base }
+        }
+        throw Failure(description: "no four free UDP ports in a row after 50 tries")
+    }
+
+    /// Whether a UDP socket can bind 127.0.0.1:`port` now.
+    static func udpBindable(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
     /// Whether a TCP listener (SO_REUSEADDR, as the SIP TCP transport sets it) can bind 127.0.0.1:`port` now.
     static func tcpListenable(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
