@@ -106,7 +106,8 @@ extension SIPBridge {
             let whisper = setup.whisper
             let rate = setup.whisperRate
             let done: @Sendable () -> Void = { [weak self] in
-                self?.eventLoop.execute { self?.attendedEvent(targetCallID, .whisperFinished) }
+                guard let bridge = self else { return }
+                bridge.eventLoop.execute { bridge.attendedEvent(targetCallID, .whisperFinished) }
             }
             // Through a trunk whose registrar the URI names: its next hop, digest credentials and AOR as From
             // (as `switchboard call` does); otherwise straight to the URI with the caller's number as caller ID.
