@@ -74,12 +74,12 @@ extension FlowDecoder {
             onError: onError, onHangup: onHangup, recording: recording, bargeIn: bargeIn)
     }
 
-    /// `recording: none | caller_audio`; a bad value is reported and recording stays off.
+    /// `recording: none | caller_audio | two_sided`; a bad value is reported and recording stays off.
     mutating func decodeRecording(_ node: Node) -> FlowRecording {
         guard let text = string(node, "`recording`") else { return .none }
         guard let mode = FlowRecording(rawValue: text) else {
             let names = FlowRecording.allCases.map(\.rawValue)
-            error(node, "`recording` must be `none` or `caller_audio`\(didYouMean(text, among: names))")
+            error(node, "`recording` must be `none`, `caller_audio` or `two_sided`\(didYouMean(text, among: names))")
             return .none
         }
         return mode

@@ -44,6 +44,8 @@ public enum FlowRecording: String, Sendable, Equatable, CaseIterable {
     case none
     /// The caller's audio, as the call received it, goes to `<call_log.recordings_dir>/<call id>.wav`.
     case callerAudio = "caller_audio"
+    /// Both sides in one stereo WAV at the same path: the caller left, what Switchboard played right.
+    case twoSided = "two_sided"
 }
 
 /// `defaults:` of a flow.

@@ -13,12 +13,13 @@ import Testing
     @Test func callerAudioAndNoneAreAccepted() throws {
         #expect(try validFlow("name: rec\nrecording: caller_audio\n" + Self.body).recording == .callerAudio)
         #expect(try validFlow("name: rec\nrecording: none\n" + Self.body).recording == .none)
+        #expect(try validFlow("name: rec\nrecording: two_sided\n" + Self.body).recording == .twoSided)
     }
 
     @Test func badValuesAreReportedWithTheirPosition() {
         #expect(
             problems("name: rec\nrecording: caller_audo\n" + Self.body)
-                == ["2:12: `recording` must be `none` or `caller_audio`; did you mean `caller_audio`?"])
+                == ["2:12: `recording` must be `none`, `caller_audio` or `two_sided`; did you mean `caller_audio`?"])
         #expect(
             problems("name: rec\nrecording: [caller_audio]\n" + Self.body).first?.hasPrefix("2:12: `recording`") == true)
         #expect(problems("name: rec\nrecording: yes\n" + Self.body).count == 1)

@@ -51,7 +51,10 @@ import SwitchboardTestKit
     /// Starts the service with both flows, places one call to `user`, waits for its ended row, stops.
     static func place(to user: String, in folder: TempFolder) async throws -> Placed {
         let written = try FlowCallTestService.writeFlows(
-            ["recorded.yaml": "name: recorded\nrecording: caller_audio\n" + flowBody, "plain.yaml": "name: plain\n" + flowBody],
+            [
+                "recorded.yaml": "name: recorded\nrecording: caller_audio\n" + flowBody, "plain.yaml": "name: plain\n" + flowBody,
+                "stereo.yaml": "name: stereo\nrecording: two_sided\n" + flowBody,
+            ],
             in: folder)
         // No model in these flows: the helper's empty cassette folder.
         let configuration = try FlowCallTestService.configuration(flowsDir: written.dir, numbers: written.numbers, in: folder)
@@ -150,6 +153,35 @@ import SwitchboardTestKit
         // The tone's onset: the first loud sample, within 300 ms of where it was sent.
         let onset = try #require(samples.firstIndex { abs(Int($0)) > 4_000 })
         #expect(abs(onset / 8 - Self.toneStartMs) < 300, "tone onset at \(onset / 8) ms")
+    }
+
+    /// `recording: two_sided`: one stereo WAV, the caller's tone on the left where it was sent, the bot's prompt
+    /// ("Please press one.", espeak-ng) on the right at the start, each side quiet where only the other spoke.
+    @Test(.timeLimit(.minutes(1)))
+    func aTwoSidedRecordingHasTheCallerLeftAndTheBotRight() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let placed = try await Self.place(to: "stereo", in: folder)
+        #expect(placed.call.recordAudio)
+        let path = try #require(placed.call.recordingPath)
+        let wav = try WAVFile.read(path: path)
+        #expect(wav.sampleRate == 8000)
+        #expect(wav.channels == 2)
+        let left = stride(from: 0, to: wav.samples.count - 1, by: 2).map { wav.samples[$0] }
+        let right = stride(from: 1, to: wav.samples.count, by: 2).map { wav.samples[$0] }
+        let durationMs = left.count / 8
+        #expect(abs(durationMs - Self.limitSeconds * 1000) <= 300, "recording \(durationMs) ms")
+        let at = { (ms: Int) in min(left.count, max(0, ms * 8)) }
+        func peak(_ side: [Int16], _ from: Int, _ to: Int) -> Int { side[at(from)..<at(to)].map { abs(Int($0)) }.max() ?? 0 }
+        // The caller's tone: left only.
+        let tone = left[at(Self.toneStartMs + 250)..<at(Self.toneStartMs + Self.toneMs - 50)]
+        #expect(Self.toneShare(tone, frequency: Self.toneHz, rate: 8000) > 0.8)
+        #expect(peak(left, 0, Self.toneStartMs - 100) < 200, "the caller is silent before the tone")
+        // The bot's prompt: right, in the first second; the right side carries no 1 kHz tone.
+        #expect(peak(right, 0, 1000) > 3_000, "the prompt is on the right")
+        let rightDuringTone = right[at(Self.toneStartMs + 250)..<at(Self.toneStartMs + Self.toneMs - 50)]
+        #expect(Self.toneShare(rightDuringTone, frequency: Self.toneHz, rate: 8000) < 0.2)
+        #expect(peak(left, 0, 600) < 200, "the prompt is not on the left")
     }
 
     @Test(.timeLimit(.minutes(1)))

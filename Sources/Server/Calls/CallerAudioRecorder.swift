@@ -1,6 +1,7 @@
-// Server: caller-audio recording of one call (flows with `recording: caller_audio`, issue 7). The frames the
-// session receives go to `<call_log.recordings_dir>/<call id>.wav` (16-bit mono PCM at the call's rate), gaps
-// filled with digital silence so the file's timeline is the call's. Disk work runs on a private serial queue:
+// Server: the WAV recording of one call (flows with `recording: caller_audio`, issue 7, or `two_sided`, issue
+// 14). The caller's frames go to `<call_log.recordings_dir>/<call id>.wav` (16-bit PCM at the call's rate; mono,
+// or stereo with the bot's frames on the right), gaps filled with digital silence so the file's timeline is the
+// call's. Disk work runs on a private serial queue:
 // the media side only appends to that queue and never waits on the file.
 public import CallEngine
 import Dispatch
@@ -13,6 +14,8 @@ public final class CallerAudioRecorder: Sendable {
     /// The WAV file (absolute when the recordings folder was given relative to the working folder).
     public let path: String
     public let sampleRate: Int
+    /// 1: the caller only; 2: the caller left, the bot right (`recording: two_sided`), interleaved.
+    public let channels: Int
     private let writer: WAVStreamWriter
     private let queue: DispatchQueue
     /// Samples handed to the writer so far (the file's timeline) and whether the recording is closed.
@@ -29,12 +32,14 @@ public final class CallerAudioRecorder: Sendable {
     /// The longest silence filled in one go (a broken timestamp must not write hours of zeros).
     static let maxGapSeconds = 600
 
-    public init(callID: String, directory: String, sampleRate: Int, logger: Logger) {
+    public init(callID: String, directory: String, sampleRate: Int, channels: Int = 1, logger: Logger) {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
         path = folder.appendingPathComponent(Self.fileName(callID: callID)).path
         self.sampleRate = max(1, sampleRate)
+        self.channels = channels == 2 ? 2 : 1
         queue = DispatchQueue(label: "switchboard.caller-audio")
-        writer = WAVStreamWriter(path: path, folder: folder.path, sampleRate: self.sampleRate, logger: logger)
+        writer = WAVStreamWriter(
+            path: path, folder: folder.path, sampleRate: self.sampleRate, channels: self.channels, logger: logger)
         startedAt = .now
         let writer = self.writer
         queue.async { writer.open() }
@@ -47,21 +52,24 @@ public final class CallerAudioRecorder: Sendable {
         return (safe.isEmpty || safe.allSatisfy { $0 == "." } ? "call" : safe) + ".wav"
     }
 
-    /// One received frame; `timestampMs` is its place on the call's timeline (0 = the session's start).
+    /// One received frame (interleaved when stereo); `timestampMs` is its place on the call's timeline
+    /// (0 = the session's start).
     public func frame(samples: [Int16], timestampMs: Int) {
         let due = timestampMs * sampleRate / 1000
-        let gap: Int? = state.withLock { state in
+        let frames = samples.count / channels
+        let gapFrames: Int? = state.withLock { state in
             guard !state.closed else { return nil }
             let gap = min(max(0, due - state.samples), Self.maxGapSeconds * sampleRate)
-            state.samples += gap + samples.count
+            state.samples += gap + frames
             return gap
         }
-        guard let gap else { return }
+        guard let gapFrames else { return }
+        let gap = gapFrames * channels
         let writer = self.writer
         let pending = self.pending
         // A stalled disk must not grow the queue without bound: past the limit a frame keeps only its place
         // on the timeline (as silence, which costs the queue nothing).
-        if pending.count.add(samples.count, ordering: .relaxed).newValue > Self.maxPendingSeconds * sampleRate {
+        if pending.count.add(samples.count, ordering: .relaxed).newValue > Self.maxPendingSeconds * sampleRate * channels {
             pending.count.subtract(samples.count, ordering: .relaxed)
             let count = samples.count
             queue.async { writer.appendSilence(gap + count) }
@@ -99,14 +107,15 @@ public final class CallerAudioRecorder: Sendable {
     /// path. Later frames and calls are ignored.
     public func finish() async {
         let end = (endedMs.withLock { $0 } ?? elapsedMs) * sampleRate / 1000
-        let gap: Int? = state.withLock { state in
+        let gapFrames: Int? = state.withLock { state in
             guard !state.closed else { return nil }
             state.closed = true
             let gap = min(max(0, end - state.samples), Self.maxGapSeconds * sampleRate)
             state.samples += gap
             return gap
         }
-        guard let gap else { return }
+        guard let gapFrames else { return }
+        let gap = gapFrames * channels
         let writer = self.writer
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             queue.async {

@@ -60,7 +60,7 @@ public struct FlowCallFactory: CallSessionFactory {
     public let flowPath: String
     /// The call's recorder when it is recorded (`record_dir`, `record_numbers`); set by `makeSession`.
     private let recording = RecorderSlot()
-    /// The call's caller-audio recorder when its flow has `recording: caller_audio`; set by `makeSession`.
+    /// The call's WAV recorder when its flow has `recording: caller_audio` or `two_sided`; set by `makeSession`.
     private let callerAudio = CallerAudioSlot()
     /// The caller's SIP display name (`caller.name`), when the INVITE's From has one.
     public internal(set) var callerName: String?
@@ -94,10 +94,10 @@ public struct FlowCallFactory: CallSessionFactory {
         var log: any CallEventSink = DiscardingCallEventSink()
         var onToolRecord: @Sendable (ToolCallRecord) -> Void = { _ in }
         var audioRecorder: CallerAudioRecorder?
-        if flow.recording == .callerAudio {
+        if flow.recording != .none {
             audioRecorder = CallerAudioRecorder(
                 callID: callID, directory: services.configuration.callLog.recordingsDir, sampleRate: sampleRate,
-                logger: services.logger)
+                channels: flow.recording == .twoSided ? 2 : 1, logger: services.logger)
             callerAudio.value = audioRecorder
         }
         if let writer = services.callLog {

@@ -96,7 +96,7 @@ final class FlowCallHandler: CallMediaHandler {
     func mediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
         // Bridged to a transfer target: the flow is over, the caller talks to the target.
         guard let pipeline, !session.isRelaying else { return }
-        if let tap, pipeline.hearsCaller(samples) { tap.frame(samples, timestampMs: inboundMs) }
+        tap?.frame(samples, timestampMs: inboundMs, heard: pipeline.hearsCaller(samples))
         pipeline.receive(samples, timestampMs: inboundMs) { send($0, session) }
         inboundMs += samples.count * 1000 / max(1, sampleRate)
         let active = frame.withUnsafeMutableBufferPointer { out in
@@ -105,6 +105,7 @@ final class FlowCallHandler: CallMediaHandler {
         if active {
             frame.withUnsafeBufferPointer { session.enqueue($0) }
         }
+        if let tap { frame.withUnsafeBufferPointer { tap.bot(active ? $0 : nil) } }
     }
 
     /// Every caller frame counts (turns, digits, recordings): frames drained early after a burst are wanted.
@@ -113,7 +114,7 @@ final class FlowCallHandler: CallMediaHandler {
     /// A frame drained early after an arrival burst: analysed (and recorded) like any other, nothing sent.
     func extraMediaReceived(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, session: CallMediaSession) {
         guard let pipeline, !session.isRelaying else { return }
-        if let tap, pipeline.hearsCaller(samples) { tap.frame(samples, timestampMs: inboundMs) }
+        tap?.frame(samples, timestampMs: inboundMs, heard: pipeline.hearsCaller(samples))
         pipeline.receive(samples, timestampMs: inboundMs) { send($0, session) }
         inboundMs += samples.count * 1000 / max(1, sampleRate)
     }

@@ -1,4 +1,4 @@
-// Server: a WAV file written as it grows (16-bit mono PCM): a header with zero sizes first, samples appended
+// Server: a WAV file written as it grows (16-bit PCM, mono or interleaved stereo): a header with zero sizes first, samples appended
 // through a 64 KiB buffer, the RIFF and data sizes fixed up on close. Used only from one serial queue
 // (`CallerAudioRecorder`'s), hence @unchecked Sendable.
 import Foundation
@@ -8,6 +8,7 @@ final class WAVStreamWriter: @unchecked Sendable {
     let path: String
     let folder: String
     let sampleRate: Int
+    let channels: Int
     let logger: Logger
     private var handle: FileHandle?
     private var buffer: [UInt8] = []
@@ -17,10 +18,11 @@ final class WAVStreamWriter: @unchecked Sendable {
     /// The data chunk's size field is 32 bits; past that, samples are dropped.
     static let maxDataBytes = Int(UInt32.max) - 64
 
-    init(path: String, folder: String, sampleRate: Int, logger: Logger) {
+    init(path: String, folder: String, sampleRate: Int, channels: Int = 1, logger: Logger) {
         self.path = path
         self.folder = folder
         self.sampleRate = sampleRate
+        self.channels = max(1, channels)
         self.logger = logger
         buffer.reserveCapacity(Self.flushBytes + 4096)
     }
@@ -28,7 +30,7 @@ final class WAVStreamWriter: @unchecked Sendable {
     func open() {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: path, contents: Data(Self.header(sampleRate: sampleRate, dataBytes: 0)))
+            guard FileManager.default.createFile(atPath: path, contents: Data(Self.header(sampleRate: sampleRate, channels: channels, dataBytes: 0)))
             else {
                 throw CocoaError(.fileWriteUnknown)
             }
@@ -66,7 +68,7 @@ final class WAVStreamWriter: @unchecked Sendable {
         guard let handle else { return }
         do {
             try handle.seek(toOffset: 0)
-            try handle.write(contentsOf: Self.header(sampleRate: sampleRate, dataBytes: dataBytes))
+            try handle.write(contentsOf: Self.header(sampleRate: sampleRate, channels: channels, dataBytes: dataBytes))
             try handle.close()
         } catch {
             fail("cannot finish the caller-audio recording", error)
@@ -93,8 +95,8 @@ final class WAVStreamWriter: @unchecked Sendable {
         handle = nil
     }
 
-    /// The 44-byte RIFF/WAVE header of 16-bit mono PCM.
-    static func header(sampleRate: Int, dataBytes: Int) -> [UInt8] {
+    /// The 44-byte RIFF/WAVE header of 16-bit PCM with `channels` interleaved channels.
+    static func header(sampleRate: Int, channels: Int = 1, dataBytes: Int) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(44)
         func u32(_ v: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian) { out.append(contentsOf: $0) } }
@@ -104,10 +106,10 @@ final class WAVStreamWriter: @unchecked Sendable {
         out.append(contentsOf: Array("WAVEfmt ".utf8))
         u32(16)
         u16(1)
-        u16(1)
+        u16(channels)
         u32(sampleRate)
-        u32(sampleRate * 2)
-        u16(2)
+        u32(sampleRate * 2 * channels)
+        u16(2 * channels)
         u16(16)
         out.append(contentsOf: Array("data".utf8))
         u32(dataBytes)

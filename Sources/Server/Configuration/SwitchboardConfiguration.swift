@@ -85,7 +85,7 @@ public struct SwitchboardConfiguration: Sendable, Equatable {
 
     public struct CallLogSettings: Sendable, Equatable {
         public var db: String = "switchboard.db"
-        /// Where caller-audio recordings go (`<dir>/<call id>.wav`) for flows with `recording: caller_audio`.
+        /// Where caller-audio recordings go (`<dir>/<call id>.wav`) for flows with `recording: caller_audio` or `two_sided`.
         public var recordingsDir: String = "recordings"
     }
 
