@@ -66,65 +66,41 @@ public struct TurnRow: Sendable, Hashable, Codable {
     public var latencyMs: Int?
 }
 
-/// A stored tool call: the record as the call wrote it (redacted), with its place in the call's timeline.
-/// Encodes flat (`seq` beside the record's fields); reads through to the record (`row.tool`).
+/// A stored record (a tool call, a model request) as the call wrote it, with its place in the call's timeline.
+/// Encodes flat (`seq` beside the record's fields); reads through to the record (`row.tool`, `row.ttfbMs`).
 @dynamicMemberLookup
-public struct ToolCallRow: Sendable, Hashable, Codable {
+public struct TimelineRow<Record: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
     public var seq: Int
-    public var call: ToolCallRecord
+    public var record: Record
 
-    public init(seq: Int, call: ToolCallRecord) {
+    public init(seq: Int, record: Record) {
         self.seq = seq
-        self.call = call
+        self.record = record
     }
 
-    public subscript<Value>(dynamicMember keyPath: KeyPath<ToolCallRecord, Value>) -> Value {
-        call[keyPath: keyPath]
+    public subscript<Value>(dynamicMember keyPath: KeyPath<Record, Value>) -> Value {
+        record[keyPath: keyPath]
     }
 
     private enum CodingKeys: String, CodingKey { case seq }
 
     public init(from decoder: any Decoder) throws {
         seq = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .seq)
-        call = try ToolCallRecord(from: decoder)
+        record = try Record(from: decoder)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try call.encode(to: encoder)
+        try record.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(seq, forKey: .seq)
     }
 }
 
-/// A stored model request: the record as the call wrote it, with its place in the call's timeline. Encodes flat
-/// (`seq` beside the record's fields); reads through to the record (`row.ttfbMs`).
-@dynamicMemberLookup
-public struct ModelRequestRow: Sendable, Hashable, Codable {
-    public var seq: Int
-    public var request: ModelRequestRecord
+/// A stored tool call (redacted), with its `seq`.
+public typealias ToolCallRow = TimelineRow<ToolCallRecord>
 
-    public init(seq: Int, request: ModelRequestRecord) {
-        self.seq = seq
-        self.request = request
-    }
-
-    public subscript<Value>(dynamicMember keyPath: KeyPath<ModelRequestRecord, Value>) -> Value {
-        request[keyPath: keyPath]
-    }
-
-    private enum CodingKeys: String, CodingKey { case seq }
-
-    public init(from decoder: any Decoder) throws {
-        seq = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .seq)
-        request = try ModelRequestRecord(from: decoder)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try request.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(seq, forKey: .seq)
-    }
-}
+/// A stored model request, with its `seq`.
+public typealias ModelRequestRow = TimelineRow<ModelRequestRecord>
 
 /// count / min / median / max / mean of a list of milliseconds.
 public struct LatencyStats: Sendable, Hashable, Codable {

@@ -147,7 +147,7 @@ extension CallLogStore {
         ).map { row in
             ToolCallRow(
                 seq: row["seq"],
-                call: ToolCallRecord(
+                record: ToolCallRecord(
                     callID: fullID, toolCallID: row["tool_call_id"], tool: row["tool"],
                     arguments: json(row["arguments"]) ?? [:], result: json(row["result"]), error: row["error"],
                     durationMs: row["duration_ms"], startedAt: date(row["started_at"]), attempts: row["attempts"]))
@@ -157,7 +157,7 @@ extension CallLogStore {
         ).map { row in
             ModelRequestRow(
                 seq: row["seq"],
-                request: ModelRequestRecord(
+                record: ModelRequestRecord(
                     callID: fullID, provider: row["provider"], model: row["model"], status: row["status"],
                     startedAt: date(row["started_at"]), ttfbMs: row["ttfb_ms"], ttfaMs: row["ttfa_ms"],
                     durationMs: row["duration_ms"], textInTokens: row["text_in_tokens"],
