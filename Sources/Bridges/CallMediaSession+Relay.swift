@@ -21,17 +21,13 @@ extension CallMediaSession {
         if sampleRate == rate {
             outbound.append(frame)
         } else {
-            if relayResampler == nil || relayResamplerRates != (sampleRate, rate) {
+            if relayResampler?.inputRate != sampleRate || relayResampler?.outputRate != rate {
                 relayResampler = try? Resampler(from: sampleRate, to: rate)
-                relayResamplerRates = (sampleRate, rate)
             }
             guard let relayResampler else { return }
             let converted = relayResampler.process(Array(frame))
             converted.withUnsafeBufferPointer { outbound.append($0) }
         }
-        if outbound.count > rate / 10 + rate / 50 {
-            var drop = [Int16](repeating: 0, count: outbound.count - rate / 10)
-            drop.withUnsafeMutableBufferPointer { _ = outbound.take(into: $0) }
-        }
+        if outbound.count > rate / 10 + rate / 50 { outbound.dropOldest(outbound.count - rate / 10) }
     }
 }

@@ -66,7 +66,6 @@ public final class CallMediaSession: @unchecked Sendable {
     /// The call this one's media is joined to (attended transfer bridged by us), see `+Relay`.
     weak var relay: CallMediaSession?
     var relayResampler: Resampler?
-    var relayResamplerRates: (Int, Int) = (0, 0)
     private let logger: Logger
     var codec: MediaCodecState?
     var receiver = RTPReceiver(clockRate: 8000)

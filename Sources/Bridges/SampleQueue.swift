@@ -32,6 +32,13 @@ struct SampleQueue {
         return n
     }
 
+    /// Drops the `n` oldest samples (all when fewer are queued).
+    mutating func dropOldest(_ n: Int) {
+        let dropped = min(max(0, n), count)
+        readIndex = (readIndex + dropped) % storage.count
+        count -= dropped
+    }
+
     mutating func removeAll() {
         readIndex = 0
         count = 0
