@@ -5,8 +5,8 @@ import RTP
 public import SwitchboardCore
 
 /// All calls' RTP on one media event loop, paced by ONE shared media clock (DESIGN: "one media clock,
-/// pull-based"). The clock runs on absolute deadlines (each slot is due at `start + k × 0.5 ms`, never re-based
-/// on when the previous one ran, so it does not drift) and cuts the 20 ms cycle into 40 phases: each call is
+/// pull-based"). The clock runs on absolute deadlines (each slot is due at `start + k × 2 ms`, never re-based
+/// on when the previous one ran, so it does not drift) and cuts the 20 ms cycle into 10 phases: each call is
 /// pinned to one phase and, every 20 ms at its phase, the clock pulls its inbound frame, hands it to the
 /// handler, then writes and flushes its outbound packet. Spreading calls over the cycle keeps each send within
 /// a few hundred µs of its schedule instead of queueing every call's sendmsg behind all others'. Per-call state
@@ -22,10 +22,14 @@ public final class MediaEngine: @unchecked Sendable {
         /// SCHED_FIFO priority (1–99) for the media loop's thread, nil = normal scheduling. Keeps pacing on
         /// time on a busy machine; needs CAP_SYS_NICE (logged and ignored when refused).
         public var realtimePriority: Int32?
+        /// Clock phases per 20 ms cycle (1–40): each call is pinned to one, so sends go out spread over the cycle.
+        public var phases: Int
         public init(
             bindHost: String = "127.0.0.1", portRange: ClosedRange<UInt16> = 20000...20999,
-            jitterMinMilliseconds: Int = 20, jitterMaxMilliseconds: Int = 200, realtimePriority: Int32? = nil
+            jitterMinMilliseconds: Int = 20, jitterMaxMilliseconds: Int = 200, realtimePriority: Int32? = nil,
+            phases: Int = MediaEngine.defaultPhaseCount
         ) {
+            self.phases = min(max(phases, 1), 40)
             self.bindHost = bindHost
             self.portRange = portRange
             self.jitterMinMilliseconds = jitterMinMilliseconds
@@ -44,8 +48,8 @@ public final class MediaEngine: @unchecked Sendable {
         let fd: CInt
         let writer: RTPDirectWriter
     }
-    /// Live calls by clock phase: phase p sends at `p × 0.5 ms + n × 20 ms` of the clock's schedule.
-    private var phases = [[Slot]](repeating: [], count: MediaEngine.phaseCount)
+    /// Live calls by clock phase: phase p sends at `p × 20 ms / phaseCount + n × 20 ms` of the clock's schedule.
+    private var phases: [[Slot]]
     /// Opened sessions' sockets until they are activated (or closed).
     private var opened: [ObjectIdentifier: (fd: CInt, writer: RTPDirectWriter)] = [:]
     private let reader: RTPSocketReader
@@ -64,18 +68,26 @@ public final class MediaEngine: @unchecked Sendable {
     private var lastPublish: NIODeadline = .now()
     private let published = MediaLockedBox(MediaStatistics())
 
-    /// The 20 ms cycle is cut into 40 phases of 0.5 ms; each call is pinned to the least loaded one, so a
-    /// slot serves 1/40 of the calls and sends go out spread over the cycle instead of in one burst (one
-    /// sendmsg per call is ~5–10 µs here, so 800 calls in one burst would take the last one 4–8 ms).
-    static let phaseCount = 40
+    /// The 20 ms cycle is cut into 10 phases of 2 ms; each call is pinned to the least loaded one, so a
+    /// slot serves 1/10 of the calls and sends go out spread over the cycle instead of in one burst (one
+    /// sendmsg per call is ~5–10 µs here, so 800 calls in one burst would take the last one 4–8 ms; in a
+    /// phase of 80 it is 0.4–0.8 ms). Every phase is a wake-up of the media thread, and a wake-up costs
+    /// ~10–20 µs of CPU on this (virtual) machine: measured with `deploy/bench-media.sh 400`, 40 phases of
+    /// 0.5 ms cost 0.89 ms CPU per echo call-second, 10 phases 0.67, with the same pacing error; 4 phases of
+    /// 5 ms made the bursts long enough for a busy machine to preempt them (sched p99 15 ms).
+    public static let defaultPhaseCount = 10
+    let phaseCount: Int
+    let phaseLength: TimeAmount
     /// A slot served later than this (µs) is not on time: its calls drain no extra frames after a burst.
     static let catchUpLatenessMicroseconds: Int64 = 5_000
-    static let phaseLength = TimeAmount.microseconds(500)
 
     public init(eventLoop: any EventLoop, configuration: Configuration = Configuration(), logger: Logger) {
         self.eventLoop = eventLoop
         self.configuration = configuration
         self.logger = logger
+        phaseCount = configuration.phases
+        phaseLength = .nanoseconds(20_000_000 / Int64(configuration.phases))
+        phases = [[Slot]](repeating: [], count: configuration.phases)
         ports = MediaPortAllocator(range: configuration.portRange)
         reader = RTPSocketReader(allocator: ByteBufferAllocator())
         let priority = configuration.realtimePriority
@@ -177,7 +189,7 @@ public final class MediaEngine: @unchecked Sendable {
             throw error
         }
         var best = 0
-        for p in 1..<Self.phaseCount where phases[p].count < phases[best].count { best = p }
+        for p in 1..<phaseCount where phases[p].count < phases[best].count { best = p }
         session.phase = best
         phases[best].append(Slot(session: session, fd: socket.fd, writer: socket.writer))
         liveCount += 1
@@ -243,7 +255,7 @@ public final class MediaEngine: @unchecked Sendable {
     private func startClockIfNeeded() {
         guard !running else { return }
         running = true
-        nextDeadline = .now() + Self.phaseLength
+        nextDeadline = .now() + phaseLength
         schedule()
     }
 
@@ -255,7 +267,7 @@ public final class MediaEngine: @unchecked Sendable {
     private func runDue() {
         var now = NIODeadline.now()
         var served = 0
-        while nextDeadline <= now && served < Self.phaseCount {
+        while nextDeadline <= now && served < phaseCount {
             serve(phase: phaseIndex, deadline: nextDeadline)
             advancePhase()
             served += 1
@@ -279,9 +291,9 @@ public final class MediaEngine: @unchecked Sendable {
     }
 
     private func advancePhase() {
-        nextDeadline = nextDeadline + Self.phaseLength
+        nextDeadline = nextDeadline + phaseLength
         phaseIndex += 1
-        if phaseIndex == Self.phaseCount { phaseIndex = 0 }
+        if phaseIndex == phaseCount { phaseIndex = 0 }
     }
 
     /// One phase slot: for every call, read what its socket received since its last tick (one recvmmsg), pull

@@ -44,7 +44,7 @@ public struct PacingHistogram: Sendable, Equatable {
 }
 
 extension MediaEngine {
-    /// Pacing of the shared clock. Each call is pinned to one of 40 phases 0.5 ms apart and sends at
+    /// Pacing of the shared clock. Each call is pinned to one of the clock's phases (10, 2 ms apart) and sends at
     /// `phase start + n × 20 ms`; `sends` is the lateness of each packet's write (after the syscall) against that
     /// schedule, `ticks…` the lateness of the clock's wake-ups.
     public struct TickStatistics: Sendable {
