@@ -1,6 +1,7 @@
 // Test support for the flow tests against sipp (Debian sip-tester) as the caller: one call of a scenario from
 // deploy/sipp through the kit's `SIPp` runner, and an RTP listener standing in for the
 // caller's ear (the scenarios put `-key rtpport N` into their SDP, so Switchboard's audio comes here).
+import Audio
 import Foundation
 import SwitchboardTestKit
 import Synchronization
@@ -60,7 +61,7 @@ final class RTPEar: Sendable {
             while !box.state.withLock({ $0.stop }) {
                 guard let datagram = socket.receive(), datagram.count >= 12 else { continue }
                 let payload = Array(datagram[12...])
-                let peak = payload.map { abs(Int(RTPEar.ulawDecode($0))) }.max() ?? 0
+                let peak = payload.map { abs(Int(G711.ulaw.decode($0))) }.max() ?? 0
                 let packet = Packet(at: .now, payloadType: datagram[1] & 0x7F, payload: payload, peak: peak)
                 box.state.withLock { $0.packets.append(packet) }
             }
@@ -70,16 +71,6 @@ final class RTPEar: Sendable {
     var packets: [Packet] { box.state.withLock { $0.packets } }
 
     func stop() { box.state.withLock { $0.stop = true } }
-
-    /// G.711 µ-law to linear PCM.
-    static func ulawDecode(_ byte: UInt8) -> Int16 {
-        let u = ~byte
-        let sign = u & 0x80
-        let exponent = Int((u >> 4) & 0x07)
-        let mantissa = Int(u & 0x0F)
-        let magnitude = (((mantissa << 3) + 0x84) << exponent) - 0x84
-        return Int16(sign != 0 ? -magnitude : magnitude)
-    }
 }
 
 /// The ear's packets and stop flag, shared with its reader thread.

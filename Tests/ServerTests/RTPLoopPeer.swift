@@ -1,6 +1,7 @@
 // Test support for bridged calls: an RTP endpoint on 127.0.0.1 that remembers where Switchboard's packets come
 // from and counts the ones with sound, and can either echo every packet back to its sender (a transfer target
 // whose audio returns through the bridge) or send a steady µ-law tone to Switchboard (a talking caller).
+import Audio
 import Foundation
 import SwitchboardTestKit
 import Synchronization
@@ -40,7 +41,7 @@ final class RTPLoopPeer: Sendable {
                 }
                 guard count >= 12 else { continue }
                 let payload = buffer[12..<count]
-                let peak = payload.map { abs(Int(RTPEar.ulawDecode($0))) }.max() ?? 0
+                let peak = payload.map { abs(Int(G711.ulaw.decode($0))) }.max() ?? 0
                 box.state.withLock {
                     $0.received += 1
                     if peak > 2_000 { $0.loud += 1 }
@@ -83,7 +84,7 @@ final class RTPLoopPeer: Sendable {
                 packet += withUnsafeBytes(of: ssrc.bigEndian, Array.init)
                 for i in 0..<160 {
                     let t = Double(Int(timestamp) + i) / 8000
-                    packet.append(RTPLoopPeer.ulawEncode(Int16(8_000 * sin(2 * Double.pi * 400 * t))))
+                    packet.append(G711.ulaw.encode(Int16(8_000 * sin(2 * Double.pi * 400 * t))))
                 }
                 _ = packet.withUnsafeBytes { raw in
                     withUnsafePointer(to: &target) {
@@ -100,23 +101,6 @@ final class RTPLoopPeer: Sendable {
     }
 
     func stop() { box.state.withLock { $0.stop = true } }
-
-    /// Linear PCM to G.711 µ-law.
-    static func ulawEncode(_ sample: Int16) -> UInt8 {
-        let bias = 0x84
-        var value = Int(sample)
-        let sign = value < 0 ? 0x80 : 0
-        if value < 0 { value = -value }
-        value = min(value, 32_635) + bias
-        var exponent = 7
-        var mask = 0x4000
-        while exponent > 0, value & mask == 0 {
-            exponent -= 1
-            mask >>= 1
-        }
-        let mantissa = (value >> (exponent + 3)) & 0x0F
-        return ~UInt8(sign | (exponent << 4) | mantissa)
-    }
 }
 
 /// The peer's counters and stop flag, shared with its threads.
