@@ -61,6 +61,8 @@ public final class CallMediaSession: @unchecked Sendable {
     let rtcpChannel: (any Channel)?
     /// The RTP socket's own writer: media packets go out with one sendto, past NIO's channel pipeline.
     private let directWriter: RTPDirectWriter?
+    /// Benchmarks only: outbound packets are built but not sent (no syscall), see `MediaBenchmark`.
+    private let discardsOutput: Bool
     var handler: (any CallMediaHandler)?
     weak var signaling: (any CallSignaling)?
     /// The call this one's media is joined to (attended transfer bridged by us), see `+Relay`.
@@ -112,8 +114,10 @@ public final class CallMediaSession: @unchecked Sendable {
 
     init(
         callID: String, eventLoop: any EventLoop, rtpChannel: any Channel, rtcpChannel: (any Channel)?,
-        writer: RTPDirectWriter? = nil, localPort: Int, jitter: (min: Int, max: Int), logger: Logger
+        writer: RTPDirectWriter? = nil, discardsOutput: Bool = false, localPort: Int, jitter: (min: Int, max: Int),
+        logger: Logger
     ) {
+        self.discardsOutput = discardsOutput
         self.callID = callID
         self.eventLoop = eventLoop
         self.rtpChannel = rtpChannel
@@ -464,6 +468,7 @@ public final class CallMediaSession: @unchecked Sendable {
         sendBuffer.clear()
         sendBuffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1500) { body($0) }
         statistics.packetsSent += 1
+        if discardsOutput { return }
         if let directWriter {
             sendBuffer.withUnsafeReadableBytes { directWriter.send($0, to: remote) }
         } else {

@@ -17,11 +17,22 @@ struct BenchRTPCommand: AsyncParsableCommand {
     @Option(help: "Run the media loop under SCHED_FIFO at this priority (1-99; needs CAP_SYS_NICE).")
     var realtime: Int32?
 
+    @Option(help: "Concurrent sessions in the in-process session benchmark.")
+    var sessionCalls: Int = 50
+
+    @Flag(help: "Only the in-process figures (per packet, session ns/frame), no UDP pacing runs.")
+    var sessionOnly = false
+
     func run() async throws {
         var logger = Logger(label: "bench.rtp")
         logger.logLevel = .error
         let ns = MediaBenchmark.perPacketNanoseconds()
         print("RTP per packet (parse, SSRC/seq, jitter buffer in+out, G.711 decode+encode, header): \(String(format: "%.0f", ns)) ns")
+        let echo = try await MediaBenchmark.sessionNanosecondsPerFrame(calls: sessionCalls, handler: { EchoHandler() })
+        print("session echo ns/frame (\(sessionCalls) CallMediaSessions, receiveRTP + tick, no syscalls): \(String(format: "%.0f", echo)) ns")
+        let listen = try await MediaBenchmark.sessionNanosecondsPerFrame(calls: sessionCalls, handler: { ListeningHandler() })
+        print("session listen ns/frame (same, a handler that takes frames and sends nothing): \(String(format: "%.0f", listen)) ns")
+        if sessionOnly { return }
         print("Pacing: each call sends at its phase + n x 20 ms; lateness of each send (engine, after the syscall)")
         print("and of each echoed packet's arrival at the caller (caller loop, timestamped on receipt), in us.")
         print("calls  sent  within1ms  send_p50  send_p99  send_p99.9  send_max  arrive_p50  arrive_p99  arrive_max  "
