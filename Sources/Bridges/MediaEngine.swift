@@ -311,10 +311,9 @@ public final class MediaEngine: @unchecked Sendable {
         var anyEnded = false
         var i = 0
         while i < phases[phase].count {
-            let slot = phases[phase][i]
+            let session = phases[phase][i].session
+            receive(fd: phases[phase][i].fd, session, nowNanos: now)
             i += 1
-            let session = slot.session
-            receive(slot, nowNanos: now)
             if session.tick(nowNanos: now, onTime: lateness < Self.catchUpLatenessMicroseconds) {
                 session.flush()
                 let late = (NIODeadline.now() - deadline).nanoseconds
@@ -333,9 +332,8 @@ public final class MediaEngine: @unchecked Sendable {
 
     /// Hands every datagram waiting on the call's RTP socket to the session, with its kernel arrival time. The
     /// latched peer's `SocketAddress` is reused when the packet comes from it (no allocation per packet).
-    private func receive(_ slot: Slot, nowNanos: UInt64) {
-        let session = slot.session
-        reader.drain(fd: slot.fd, nowNanos: nowNanos) { buffer, source, arrival in
+    private func receive(fd: CInt, _ session: CallMediaSession, nowNanos: UInt64) {
+        reader.drain(fd: fd, nowNanos: nowNanos) { buffer, source, arrival in
             let known = session.remoteAddress
             if RTPSocketCalls.matches(source, known), let known {
                 session.receiveRTP(buffer, from: known, nowNanos: arrival)
