@@ -21,8 +21,10 @@ public struct G711Concealer: Sendable {
     /// Concealed samples after which the output is silent (60 ms).
     static let silentAfter = 6 * samplesPer10ms
 
-    /// The last `historyLength` samples played (received or concealed), oldest first.
-    private var history: [Float]
+    /// The last `historyLength` samples played (received or concealed): a ring whose oldest sample is at
+    /// `historyStart` (a frame is written in place, nothing is shifted).
+    private var history: [Int16]
+    private var historyStart = 0
     /// `history` as it was when the current erasure began (the loops are cut from it).
     private var source: [Float]
     private var loop: [Float]
@@ -36,8 +38,8 @@ public struct G711Concealer: Sendable {
     public private(set) var concealedFrames = 0
 
     public init() {
-        history = [Float](repeating: 0, count: Self.historyLength)
-        source = history
+        history = [Int16](repeating: 0, count: Self.historyLength)
+        source = [Float](repeating: 0, count: Self.historyLength)
         loop = [Float](repeating: 0, count: 3 * Self.maxPitch)
     }
 
@@ -79,7 +81,11 @@ public struct G711Concealer: Sendable {
     // MARK: Internals
 
     private mutating func startErasure() {
-        for i in 0..<Self.historyLength { source[i] = history[i] }
+        let start = historyStart
+        for i in 0..<Self.historyLength {
+            let j = start + i
+            source[i] = Float(history[j < Self.historyLength ? j : j - Self.historyLength])
+        }
         pitch = Self.findPitch(source)
         periods = 0
         position = 0
@@ -123,13 +129,18 @@ public struct G711Concealer: Sendable {
 
     private mutating func remember(_ samples: UnsafeBufferPointer<Int16>) {
         let n = min(samples.count, Self.historyLength)
-        let keep = Self.historyLength - n
-        let offset = samples.count - n
+        guard n > 0, let source = samples.baseAddress else { return }
+        let from = source + (samples.count - n)
+        let start = historyStart
         history.withUnsafeMutableBufferPointer { history in
-            guard let base = history.baseAddress, history.count >= Self.historyLength else { return }
-            if keep > 0 { UnsafeMutableRawPointer(base).copyMemory(from: base + n, byteCount: keep * MemoryLayout<Float>.stride) }
-            for i in 0..<n { base[keep + i] = Float(samples[offset + i]) }
+            guard let base = history.baseAddress, history.count == Self.historyLength else { return }
+            // The oldest n samples are overwritten by the new ones, which become the newest.
+            let first = min(n, Self.historyLength - start)
+            (base + start).update(from: from, count: first)
+            if first < n { base.update(from: from + first, count: n - first) }
         }
+        let next = start + n
+        historyStart = next >= Self.historyLength ? next - Self.historyLength : next
     }
 
     /// The lag (40…120 samples) whose segment best matches the last 20 ms, by normalised cross-correlation.

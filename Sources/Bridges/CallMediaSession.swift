@@ -49,13 +49,15 @@ public final class CallMediaSession: @unchecked Sendable {
         }
     }
 
+    // The session's mutable state is only touched on the media loop, and the hot path (receiveRTP, tick) never
+    // re-enters an access it holds: `@exclusivity(unchecked)` spares every packet a dozen runtime access checks.
     public let callID: String
     public let eventLoop: any EventLoop
     public let localPort: Int
-    public internal(set) var media: NegotiatedMedia?
-    public private(set) var statistics = Statistics()
+    @exclusivity(unchecked) public internal(set) var media: NegotiatedMedia?
+    @exclusivity(unchecked) public private(set) var statistics = Statistics()
     /// Where media is sent: the latched source of inbound packets, else the SDP address.
-    public private(set) var remoteAddress: SocketAddress?
+    @exclusivity(unchecked) public private(set) var remoteAddress: SocketAddress?
 
     let rtpChannel: any Channel
     let rtcpChannel: (any Channel)?
@@ -63,54 +65,54 @@ public final class CallMediaSession: @unchecked Sendable {
     private let directWriter: RTPDirectWriter?
     /// Benchmarks only: outbound packets are built but not sent (no syscall), see `MediaBenchmark`.
     private let discardsOutput: Bool
-    var handler: (any CallMediaHandler)?
+    @exclusivity(unchecked) var handler: (any CallMediaHandler)?
     weak var signaling: (any CallSignaling)?
     /// The call this one's media is joined to (attended transfer bridged by us), see `+Relay`.
-    weak var relay: CallMediaSession?
-    var relayResampler: Resampler?
+    @exclusivity(unchecked) weak var relay: CallMediaSession?
+    @exclusivity(unchecked) var relayResampler: Resampler?
     private let logger: Logger
-    var codec: MediaCodecState?
-    var receiver = RTPReceiver(clockRate: 8000)
-    var jitterBuffer: JitterBuffer
-    private var eventReceiver = TelephoneEventReceiver()
-    var eventSender = TelephoneEventSender()
-    var dtmfDetector: DTMFDetector?
-    var dtmfMerge = DTMFDeduplicator()
-    private var sender: RTPSender
+    @exclusivity(unchecked) var codec: MediaCodecState?
+    @exclusivity(unchecked) var receiver = RTPReceiver(clockRate: 8000)
+    @exclusivity(unchecked) var jitterBuffer: JitterBuffer
+    @exclusivity(unchecked) private var eventReceiver = TelephoneEventReceiver()
+    @exclusivity(unchecked) var eventSender = TelephoneEventSender()
+    @exclusivity(unchecked) var dtmfDetector: DTMFDetector?
+    @exclusivity(unchecked) var dtmfMerge = DTMFDeduplicator()
+    @exclusivity(unchecked) private var sender: RTPSender
     /// Starts at two 8 kHz frames (a listening call queues at most a frame a tick) and grows when more is queued.
-    var outbound = SampleQueue(capacity: 320)
-    private var sendBuffer: ByteBuffer
-    var sdpAddress: SocketAddress?
-    var latched = false
-    private var lastInboundNanos: UInt64 = 0
+    @exclusivity(unchecked) var outbound = SampleQueue(capacity: 320)
+    @exclusivity(unchecked) private var sendBuffer: ByteBuffer
+    @exclusivity(unchecked) var sdpAddress: SocketAddress?
+    @exclusivity(unchecked) var latched = false
+    @exclusivity(unchecked) private var lastInboundNanos: UInt64 = 0
     /// Last caller RTP (or activation, or a tick on hold): what the RTP inactivity timer counts from.
-    private var lastMediaNanos: UInt64 = 0
+    @exclusivity(unchecked) private var lastMediaNanos: UInt64 = 0
     /// Ends the call with BYE when no RTP came from the caller for this long (0 = never); not while on hold.
-    public var rtpTimeoutSeconds = 0
-    private var rtpTimedOut = false
+    @exclusivity(unchecked) public var rtpTimeoutSeconds = 0
+    @exclusivity(unchecked) private var rtpTimedOut = false
     /// RFC 3389 noise level (−dBov) of the last CN packet while the caller is in DTX; nil once audio resumes.
-    var comfortNoiseLevel: UInt8?
+    @exclusivity(unchecked) var comfortNoiseLevel: UInt8?
     /// Frames beyond one per tick that a handler not wanting them (`processesExtraMedia`) had dropped.
-    private var extraFramesSkipped: UInt64 = 0
+    @exclusivity(unchecked) private var extraFramesSkipped: UInt64 = 0
     /// Packets since the last tick (burst detection).
-    private var packetsThisTick = 0
-    var rtcpRemote: SocketAddress?
-    private var nextRTCPNanos: UInt64 = 0
-    private var ticks = 0
-    private var inBandTimeMs = 0
-    private var malformedLog = RateLimitedLog()
-    private var rtcpLog = RateLimitedLog()
-    private var unknownSourceLog = RateLimitedLog()
-    private var foreignLog = RateLimitedLog()
+    @exclusivity(unchecked) private var packetsThisTick = 0
+    @exclusivity(unchecked) var rtcpRemote: SocketAddress?
+    @exclusivity(unchecked) private var nextRTCPNanos: UInt64 = 0
+    @exclusivity(unchecked) private var ticks = 0
+    @exclusivity(unchecked) private var inBandTimeMs = 0
+    @exclusivity(unchecked) private var malformedLog = RateLimitedLog()
+    @exclusivity(unchecked) private var rtcpLog = RateLimitedLog()
+    @exclusivity(unchecked) private var unknownSourceLog = RateLimitedLog()
+    @exclusivity(unchecked) private var foreignLog = RateLimitedLog()
     /// Loss of the currently locked stream, and of streams before an SSRC re-lock.
-    var streamLost: UInt64 = 0
-    var lostBeforeRelock: UInt64 = 0
+    @exclusivity(unchecked) var streamLost: UInt64 = 0
+    @exclusivity(unchecked) var lostBeforeRelock: UInt64 = 0
     /// The shared clock's phase (0..<40, 0.5 ms apart) this call is paced on; set by the engine.
-    var phase = 0
-    public private(set) var isActive = false
-    public private(set) var isEnded = false
+    @exclusivity(unchecked) var phase = 0
+    @exclusivity(unchecked) public private(set) var isActive = false
+    @exclusivity(unchecked) public private(set) var isEnded = false
     /// Send comfort silence when nothing is queued (keeps NAT bindings and peers' RTP timeouts happy).
-    public var sendsSilence = true
+    @exclusivity(unchecked) public var sendsSilence = true
 
     init(
         callID: String, eventLoop: any EventLoop, rtpChannel: any Channel, rtcpChannel: (any Channel)?,
@@ -367,12 +369,12 @@ public final class CallMediaSession: @unchecked Sendable {
         // Only on a tick served on time: a media loop that is behind (overload) does not add work; the frames
         // wait in the ring (it holds seconds) until it has caught up. A handler that cannot use extra frames
         // (the echo, which must send one frame per tick) gets them dropped, one per tick, and counted.
-        deliverInbound(jitterBuffer.pull(), media: media, codec: codec, catchUp: false)
+        deliverInbound(jitterBuffer.pullFrame(), media: media, codec: codec, catchUp: false)
         if onTime, let handler {
             let wanted = handler.processesExtraMedia
             var extra = 0
             while extra < (wanted ? JitterBuffer.maxCatchUpPerTick : 1), isActive,
-                let output = jitterBuffer.pullCatchUp()
+                let output = jitterBuffer.pullCatchUpFrame()
             {
                 extra += 1
                 if wanted {
@@ -431,10 +433,10 @@ public final class CallMediaSession: @unchecked Sendable {
     /// Decodes one frame out of the jitter buffer (concealment or comfort noise when it is missing), runs
     /// in-band DTMF detection and hands it to the handler (`catchUp`: an extra frame drained after a burst).
     private func deliverInbound(
-        _ output: JitterBuffer.Output, media: NegotiatedMedia, codec: MediaCodecState, catchUp: Bool
+        _ output: JitterBuffer.PulledFrame, media: NegotiatedMedia, codec: MediaCodecState, catchUp: Bool
     ) {
         switch output {
-        case .packet(_, _, let payload): codec.decode(payload)
+        case .packet(_, _, let slot): jitterBuffer.withPayload(ofSlot: slot) { codec.decode($0) }
         case .missing:
             if let level = comfortNoiseLevel {
                 statistics.comfortNoiseFrames += 1

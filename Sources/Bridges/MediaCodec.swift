@@ -58,14 +58,15 @@ final class MediaCodecState {
     let media: NegotiatedMedia
     private let opusEncoder: Opus.Encoder?
     private let opusDecoder: Opus.Decoder?
+    // Touched every frame on the media loop only, never re-entrantly: no dynamic exclusivity checks.
     /// Decoded PCM of the last inbound frame (`samplesPerFrame` long).
-    var pcm: [Int16]
+    @exclusivity(unchecked) var pcm: [Int16]
     /// Encoded payload scratch.
-    var payload: [UInt8]
-    private var opusScratch: [Int16]
+    @exclusivity(unchecked) var payload: [UInt8]
+    @exclusivity(unchecked) private var opusScratch: [Int16]
     /// G.711 packet-loss concealment (Appendix I style waveform substitution).
-    private var concealer = G711Concealer()
-    private var comfortNoise = ComfortNoise()
+    @exclusivity(unchecked) private var concealer = G711Concealer()
+    @exclusivity(unchecked) private var comfortNoise = ComfortNoise()
 
     init(media: NegotiatedMedia) throws {
         self.media = media
@@ -81,22 +82,23 @@ final class MediaCodecState {
         }
     }
 
-    /// Decodes `packet` (nil = missing: the codec's PLC — Opus's own, G.711 Appendix I style waveform
-    /// substitution) into `pcm`.
-    func decode(_ packet: [UInt8]?) {
+    /// Decodes `packet`, read in place (the jitter buffer's ring), into `pcm`; nil = missing: the codec's PLC
+    /// (Opus's own, G.711 Appendix I style waveform substitution).
+    func decode(_ packet: UnsafeRawBufferPointer?) {
         let n = media.samplesPerFrame
         if let g711 = media.codec.g711 {
-            guard let packet, !packet.isEmpty else {
-                pcm.withUnsafeMutableBufferPointer { concealer.conceal(into: $0) }
-                return
-            }
-            packet.withUnsafeBufferPointer { src in
-                pcm.withUnsafeMutableBufferPointer { dst in
+            pcm.withUnsafeMutableBufferPointer { dst in
+                guard let packet, !packet.isEmpty else {
+                    concealer.conceal(into: dst)
+                    return
+                }
+                let got = min(packet.count, n)
+                packet.withMemoryRebound(to: UInt8.self) { src in
                     g711.decode(UnsafeBufferPointer(rebasing: src.prefix(n)), into: dst)
                 }
+                if got < n, let base = dst.baseAddress { (base + got).update(repeating: 0, count: n - got) }
+                concealer.received(dst)
             }
-            if packet.count < n { for i in packet.count..<n { pcm[i] = 0 } }
-            pcm.withUnsafeMutableBufferPointer { concealer.received($0) }
             return
         }
         guard let decoder = opusDecoder else { return }
@@ -104,7 +106,7 @@ final class MediaCodecState {
         do {
             got = try opusScratch.withUnsafeMutableBufferPointer { (out) throws(AudioError) -> Int in
                 if let packet {
-                    return try packet.withUnsafeBufferPointer { (p) throws(AudioError) -> Int in
+                    return try packet.withMemoryRebound(to: UInt8.self) { (p) throws(AudioError) -> Int in
                         try decoder.decode(p, into: out)
                     }
                 }

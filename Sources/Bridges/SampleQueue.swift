@@ -1,4 +1,5 @@
 /// A growable ring of PCM samples: the application enqueues any amount, the media tick takes one frame.
+/// Appends and takes copy at most two contiguous runs (the ring's wrap), with one uniqueness check each.
 struct SampleQueue {
     private var storage: [Int16]
     private var readIndex = 0
@@ -9,25 +10,35 @@ struct SampleQueue {
     }
 
     mutating func append(_ samples: UnsafeBufferPointer<Int16>) {
+        guard let source = samples.baseAddress, !samples.isEmpty else { return }
         if count + samples.count > storage.count { grow(to: count + samples.count) }
-        var write = (readIndex + count) % storage.count
-        for s in samples {
-            storage[write] = s
-            write += 1
-            if write == storage.count { write = 0 }
+        let readIndex = self.readIndex
+        let count = self.count
+        storage.withUnsafeMutableBufferPointer { ring in
+            guard let base = ring.baseAddress else { return }
+            let size = ring.count
+            var write = readIndex + count
+            if write >= size { write -= size }
+            let first = min(samples.count, size - write)
+            (base + write).update(from: source, count: first)
+            if first < samples.count { base.update(from: source + first, count: samples.count - first) }
         }
-        count += samples.count
+        self.count += samples.count
     }
 
     /// Moves up to `out.count` samples into `out`, zero-filling the rest; returns how many were real.
     mutating func take(into out: UnsafeMutableBufferPointer<Int16>) -> Int {
+        guard let target = out.baseAddress else { return 0 }
         let n = min(out.count, count)
-        for i in 0..<n {
-            out[i] = storage[readIndex]
-            readIndex += 1
-            if readIndex == storage.count { readIndex = 0 }
+        let readIndex = self.readIndex
+        storage.withUnsafeBufferPointer { ring in
+            guard let base = ring.baseAddress else { return }
+            let first = min(n, ring.count - readIndex)
+            target.update(from: base + readIndex, count: first)
+            if first < n { (target + first).update(from: base, count: n - first) }
         }
-        for i in n..<out.count { out[i] = 0 }
+        if n < out.count { (target + n).update(repeating: 0, count: out.count - n) }
+        self.readIndex = (readIndex + n) % storage.count
         count -= n
         return n
     }

@@ -146,8 +146,19 @@ public struct JitterBuffer: Sendable {
         payload.withUnsafeBytes { insert(sequence: sequence, timestamp: timestamp, marker: marker, payload: $0) }
     }
 
+    /// A pulled frame whose payload stays in the ring: read it with `withPayload(ofSlot:_:)` before the next
+    /// insert (the media tick's path: no array copy, no reference counting).
+    public enum PulledFrame: Equatable, Sendable {
+        case packet(timestamp: UInt32, marker: Bool, slot: Int)
+        /// Nothing to play this tick (loss, underrun, or still filling): conceal.
+        case missing
+    }
+
     /// Pulls the frame due on this tick.
-    public mutating func pull() -> Output {
+    public mutating func pull() -> Output { output(pullFrame()) }
+
+    /// `pull()` without copying the payload out of the ring.
+    public mutating func pullFrame() -> PulledFrame {
         if !playing {
             guard count > 0, depth >= targetFrames else { return .missing }
             playing = true
@@ -170,7 +181,10 @@ public struct JitterBuffer: Sendable {
     /// (the delay crept up and stayed), or more than twice `maxDelay` (a burst just arrived) — else nil. Call
     /// it until nil (at most `maxCatchUpPerTick` frames a tick) and process what it returns right away: the
     /// delay comes back down without a frame being dropped.
-    public mutating func pullCatchUp() -> Output? {
+    public mutating func pullCatchUp() -> Output? { pullCatchUpFrame().map { output($0) } }
+
+    /// `pullCatchUp()` without copying the payload out of the ring.
+    public mutating func pullCatchUpFrame() -> PulledFrame? {
         guard playing, count > 1, depth > targetFrames + 2, overTargetTicks >= 25 || depth > maxFrames * 2 else {
             return nil
         }
@@ -178,16 +192,32 @@ public struct JitterBuffer: Sendable {
         return next()
     }
 
+    /// The payload of a frame `pullFrame()`/`pullCatchUpFrame()` just returned (valid until the next insert).
+    public func withPayload<R>(ofSlot slot: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try slots[slot].payload.withUnsafeBytes(body)
+    }
+
+    private func output(_ frame: PulledFrame) -> Output {
+        switch frame {
+        case .packet(let timestamp, let marker, let slot):
+            .packet(timestamp: timestamp, marker: marker, payload: slots[slot].payload)
+        case .missing: .missing
+        }
+    }
+
     /// Extra frames `pullCatchUp()` may give per tick: a 200-packet burst is drained in under a second.
     public static let maxCatchUpPerTick = 4
 
-    private mutating func next() -> Output {
+    private mutating func next() -> PulledFrame {
         let seq = head
         head += 1
         lastPlayed = seq
-        if let slot = take(seq) {
+        let index = Int(seq & Int64(mask))
+        if slots[index].sequence == seq {
+            slots[index].sequence = -1
+            count -= 1
             statistics.played += 1
-            return .packet(timestamp: slot.timestamp, marker: slot.marker, payload: slot.payload)
+            return .packet(timestamp: slots[index].timestamp, marker: slots[index].marker, slot: index)
         }
         statistics.concealed += 1
         return .missing
@@ -210,13 +240,5 @@ public struct JitterBuffer: Sendable {
         for slot in slots where slot.sequence >= 0 { grown[Int(slot.sequence & Int64(size - 1))] = slot }
         slots = grown
         mask = size - 1
-    }
-
-    private mutating func take(_ sequence: Int64) -> Slot? {
-        let index = Int(sequence & Int64(mask))
-        guard slots[index].sequence == sequence else { return nil }
-        slots[index].sequence = -1
-        count -= 1
-        return slots[index]
     }
 }

@@ -34,4 +34,20 @@ struct SampleQueueTests {
         queue.dropOldest(40)
         #expect(Self.take(&queue, 100) == Array(samples.suffix(60)))
     }
+
+    @Test func takeAcrossTheWrapZeroFillsWhatIsMissing() {
+        var queue = SampleQueue(capacity: 16)
+        let first = (1...10).map { Int16($0) }
+        first.withUnsafeBufferPointer { queue.append($0) }
+        #expect(Self.take(&queue, 8) == Array(first.prefix(8)))
+        let second = (11...22).map { Int16($0) }  // written from index 10 round to index 5
+        second.withUnsafeBufferPointer { queue.append($0) }
+        var out = [Int16](repeating: -1, count: 20)
+        let got = out.withUnsafeMutableBufferPointer { queue.take(into: $0) }
+        #expect(got == 14)
+        #expect(out == (9...22).map { Int16($0) } + [Int16](repeating: 0, count: 6))
+        #expect(queue.count == 0)
+        second.withUnsafeBufferPointer { queue.append($0) }
+        #expect(Self.take(&queue, 12) == second)
+    }
 }

@@ -56,6 +56,29 @@ import Testing
         #expect(jb.pull() == .packet(timestamp: 0, marker: true, payload: Self.payload(9)))
     }
 
+    @Test func pullFrameReadsThePayloadInPlaceLikePull() {
+        var copied = JitterBuffer(minDelay: 60)
+        var inPlace = JitterBuffer(minDelay: 60)
+        for seq: Int64 in [0, 1, 3, 2, 5, 7, 6] {
+            let bytes = Self.payload(seq) + [UInt8](repeating: UInt8(seq), count: Int(seq))
+            copied.insert(sequence: seq, timestamp: UInt32(seq * 160), marker: seq == 0, payload: bytes)
+            inPlace.insert(sequence: seq, timestamp: UInt32(seq * 160), marker: seq == 0, payload: bytes)
+        }
+        for _ in 0..<10 {
+            let expected = copied.pull()
+            let got: JitterBuffer.Output
+            switch inPlace.pullFrame() {
+            case .packet(let timestamp, let marker, let slot):
+                got = .packet(
+                    timestamp: timestamp, marker: marker, payload: inPlace.withPayload(ofSlot: slot) { Array($0) })
+            case .missing: got = .missing
+            }
+            #expect(got == expected)
+        }
+        #expect(inPlace.statistics == copied.statistics)
+        #expect(inPlace.statistics.concealed == 2)  // 4 was lost, then the underrun after 7
+    }
+
     @Test func waitsForTargetDepthBeforePlaying() {
         var jb = JitterBuffer(minDelay: 20, maxDelay: 200)
         jb.adapt(jitterSeconds: 0.020)
