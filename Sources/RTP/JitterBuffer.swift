@@ -155,7 +155,10 @@ public struct JitterBuffer: Sendable {
     }
 
     /// Pulls the frame due on this tick.
-    public mutating func pull() -> Output { output(pullFrame()) }
+    public mutating func pull() -> Output {
+        let frame = pullFrame()  // first: `output(pullFrame())` would copy self (the ring) before the pull
+        return output(frame)
+    }
 
     /// `pull()` without copying the payload out of the ring.
     public mutating func pullFrame() -> PulledFrame {
@@ -181,7 +184,10 @@ public struct JitterBuffer: Sendable {
     /// (the delay crept up and stayed), or more than twice `maxDelay` (a burst just arrived) — else nil. Call
     /// it until nil (at most `maxCatchUpPerTick` frames a tick) and process what it returns right away: the
     /// delay comes back down without a frame being dropped.
-    public mutating func pullCatchUp() -> Output? { pullCatchUpFrame().map { output($0) } }
+    public mutating func pullCatchUp() -> Output? {
+        guard let frame = pullCatchUpFrame() else { return nil }
+        return output(frame)
+    }
 
     /// `pullCatchUp()` without copying the payload out of the ring.
     public mutating func pullCatchUpFrame() -> PulledFrame? {

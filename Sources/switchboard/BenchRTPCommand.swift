@@ -29,7 +29,7 @@ struct BenchRTPCommand: AsyncParsableCommand {
         let ns = MediaBenchmark.perPacketNanoseconds()
         print("RTP per packet (parse, SSRC/seq, jitter buffer in+out, G.711 decode+encode, header): \(String(format: "%.0f", ns)) ns")
         let echo = try await MediaBenchmark.sessionNanosecondsPerFrame(calls: sessionCalls, handler: { EchoHandler() })
-        print("session echo ns/frame (\(sessionCalls) CallMediaSessions, receiveRTP + tick, no syscalls): \(String(format: "%.0f", echo)) ns")
+        print("session echo ns/frame (\(sessionCalls) CallMediaSessions, receiveRTP + tick, no syscalls; thread CPU, best of 3): \(String(format: "%.0f", echo)) ns")
         let listen = try await MediaBenchmark.sessionNanosecondsPerFrame(calls: sessionCalls, handler: { ListeningHandler() })
         print("session listen ns/frame (same, a handler that takes frames and sends nothing): \(String(format: "%.0f", listen)) ns")
         if sessionOnly { return }
