@@ -81,7 +81,8 @@ public final class CallMediaSession: @unchecked Sendable {
     @exclusivity(unchecked) private var sender: RTPSender
     /// Starts at two 8 kHz frames (a listening call queues at most a frame a tick) and grows when more is queued.
     @exclusivity(unchecked) var outbound = SampleQueue(capacity: 320)
-    @exclusivity(unchecked) private var sendBuffer: ByteBuffer
+    /// The outbound datagram, written in place each tick (owned by the session, freed in `deinit`).
+    private let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 16)
     @exclusivity(unchecked) var sdpAddress: SocketAddress?
     @exclusivity(unchecked) var latched = false
     @exclusivity(unchecked) private var lastInboundNanos: UInt64 = 0
@@ -130,8 +131,9 @@ public final class CallMediaSession: @unchecked Sendable {
         jitterBuffer = JitterBuffer(minDelay: jitter.min, maxDelay: jitter.max)
         var rng = SystemRandomNumberGenerator()
         sender = RTPSender(using: &rng)
-        sendBuffer = rtpChannel.allocator.buffer(capacity: 1500)
     }
+
+    deinit { packet.deallocate() }
 
     /// Starts media once offer/answer is done (called by the bridge when the call is answered).
     func activate(
@@ -165,7 +167,7 @@ public final class CallMediaSession: @unchecked Sendable {
     public var isOnHold: Bool { isActive && sdpAddress == nil }
 
     /// Counts an inbound event the handler had to drop (its queue to the call was full).
-    public func countHandlerDrop() { statistics.handlerDrops += 1 }
+    public func countHandlerDrop() { statistics.callerEvents.handlerDrops += 1 }
 
     // MARK: MediaOut (call on the media loop)
 
@@ -258,13 +260,13 @@ public final class CallMediaSession: @unchecked Sendable {
             lastMediaNanos = nowNanos
             statistics.packetsReceived += 1
             packetsThisTick += 1
-            if packetsThisTick == 11 { statistics.bursts += 1 }
+            if packetsThisTick == 11 { statistics.callerEvents.bursts += 1 }
             if relocked {
                 jitterBuffer.reset()
                 lostBeforeRelock += streamLost
             }
-            statistics.ssrcChanges = receiver.relocks
-            statistics.timestampJumps = receiver.timestampJumps
+            statistics.callerEvents.ssrcChanges = receiver.relocks
+            statistics.callerEvents.timestampJumps = receiver.timestampJumps
             let lost = receiver.packetsLost
             streamLost = lost > 0 ? UInt64(lost) : 0
             statistics.packetsLost = lostBeforeRelock + streamLost
@@ -290,7 +292,7 @@ public final class CallMediaSession: @unchecked Sendable {
                 }
             } else if header.payloadType == ComfortNoise.payloadType, media.codec.clockRate == 8000 {
                 // RFC 3389: the caller went quiet (DTX) and tells the level of its background noise.
-                statistics.comfortNoisePackets += 1
+                statistics.callerEvents.comfortNoisePackets += 1
                 comfortNoiseLevel = buffer.withUnsafeReadableBytes { raw in
                     header.payloadLength > 0 ? raw[header.payloadOffset] & 0x7F : 127
                 }
@@ -352,7 +354,7 @@ public final class CallMediaSession: @unchecked Sendable {
                 lastMediaNanos = nowNanos  // on hold: the peer owes us no media
             } else if nowNanos &- lastMediaNanos >= UInt64(rtpTimeoutSeconds) * 1_000_000_000 {
                 rtpTimedOut = true
-                statistics.rtpTimeouts += 1
+                statistics.callerEvents.rtpTimeouts += 1
                 logger.info(
                     "no RTP from the caller: hanging up",
                     metadata: ["call": "\(callID)", "rtp_timeout": "\(rtpTimeoutSeconds)"])
@@ -378,7 +380,7 @@ public final class CallMediaSession: @unchecked Sendable {
             {
                 extra += 1
                 if wanted {
-                    statistics.framesCaughtUp += 1
+                    statistics.callerEvents.framesCaughtUp += 1
                     deliverInbound(output, media: media, codec: codec, catchUp: true)
                 } else {
                     extraFramesSkipped += 1
@@ -403,10 +405,8 @@ public final class CallMediaSession: @unchecked Sendable {
             let header = sender.eventHeader(
                 payloadType: te, eventTimestamp: p.timestamp, marker: p.marker, payloadLength: TelephoneEvent.size)
             sender.advance(samples: media.codec.timestampIncrement)
-            write(to: remote) { out in
-                let n = header.writeFixed(into: out)
-                return n + p.event.write(into: UnsafeMutableRawBufferPointer(rebasing: out[n...]))
-            }
+            let n = header.writeFixed(into: packet)
+            send(n + p.event.write(into: UnsafeMutableRawBufferPointer(rebasing: packet[n...])), to: remote)
             return true
         }
         let samples = codec.pcm.count
@@ -414,19 +414,16 @@ public final class CallMediaSession: @unchecked Sendable {
             sender.skip(samples: media.codec.timestampIncrement)
             return false
         }
-        codec.pcm.withUnsafeMutableBufferPointer { _ = outbound.take(into: $0) }
-        let length = codec.pcm.withUnsafeBufferPointer { codec.encode($0) }
+        // The frame is encoded straight into the datagram after its 12-byte header.
+        let payloadArea = UnsafeMutableRawBufferPointer(rebasing: packet[RTPHeader.fixedSize...])
+        let length = codec.pcm.withUnsafeMutableBufferPointer { pcm in
+            _ = outbound.take(into: pcm)
+            return codec.encode(UnsafeBufferPointer(pcm), into: payloadArea)
+        }
         guard length > 0, samples > 0 else { return false }
         let header = sender.nextMediaHeader(
             payloadType: media.payloadType, samples: media.codec.timestampIncrement, payloadLength: length)
-        write(to: remote) { out in
-            let n = header.writeFixed(into: out)
-            codec.payload.withUnsafeBytes { src in
-                UnsafeMutableRawBufferPointer(rebasing: out[n..<(n + length)]).copyMemory(
-                    from: UnsafeRawBufferPointer(rebasing: src[0..<length]))
-            }
-            return n + length
-        }
+        send(header.writeFixed(into: packet) + length, to: remote)
         return true
     }
 
@@ -439,7 +436,7 @@ public final class CallMediaSession: @unchecked Sendable {
         case .packet(_, _, let slot): jitterBuffer.withPayload(ofSlot: slot) { codec.decode($0) }
         case .missing:
             if let level = comfortNoiseLevel {
-                statistics.comfortNoiseFrames += 1
+                statistics.callerEvents.comfortNoiseFrames += 1
                 codec.comfortNoise(level: level)
             } else {
                 statistics.concealed += 1
@@ -466,15 +463,17 @@ public final class CallMediaSession: @unchecked Sendable {
         if directWriter == nil { rtpChannel.flush() }
     }
 
-    private func write(to remote: SocketAddress, _ body: (UnsafeMutableRawBufferPointer) -> Int) {
-        sendBuffer.clear()
-        sendBuffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1500) { body($0) }
+    /// Sends the first `length` bytes of `packet`.
+    private func send(_ length: Int, to remote: SocketAddress) {
         statistics.packetsSent += 1
         if discardsOutput { return }
+        let bytes = UnsafeRawBufferPointer(rebasing: packet[0..<length])
         if let directWriter {
-            sendBuffer.withUnsafeReadableBytes { directWriter.send($0, to: remote) }
+            directWriter.send(bytes, to: remote)
         } else {
-            rtpChannel.write(AddressedEnvelope(remoteAddress: remote, data: sendBuffer), promise: nil)
+            var buffer = rtpChannel.allocator.buffer(capacity: length)
+            buffer.writeBytes(bytes)
+            rtpChannel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
         }
     }
 

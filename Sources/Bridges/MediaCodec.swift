@@ -124,6 +124,23 @@ final class MediaCodecState {
         pcm.withUnsafeMutableBufferPointer { comfortNoise.fill($0, level: level) }
     }
 
+    /// Encodes one frame of `samples` (samplesPerFrame long) into `out` (G.711 directly; Opus by way of
+    /// `payload`); returns the payload length, 0 when it does not fit or the encoder failed.
+    func encode(_ samples: UnsafeBufferPointer<Int16>, into out: UnsafeMutableRawBufferPointer) -> Int {
+        if let g711 = media.codec.g711 {
+            guard out.count >= samples.count else { return 0 }
+            out.withMemoryRebound(to: UInt8.self) { g711.encode(samples, into: $0) }
+            return samples.count
+        }
+        let length = encode(samples)
+        guard length > 0, length <= out.count else { return 0 }
+        payload.withUnsafeBytes { src in
+            UnsafeMutableRawBufferPointer(rebasing: out[0..<length]).copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: src[0..<length]))
+        }
+        return length
+    }
+
     /// Encodes one frame of `samples` (samplesPerFrame long) into `payload`; returns the payload length.
     func encode(_ samples: UnsafeBufferPointer<Int16>) -> Int {
         if let g711 = media.codec.g711 {

@@ -127,7 +127,7 @@ public struct JitterBuffer: Sendable {
         slots[index].timestamp = timestamp
         slots[index].marker = marker
         slots[index].payload.removeAll(keepingCapacity: true)
-        slots[index].payload.append(contentsOf: payload)
+        payload.withMemoryRebound(to: UInt8.self) { slots[index].payload.append(contentsOf: $0) }
         if count == 0 && !playing {
             head = sequence
             highest = sequence
