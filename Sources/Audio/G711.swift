@@ -36,9 +36,15 @@ public enum G711: String, Sendable, CaseIterable {
     /// Decodes `input` into `output` (which must be at least as long). No allocation.
     public func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Int16>) {
         let n = min(input.count, output.count)
-        let table = self == .ulaw ? G711.ulawDecodeTable : G711.alawDecodeTable
-        table.withUnsafeBufferPointer { table in
-            for i in 0..<n { output[i] = table[Int(input[i])] }
+        switch self {
+        case .ulaw:
+            G711.ulawDecodeTable.withUnsafeBufferPointer { table in
+                for i in 0..<n { output[i] = table[Int(input[i])] }
+            }
+        case .alaw:
+            G711.alawDecodeTable.withUnsafeBufferPointer { table in
+                for i in 0..<n { output[i] = table[Int(input[i])] }
+            }
         }
     }
 

@@ -68,7 +68,9 @@ public final class CallMediaSession: @unchecked Sendable {
     @exclusivity(unchecked) var handler: (any CallMediaHandler)?
     weak var signaling: (any CallSignaling)?
     /// The call this one's media is joined to (attended transfer bridged by us), see `+Relay`.
-    @exclusivity(unchecked) weak var relay: CallMediaSession?
+    @exclusivity(unchecked) weak var relay: CallMediaSession? { didSet { mayRelay = relay != nil } }
+    /// Whether `relay` was set (it may have gone nil since): a call never joined skips the weak load (atomic).
+    @exclusivity(unchecked) private var mayRelay = false
     @exclusivity(unchecked) var relayResampler: Resampler?
     private let logger: Logger
     @exclusivity(unchecked) var codec: MediaCodecState?
@@ -454,7 +456,7 @@ public final class CallMediaSession: @unchecked Sendable {
                 handler?.extraMediaReceived(frame, sampleRate: media.pcmRate, session: self)
             } else {
                 handler?.mediaReceived(frame, sampleRate: media.pcmRate, session: self)
-                relay?.relayed(frame, sampleRate: media.pcmRate)
+                if mayRelay { relay?.relayed(frame, sampleRate: media.pcmRate) }
             }
         }
     }

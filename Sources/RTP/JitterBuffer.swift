@@ -8,8 +8,8 @@
 /// when a burst needs it, so a burst of a few hundred packets released at once by the network is kept whole; a buffer that grew past the target after such a
 /// burst is not trimmed (that would throw away audio the wire delivered) but drained early: `pullCatchUp()`
 /// hands out one extra frame per tick (more when far behind), which the receiver processes at once (caller
-/// audio is analysed, not played). Payload storage is a ring of byte arrays, each allocated on its first
-/// use and reused after that, so steady-state inserts do not allocate.
+/// audio is analysed, not played). Payloads live in one byte array beside the ring, a fixed
+/// stride per slot (the largest payload so far), so steady-state inserts neither allocate nor reference-count.
 public struct JitterBuffer: Sendable {
     public enum Output: Equatable, Sendable {
         case packet(timestamp: UInt32, marker: Bool, payload: [UInt8])
@@ -41,7 +41,7 @@ public struct JitterBuffer: Sendable {
         var sequence: Int64 = -1
         var timestamp: UInt32 = 0
         var marker = false
-        var payload: [UInt8] = []
+        var length = 0
     }
 
     public let frameMilliseconds: Int
@@ -51,6 +51,10 @@ public struct JitterBuffer: Sendable {
     public private(set) var statistics = Statistics()
 
     private var slots: [Slot]
+    /// Payload bytes: slot i's at `i * stride` (plain values, no array per slot: nothing to reference-count).
+    private var payloads: [UInt8] = []
+    /// Room per slot: the largest payload stored so far (160 for 20 ms of G.711); grows, never shrinks.
+    private var stride = 0
     private var mask: Int
     /// The most slots the ring grows to (a burst's span); it starts at four times `maxDelay`.
     private let maxSlots: Int
@@ -126,8 +130,14 @@ public struct JitterBuffer: Sendable {
         slots[index].sequence = sequence
         slots[index].timestamp = timestamp
         slots[index].marker = marker
-        slots[index].payload.removeAll(keepingCapacity: true)
-        payload.withMemoryRebound(to: UInt8.self) { slots[index].payload.append(contentsOf: $0) }
+        if payload.count > stride { widen(to: (payload.count + 31) & ~31) }
+        slots[index].length = payload.count
+        if let source = payload.baseAddress, !payload.isEmpty {
+            let offset = index * stride
+            payloads.withUnsafeMutableBytes {
+                $0.baseAddress?.advanced(by: offset).copyMemory(from: source, byteCount: payload.count)
+            }
+        }
         if count == 0 && !playing {
             head = sequence
             highest = sequence
@@ -200,13 +210,17 @@ public struct JitterBuffer: Sendable {
 
     /// The payload of a frame `pullFrame()`/`pullCatchUpFrame()` just returned (valid until the next insert).
     public func withPayload<R>(ofSlot slot: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try slots[slot].payload.withUnsafeBytes(body)
+        let offset = slot * stride
+        let length = slots[slot].length
+        return try payloads.withUnsafeBytes {
+            try body(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)]))
+        }
     }
 
     private func output(_ frame: PulledFrame) -> Output {
         switch frame {
         case .packet(let timestamp, let marker, let slot):
-            .packet(timestamp: timestamp, marker: marker, payload: slots[slot].payload)
+            .packet(timestamp: timestamp, marker: marker, payload: withPayload(ofSlot: slot) { Array($0) })
         case .missing: .missing
         }
     }
@@ -243,8 +257,24 @@ public struct JitterBuffer: Sendable {
         var size = slots.count
         while size < span { size <<= 1 }
         var grown = [Slot](repeating: Slot(), count: size)
-        for slot in slots where slot.sequence >= 0 { grown[Int(slot.sequence & Int64(size - 1))] = slot }
+        var grownPayloads = [UInt8](repeating: 0, count: size * stride)
+        for (i, slot) in slots.enumerated() where slot.sequence >= 0 {
+            let j = Int(slot.sequence & Int64(size - 1))
+            grown[j] = slot
+            for k in 0..<slot.length { grownPayloads[j * stride + k] = payloads[i * stride + k] }
+        }
         slots = grown
+        payloads = grownPayloads
         mask = size - 1
+    }
+
+    /// Makes room for payloads of `length` bytes in every slot (rare: the first packet, a larger Opus frame).
+    private mutating func widen(to length: Int) {
+        var wider = [UInt8](repeating: 0, count: slots.count * length)
+        for (i, slot) in slots.enumerated() where slot.sequence >= 0 {
+            for k in 0..<slot.length { wider[i * length + k] = payloads[i * stride + k] }
+        }
+        payloads = wider
+        stride = length
     }
 }

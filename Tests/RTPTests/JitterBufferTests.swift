@@ -79,6 +79,24 @@ import Testing
         #expect(inPlace.statistics.concealed == 2)  // 4 was lost, then the underrun after 7
     }
 
+    @Test func payloadsOfGrowingSizesSurviveWideningAndABurstThatGrowsTheRing() {
+        var jb = JitterBuffer(minDelay: 20, maxDelay: 60)
+        let before = jb.capacity
+        func bytes(_ seq: Int64) -> [UInt8] {
+            (0..<Int(10 + (seq * 37) % 300)).map { UInt8(truncatingIfNeeded: Int(seq) &* 31 &+ $0) }
+        }
+        // A burst of 100 packets of varying sizes (Opus-like), larger ones arriving after smaller ones.
+        for seq: Int64 in 0..<100 {
+            #expect(jb.insert(sequence: seq, timestamp: UInt32(seq * 960), marker: false, payload: bytes(seq)) == .stored)
+        }
+        #expect(jb.capacity > before)
+        var played: [[UInt8]] = []
+        while jb.count > 0 {
+            if case .packet(_, _, let p) = jb.pull() { played.append(p) }
+        }
+        #expect(played == (0..<100).map { bytes($0) })
+    }
+
     @Test func waitsForTargetDepthBeforePlaying() {
         var jb = JitterBuffer(minDelay: 20, maxDelay: 200)
         jb.adapt(jitterSeconds: 0.020)
