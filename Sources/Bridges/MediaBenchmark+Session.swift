@@ -17,9 +17,10 @@ extension MediaBenchmark {
     /// 160-byte PCMU datagram (`receiveRTP`) and then every call ticks (as the media engine does), sending its
     /// packet nowhere. `handler` is made once per call (e.g. `EchoHandler`, or a listening flow handler).
     /// Returns nanoseconds of the media thread's CPU time per frame (one packet in + one tick), so that a busy
-    /// machine (preemption) does not inflate the figure; the best of `repeats` runs.
+    /// machine (preemption) does not inflate the figure; the best of `repeats` runs. `inBandDTMF: false` leaves
+    /// the Goertzel detector out (the session's own cost, apart from the DSP).
     public static func sessionNanosecondsPerFrame(
-        calls: Int = 50, frames: Int = 2000, repeats: Int = 3, handler makeHandler: @escaping @Sendable () -> any CallMediaHandler
+        calls: Int = 50, frames: Int = 2000, repeats: Int = 3, inBandDTMF: Bool = true, handler makeHandler: @escaping @Sendable () -> any CallMediaHandler
     ) async throws -> Double {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
@@ -35,7 +36,7 @@ extension MediaBenchmark {
                                 best,
                                 try runSessions(
                                     channel: channel, calls: max(1, calls), frames: max(1, frames),
-                                    makeHandler: makeHandler))
+                                    inBandDTMF: inBandDTMF, makeHandler: makeHandler))
                         }
                         return best
                     }.get())
@@ -51,7 +52,7 @@ extension MediaBenchmark {
     }
 
     private static func runSessions(
-        channel: any Channel, calls: Int, frames: Int, makeHandler: () -> any CallMediaHandler
+        channel: any Channel, calls: Int, frames: Int, inBandDTMF: Bool, makeHandler: () -> any CallMediaHandler
     ) throws -> Double {
         let media = NegotiatedMedia(codec: .pcmu, payloadType: 0, telephoneEventPayloadType: 101)
         let remote = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
@@ -61,6 +62,7 @@ extension MediaBenchmark {
                 callID: "bench-\(i)", eventLoop: channel.eventLoop, rtpChannel: channel, rtcpChannel: nil,
                 discardsOutput: true, localPort: 0, jitter: (20, 200), logger: .init(label: "bench.session"))
             try session.activate(media: media, remote: remote, handler: makeHandler(), nowNanos: 0)
+            if !inBandDTMF { session.dtmfDetector = nil }
             sessions.append(session)
         }
         // A speech-like payload (a 300 Hz tone at −20 dBm0, µ-law), so decode/DTMF/VAD see real audio.

@@ -32,6 +32,9 @@ struct BenchRTPCommand: AsyncParsableCommand {
         print("session echo ns/frame (\(sessionCalls) CallMediaSessions, receiveRTP + tick, no syscalls; thread CPU, best of 3): \(String(format: "%.0f", echo)) ns")
         let listen = try await MediaBenchmark.sessionNanosecondsPerFrame(calls: sessionCalls, handler: { ListeningHandler() })
         print("session listen ns/frame (same, a handler that takes frames and sends nothing): \(String(format: "%.0f", listen)) ns")
+        let bare = try await MediaBenchmark.sessionNanosecondsPerFrame(
+            calls: sessionCalls, inBandDTMF: false, handler: { EchoHandler() })
+        print("session echo ns/frame without in-band DTMF detection (the session's own path): \(String(format: "%.0f", bare)) ns")
         if sessionOnly { return }
         print("Pacing: each call sends at its phase + n x 20 ms; lateness of each send (engine, after the syscall)")
         print("and of each echoed packet's arrival at the caller (caller loop, timestamped on receipt), in us.")
