@@ -209,7 +209,8 @@ public struct JitterBuffer: Sendable {
     }
 
     /// The payload of a frame `pullFrame()`/`pullCatchUpFrame()` just returned (valid until the next insert).
-    public func withPayload<R>(ofSlot slot: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    /// Mutating only so that a buffer held in a class property is read in place, not copied for the call.
+    public mutating func withPayload<R>(ofSlot slot: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let offset = slot * stride
         let length = slots[slot].length
         return try payloads.withUnsafeBytes {
@@ -217,10 +218,15 @@ public struct JitterBuffer: Sendable {
         }
     }
 
+    private func payload(ofSlot slot: Int) -> [UInt8] {
+        let offset = slot * stride
+        return Array(payloads[offset..<(offset + slots[slot].length)])
+    }
+
     private func output(_ frame: PulledFrame) -> Output {
         switch frame {
         case .packet(let timestamp, let marker, let slot):
-            .packet(timestamp: timestamp, marker: marker, payload: withPayload(ofSlot: slot) { Array($0) })
+            .packet(timestamp: timestamp, marker: marker, payload: payload(ofSlot: slot))
         case .missing: .missing
         }
     }

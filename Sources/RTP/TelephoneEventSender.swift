@@ -14,8 +14,9 @@ public struct TelephoneEventSender: Sendable {
     public let toneSamples: UInt16
     public let pauseTicks: Int
 
-    private var queue: [UInt8] = []
-    private var current: (event: UInt8, start: UInt32, duration: UInt16, endsSent: Int)?
+    // Inlinable reads (`isActive`, asked every tick) see these in place instead of copying the sender.
+    @usableFromInline var queue: [UInt8] = []
+    @usableFromInline var current: (event: UInt8, start: UInt32, duration: UInt16, endsSent: Int)?
     private var pauseLeft = 0
 
     /// - Parameters: samples per 20 ms tick (160 at 8 kHz), tone length in samples (default 100 ms),
@@ -27,7 +28,7 @@ public struct TelephoneEventSender: Sendable {
     }
 
     /// True while a digit is playing or queued (the caller sends no audio on such ticks).
-    public var isActive: Bool { current != nil || !queue.isEmpty }
+    @inlinable public var isActive: Bool { current != nil || !queue.isEmpty }
 
     /// Queues digits; characters that are not DTMF digits are ignored. Returns how many were queued.
     @discardableResult
