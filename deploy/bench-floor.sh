@@ -10,6 +10,8 @@
 #                        per phase recvmmsg(MSG_DONTWAIT, 16, SO_TIMESTAMPNS) + sendto: Switchboard's MediaEngine
 #   per-call-phased-10   the same with 10 phases of 2 ms
 #   per-call-phased-epollwait  40 phases woken by epoll_wait on a timerfd (SwiftNIO's way) instead
+#   per-call-phased-recvmsg    40 phases, one recvmsg per call per phase (another only when the packet read is
+#                        older than 20 ms: a backlog), instead of recvmmsg(16)'s second, empty attempt
 #   per-call-epoll       a socket per call in epoll, recvmsg + sendto on readiness
 #   shared-phased        one socket, 40 phases: recvmmsg of all waiting + one sendmmsg of the phase's packets
 #   per-call-uring       a socket per call, 40 phases, io_uring: linked recvmsg -> sendmsg per call, one
@@ -37,7 +39,7 @@ WINDOW=${2:-10}
 REPEAT=${REPEAT:-1}
 PB=${PORT_BASE:-29000}
 WARMUP=${WARMUP:-2}
-MODES=${MODES:-"sipp-like per-call-phased per-call-phased-10 per-call-phased-epollwait per-call-epoll shared-phased per-call-uring"}
+MODES=${MODES:-"sipp-like per-call-phased per-call-phased-10 per-call-phased-epollwait per-call-phased-recvmsg per-call-epoll shared-phased per-call-uring"}
 
 CC=${CC:-}
 if [ -z "$CC" ]; then

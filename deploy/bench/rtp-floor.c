@@ -31,6 +31,9 @@
  *   per-call-uring      N sockets, 40 phases, io_uring (raw syscalls): per call a RECVMSG(MSG_DONTWAIT) linked
  *                       to a SENDMSG of that buffer to its source, one io_uring_enter per phase.
  *   per-call-phased-epollwait  as per-call-phased, but the phase wake-up is epoll_wait on a timerfd (NIO's way).
+ *   per-call-phased-recvmsg    as per-call-phased, but one recvmsg (vlen 1) per call per phase, and another only
+ *                       when the packet read is older than a cycle (its SO_TIMESTAMPNS says a backlog waits):
+ *                       recvmmsg(16) always makes a second, empty receive attempt in the kernel.
  *
  * Output: mode= n= seconds= refl_cpu_ns= sender_cpu_ns= machine_busy_ticks= ticks_per_s= sent= echoed= lost=
  * (sent - echoed over the whole run, after the tail) win_sent= win_echoed= (sent in the window, and of those the
@@ -69,9 +72,10 @@
 #define CYCLE_NS 20000000LL
 #define CTRL 64
 
-enum mode { SIPP_LIKE, PHASED, PHASED10, EPOLL, SHARED_PHASED, URING, PHASED_EPOLLWAIT };
-static const char *mode_names[] = {"sipp-like", "per-call-phased", "per-call-phased-10", "per-call-epoll",
-                                   "shared-phased", "per-call-uring", "per-call-phased-epollwait"};
+enum mode { SIPP_LIKE, PHASED, PHASED10, EPOLL, SHARED_PHASED, URING, PHASED_EPOLLWAIT, PHASED_RECVMSG };
+static const char *mode_names[] = {"sipp-like",      "per-call-phased", "per-call-phased-10",
+                                   "per-call-epoll", "shared-phased",   "per-call-uring",
+                                   "per-call-phased-epollwait", "per-call-phased-recvmsg"};
 
 static int n_calls;
 static uint16_t sender_port, refl_base;
@@ -191,7 +195,7 @@ static void wait_phase(struct waiter *w, int64_t deadline) {
     if (read(w->timer, &expirations, sizeof expirations) < 0) sink++;
 }
 
-static void refl_per_call_phased(int *fds, int phases, int use_epoll) {
+static void refl_per_call_phased(int *fds, int phases, int use_epoll, int single) {
     struct reader r;
     reader_init(&r, 16);
     struct sockaddr_in *peer = calloc(n_calls, sizeof *peer);
@@ -209,18 +213,19 @@ static void refl_per_call_phased(int *fds, int phases, int use_epoll) {
         for (int i = p; i < n_calls; i += phases) {
             int64_t real = 0;
             for (int round = 0; round < 32; round++) {
-                int got = reader_recv(&r, fds[i], r.vlen);
+                int got = reader_recv(&r, fds[i], single ? 1 : r.vlen), backlog = 0;
                 if (got <= 0) break;
                 for (int k = 0; k < got; k++) {
                     int64_t t = kernel_timestamp(&r.msgs[k].msg_hdr);
                     if (t && !real) real = now_ns(CLOCK_REALTIME);
                     sink += real - t;
+                    backlog = real - t > CYCLE_NS;
                     peer[i] = r.names[k]; /* latch */
                     sendto(fds[i], r.bufs + (size_t)k * SLOT, r.msgs[k].msg_len, MSG_DONTWAIT,
                            (struct sockaddr *)&peer[i], sizeof peer[i]);
                     late = now_ns(CLOCK_MONOTONIC) - deadline;
                 }
-                if (got < r.vlen) break;
+                if (single ? !backlog : got < r.vlen) break;
             }
         }
         sink += late + start;
@@ -450,9 +455,10 @@ static void reflector(enum mode mode, int ready) {
     close(ready);
     switch (mode) {
     case SIPP_LIKE: refl_sipp_like(fds[0]); break;
-    case PHASED: refl_per_call_phased(fds, 40, 0); break;
-    case PHASED10: refl_per_call_phased(fds, 10, 0); break;
-    case PHASED_EPOLLWAIT: refl_per_call_phased(fds, 40, 1); break;
+    case PHASED: refl_per_call_phased(fds, 40, 0, 0); break;
+    case PHASED10: refl_per_call_phased(fds, 10, 0, 0); break;
+    case PHASED_EPOLLWAIT: refl_per_call_phased(fds, 40, 1, 0); break;
+    case PHASED_RECVMSG: refl_per_call_phased(fds, 40, 0, 1); break;
     case EPOLL: refl_per_call_epoll(fds); break;
     case SHARED_PHASED: refl_shared_phased(fds[0], 40); break;
 #ifdef HAVE_URING
