@@ -19,7 +19,8 @@
 # Columns: cpu ms/call-s = reflector CPU per 50 packets echoed in the window (= per N x seconds when the caller
 #   keeps its schedule; median of the repeats, spread = min..max);
 #   x sipp = the ratio to sipp-like's median of this run; us/pkt = reflector CPU per packet echoed (one
-#   receive + one send, = cpu ms/call-s x 20); sender = the caller's CPU per call-second (it pays the delivery into the reflector's
+#   receive + one send, = cpu ms/call-s x 20); wakes/s = times the reflector was scheduled in per second
+#   (its wake-ups: phases, or packets for the blocking modes; each costs a context switch); sender = the caller's CPU per call-second (it pays the delivery into the reflector's
 #   sockets on loopback); echoed/lost over all repeats (lost = sent - echoed after a 300 ms tail);
 #   rtt = caller send -> echo arrival (kernel timestamps), p50/p99 ms; other = machine CPU (cores) that was
 #   neither the caller nor the reflector (other helpers' builds: noise).
@@ -107,7 +108,7 @@ def stretched(kv):
 
 ref = statistics.median(cpu(k) for k in rows['sipp-like']) if 'sipp-like' in rows else None
 print()
-print('mode                       cpu ms/call-s  spread (min..max)  x sipp  us/pkt  sender ms/call-s'
+print('mode                       cpu ms/call-s  spread (min..max)  x sipp  us/pkt  wakes/s  sender ms/call-s'
       '  echoed    lost  rtt p50/p99 ms   other cores')
 for mode in order:
     runs = [k for k in rows.get(mode, []) if 'skipped' not in k]
@@ -122,8 +123,9 @@ for mode in order:
     other = statistics.median(int(k['machine_busy_ticks']) / int(k['ticks_per_s']) / float(k['seconds'])
                               - (int(k['refl_cpu_ns']) + int(k['sender_cpu_ns'])) / 1e9 / float(k['seconds'])
                               for k in runs)
-    print('%-25s%s %13.3f  %7.3f..%-7.3f   %6.2f  %6.2f  %16.3f  %7d  %6d  %6.2f/%-6.2f  %11.2f'
-          % (mode, flag, med, min(c), max(c), med / ref if ref else float('nan'), us_pkt, sender,
+    wakes = statistics.median(int(k['refl_slices']) / float(k['seconds']) for k in runs)
+    print('%-25s%s %13.3f  %7.3f..%-7.3f   %6.2f  %6.2f  %7.0f  %16.3f  %7d  %6d  %6.2f/%-6.2f  %11.2f'
+          % (mode, flag, med, min(c), max(c), med / ref if ref else float('nan'), us_pkt, wakes, sender,
              sum(int(k['echoed']) for k in runs), sum(int(k['lost']) for k in runs),
              statistics.median(int(k['rtt_p50_us']) for k in runs) / 1000,
              statistics.median(int(k['rtt_p99_us']) for k in runs) / 1000, other))

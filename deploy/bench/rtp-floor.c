@@ -38,7 +38,8 @@
  * Output: mode= n= seconds= refl_cpu_ns= sender_cpu_ns= machine_busy_ticks= ticks_per_s= sent= echoed= lost=
  * (sent - echoed over the whole run, after the tail) win_sent= win_echoed= (sent in the window, and of those the
  * ones echoed) win_arrived= (echoes that arrived in the window: the reflector's work in it) rtt_p50_us=
- * rtt_p99_us= rtt_max_us= (send to echo arrival, packets sent in the window).
+ * rtt_p99_us= rtt_max_us= (send to echo arrival, packets sent in the window) slot_us= refl_slices= (times the
+ * reflector's threads were scheduled in during the window: its wake-ups).
  * Only 127.0.0.1 is used. Build: cc -O2 -o rtp-floor rtp-floor.c (deploy/bench-floor.sh does it).
  */
 #define _GNU_SOURCE
@@ -470,7 +471,9 @@ static void reflector(enum mode mode, int ready) {
 
 /* ---------------------------------------------------------------- caller (sender) and measurement */
 
-static int64_t cpu_of(pid_t pid) { /* sum_exec_runtime over all threads, ns */
+/* sum_exec_runtime over all threads, ns; *slices (if given) = times they were scheduled in (schedstat's 3rd
+ * field: wake-ups plus preemptions). */
+static int64_t cpu_of(pid_t pid, int64_t *slices) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
     DIR *d = opendir(path);
@@ -482,12 +485,13 @@ static int64_t cpu_of(pid_t pid) { /* sum_exec_runtime over all threads, ns */
         char file[320];
         snprintf(file, sizeof file, "/proc/%d/task/%s/schedstat", (int)pid, e->d_name);
         FILE *f = fopen(file, "r");
-        long long run = 0;
+        long long run = 0, wait = 0, count = 0;
         if (f) {
-            if (fscanf(f, "%lld", &run) != 1) run = 0;
+            if (fscanf(f, "%lld %lld %lld", &run, &wait, &count) != 3) run = count = 0;
             fclose(f);
         }
         total += run;
+        if (slices) *slices += count;
     }
     closedir(d);
     return total;
@@ -608,7 +612,7 @@ int main(int argc, char **argv) {
     int64_t wstart = t0 + (int64_t)(warmup * 1e9), wend = wstart + (int64_t)(window * 1e9);
     int64_t wstart_real = 0, wend_real = 0;
     uint64_t sent = 0, echoed = 0, win_sent = 0, win_echoed = 0, win_arrived = 0;
-    int64_t refl0 = 0, refl1 = 0, self0 = 0, self1 = 0, rtt_max = 0;
+    int64_t refl0 = 0, refl1 = 0, self0 = 0, self1 = 0, rtt_max = 0, slices0 = 0, slices1 = 0;
     long long busy0 = 0, busy1 = 0;
     int measuring = 0;
     int64_t deadline = t0;
@@ -616,11 +620,11 @@ int main(int argc, char **argv) {
         if (deadline >= wend + 300000000LL) break;
         sleep_until(deadline);
         if (!measuring && deadline >= wstart) {
-            refl0 = cpu_of(child), self0 = cpu_of(getpid()), busy0 = machine_busy();
+            refl0 = cpu_of(child, &slices0), self0 = cpu_of(getpid(), NULL), busy0 = machine_busy();
             wstart_real = now_ns(CLOCK_REALTIME);
             measuring = 1;
         } else if (measuring == 1 && deadline >= wend) {
-            refl1 = cpu_of(child), self1 = cpu_of(getpid()), busy1 = machine_busy();
+            refl1 = cpu_of(child, &slices1), self1 = cpu_of(getpid(), NULL), busy1 = machine_busy();
             wend_real = now_ns(CLOCK_REALTIME);
             measuring = 2;
         }
@@ -670,10 +674,10 @@ int main(int argc, char **argv) {
     double seconds = (wend_real - wstart_real) / 1e9;
     printf("mode=%s n=%d seconds=%.3f refl_cpu_ns=%lld sender_cpu_ns=%lld machine_busy_ticks=%lld ticks_per_s=%ld "
            "sent=%llu echoed=%llu lost=%lld win_sent=%llu win_echoed=%llu win_arrived=%llu rtt_p50_us=%lld rtt_p99_us=%lld "
-           "rtt_max_us=%lld slot_us=%d\n",
+           "rtt_max_us=%lld slot_us=%d refl_slices=%lld\n",
            mode_names[mode], n_calls, seconds, (long long)(refl1 - refl0), (long long)(self1 - self0),
            busy1 - busy0, sysconf(_SC_CLK_TCK), (unsigned long long)sent, (unsigned long long)echoed,
            (long long)sent - (long long)echoed, (unsigned long long)win_sent, (unsigned long long)win_echoed, (unsigned long long)win_arrived,
-           (long long)rtt_percentile(0.5), (long long)rtt_percentile(0.99), (long long)rtt_max, slot_us);
+           (long long)rtt_percentile(0.5), (long long)rtt_percentile(0.99), (long long)rtt_max, slot_us, (long long)(slices1 - slices0));
     return 0;
 }
