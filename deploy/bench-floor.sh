@@ -14,14 +14,16 @@
 #                        older than 20 ms: a backlog), instead of recvmmsg(16)'s second, empty attempt
 #   per-call-epoll       a socket per call in epoll, recvmsg + sendto on readiness
 #   shared-phased        one socket, 40 phases: recvmmsg of all waiting + one sendmmsg of the phase's packets
+#   shared-phased-10     the same with 10 phases of 2 ms
 #   per-call-uring       a socket per call, 40 phases, io_uring: linked recvmsg -> sendmsg per call, one
 #                        io_uring_enter per phase (skipped when <linux/io_uring.h> is missing)
+#   per-call-uring-10    the same with 10 phases of 2 ms
 # Columns: cpu ms/call-s = reflector CPU per 50 packets echoed in the window (= per N x seconds when the caller
 #   keeps its schedule; median of the repeats, spread = min..max);
 #   x sipp = the ratio to sipp-like's median of this run; us/pkt = reflector CPU per packet echoed (one
 #   receive + one send, = cpu ms/call-s x 20); wakes/s = times the reflector was scheduled in per second
-#   (its wake-ups: phases, or packets for the blocking modes; each costs a context switch); sender = the caller's CPU per call-second (it pays the delivery into the reflector's
-#   sockets on loopback); echoed/lost over all repeats (lost = sent - echoed after a 300 ms tail);
+#   (its wake-ups: phases, or packets for the blocking modes; each costs a context switch); sender = the
+#   caller's CPU per call-second (it pays the delivery into the reflector's sockets on loopback); echoed/lost over all repeats (lost = sent - echoed after a 300 ms tail);
 #   rtt = caller send -> echo arrival (kernel timestamps), p50/p99 ms; other = machine CPU (cores) that was
 #   neither the caller nor the reflector (other helpers' builds: noise).
 #
@@ -40,7 +42,7 @@ WINDOW=${2:-10}
 REPEAT=${REPEAT:-1}
 PB=${PORT_BASE:-29000}
 WARMUP=${WARMUP:-2}
-MODES=${MODES:-"sipp-like per-call-phased per-call-phased-10 per-call-phased-epollwait per-call-phased-recvmsg per-call-epoll shared-phased per-call-uring"}
+MODES=${MODES:-"sipp-like per-call-phased per-call-phased-10 per-call-phased-epollwait per-call-phased-recvmsg per-call-epoll shared-phased shared-phased-10 per-call-uring per-call-uring-10"}
 
 CC=${CC:-}
 if [ -z "$CC" ]; then

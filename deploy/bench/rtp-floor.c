@@ -28,8 +28,10 @@
  *   per-call-epoll      N sockets in one epoll set (level-triggered); per ready socket one recvmsg + sendto.
  *   shared-phased       one socket (SO_TIMESTAMPNS), 40 phases: recvmmsg of everything waiting (vlen 64) into
  *                       per-call queues (by SSRC), then ONE sendmmsg of the phase's calls' packets.
+ *   shared-phased-10    the same with 10 phases of 2 ms.
  *   per-call-uring      N sockets, 40 phases, io_uring (raw syscalls): per call a RECVMSG(MSG_DONTWAIT) linked
  *                       to a SENDMSG of that buffer to its source, one io_uring_enter per phase.
+ *   per-call-uring-10   the same with 10 phases of 2 ms.
  *   per-call-phased-epollwait  as per-call-phased, but the phase wake-up is epoll_wait on a timerfd (NIO's way).
  *   per-call-phased-recvmsg    as per-call-phased, but one recvmsg (vlen 1) per call per phase, and another only
  *                       when the packet read is older than a cycle (its SO_TIMESTAMPNS says a backlog waits):
@@ -73,10 +75,14 @@
 #define CYCLE_NS 20000000LL
 #define CTRL 64
 
-enum mode { SIPP_LIKE, PHASED, PHASED10, EPOLL, SHARED_PHASED, URING, PHASED_EPOLLWAIT, PHASED_RECVMSG };
-static const char *mode_names[] = {"sipp-like",      "per-call-phased", "per-call-phased-10",
-                                   "per-call-epoll", "shared-phased",   "per-call-uring",
-                                   "per-call-phased-epollwait", "per-call-phased-recvmsg"};
+enum mode {
+    SIPP_LIKE, PHASED, PHASED10, EPOLL, SHARED_PHASED, URING, PHASED_EPOLLWAIT, PHASED_RECVMSG, SHARED_PHASED10,
+    URING10
+};
+static const char *mode_names[] = {"sipp-like",        "per-call-phased", "per-call-phased-10",
+                                   "per-call-epoll",   "shared-phased",   "per-call-uring",
+                                   "per-call-phased-epollwait", "per-call-phased-recvmsg", "shared-phased-10",
+                                   "per-call-uring-10"};
 
 static int n_calls;
 static uint16_t sender_port, refl_base;
@@ -446,7 +452,7 @@ static void refl_per_call_uring(int *fds, int phases) {
 static void reflector(enum mode mode, int ready) {
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    int shared = mode == SIPP_LIKE || mode == SHARED_PHASED;
+    int shared = mode == SIPP_LIKE || mode == SHARED_PHASED || mode == SHARED_PHASED10;
     int count = shared ? 1 : n_calls;
     int *fds = calloc(count, sizeof *fds);
     for (int i = 0; i < count; i++)
@@ -462,8 +468,10 @@ static void reflector(enum mode mode, int ready) {
     case PHASED_RECVMSG: refl_per_call_phased(fds, 40, 0, 1); break;
     case EPOLL: refl_per_call_epoll(fds); break;
     case SHARED_PHASED: refl_shared_phased(fds[0], 40); break;
+    case SHARED_PHASED10: refl_shared_phased(fds[0], 10); break;
 #ifdef HAVE_URING
     case URING: refl_per_call_uring(fds, 40); break;
+    case URING10: refl_per_call_uring(fds, 10); break;
 #endif
     default: fprintf(stderr, "mode not built\n"); exit(3);
     }
@@ -538,7 +546,7 @@ int main(int argc, char **argv) {
         return 2;
     }
 #ifndef HAVE_URING
-    if (mode == URING) {
+    if (mode == URING || mode == URING10) {
         printf("mode=%s skipped=no-io_uring-headers\n", argv[1]);
         return 0;
     }
@@ -582,7 +590,7 @@ int main(int argc, char **argv) {
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 
     /* Streams: packet i goes to refl_base + i (per-call) or refl_base (one socket); SSRC 0x1000 + i. */
-    int shared = mode == SIPP_LIKE || mode == SHARED_PHASED;
+    int shared = mode == SIPP_LIKE || mode == SHARED_PHASED || mode == SHARED_PHASED10;
     unsigned char *pkts = calloc(n_calls, PKT);
     struct sockaddr_in *dest = calloc(n_calls, sizeof *dest);
     struct iovec *siov = calloc(n_calls, sizeof *siov);
