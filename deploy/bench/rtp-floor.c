@@ -37,6 +37,9 @@
  *                       when the packet read is older than a cycle (its SO_TIMESTAMPNS says a backlog waits):
  *                       recvmmsg(16) always makes a second, empty receive attempt in the kernel.
  *
+ * The phased loops wake at every phase even when it has no call (MediaEngine skips empty ones; the same for
+ * N >= the phase count), so `rtp-floor per-call-phased 1 5` measures what a phase's timer wake-up alone costs.
+ *
  * Output: mode= n= seconds= refl_cpu_ns= sender_cpu_ns= machine_busy_ticks= ticks_per_s= sent= echoed= lost=
  * (sent - echoed over the whole run, after the tail) win_sent= win_echoed= (sent in the window, and of those the
  * ones echoed) win_arrived= (echoes that arrived in the window: the reflector's work in it) rtt_p50_us=
