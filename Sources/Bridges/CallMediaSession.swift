@@ -230,7 +230,12 @@ public final class CallMediaSession: @unchecked Sendable {
             countMalformed(error, from: source, nowNanos: nowNanos)
             return
         }
-        if latched, let remote = remoteAddress, remote != source {
+        // Compared once per packet (a SocketAddress comparison is a call and a retain).
+        var fromLatchedSource = false
+        if latched, let remote = remoteAddress {
+            fromLatchedSource = remote == source
+        }
+        if latched, remoteAddress != nil, !fromLatchedSource {
             // Another source: ignore it unless the latched one went quiet for a second (re-INVITE, NAT rebind).
             guard nowNanos &- lastInboundNanos > 1_000_000_000 else {
                 statistics.unknownSource += 1
@@ -254,7 +259,7 @@ public final class CallMediaSession: @unchecked Sendable {
         case .sequenceJump:
             return
         case .accepted(let ext, let relocked):
-            if !latched || remoteAddress != source {
+            if !fromLatchedSource {
                 latched = true
                 remoteAddress = source
             }
@@ -446,10 +451,9 @@ public final class CallMediaSession: @unchecked Sendable {
             }
         }
         codec.pcm.withUnsafeBufferPointer { frame in
-            if dtmfDetector != nil {
-                for d in dtmfDetector?.process(frame, timestampMs: inBandTimeMs) ?? [] {
-                    deliver(digit: d.digit, source: .inBand)
-                }
+            // Optional chaining runs the detector in place (`dtmfDetector != nil` would copy it first).
+            if let digits = dtmfDetector?.process(frame, timestampMs: inBandTimeMs) {
+                for d in digits { deliver(digit: d.digit, source: .inBand) }
                 inBandTimeMs += 20
             }
             if catchUp {
