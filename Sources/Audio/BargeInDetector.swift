@@ -141,10 +141,7 @@ public struct BargeInDetector: Sendable {
     /// Same pitch period within 20 %, or an octave up or down (autocorrelation often picks a multiple).
     static func samePitch(_ lag: Int, _ previous: Int) -> Bool {
         guard lag > 0, previous > 0 else { return false }
-        for multiple in [0.5, 1.0, 2.0] {
-            let expected = Double(previous) * multiple
-            if abs(Double(lag) - expected) <= 0.2 * expected { return true }
-        }
-        return false
+        func near(_ expected: Double) -> Bool { abs(Double(lag) - expected) <= 0.2 * expected }
+        return near(Double(previous) * 0.5) || near(Double(previous)) || near(Double(previous) * 2)
     }
 }
