@@ -57,9 +57,8 @@ public struct TurnDetector: Sendable {
 
     public let configuration: Configuration
     private var vad: VoiceActivityDetector
-    /// Audio before the onset: the last frames' samples, oldest first, and each frame's (start, length).
-    private var preRoll: [Int16] = []
-    private var preRollFrames: [(timestampMs: Int, count: Int)] = []
+    /// Audio before the onset: the last frames (samples, start, length), oldest first.
+    private var preRoll = PreRollBuffer()
     /// The open burst's audio (pre-roll included), at `sampleRate`.
     private var current: [Int16] = []
     private var sampleRate = 8000
@@ -134,12 +133,13 @@ public struct TurnDetector: Sendable {
                 voicedMs = max(0, configuration.bargeInSpeechMs - frameMs)
                 // The pre-roll frames that end after `preRollMs` before the onset open the turn's audio.
                 current.removeAll(keepingCapacity: true)
-                var offset = 0
-                for frame in preRollFrames {
-                    if frame.timestampMs + frameMs > ms - configuration.preRollMs {
-                        appendToBurst(preRoll[offset..<(offset + frame.count)])
+                let from = ms - configuration.preRollMs
+                let roll = preRoll  // shares the storage; read while `current` grows
+                roll.forEachFrame { timestampMs, first, second in
+                    if timestampMs + frameMs > from {
+                        appendToBurst(first)
+                        appendToBurst(second)
                     }
-                    offset += frame.count
                 }
             }
         }
@@ -147,15 +147,8 @@ public struct TurnDetector: Sendable {
             appendToBurst(samples)
             if vad.lastFrameVoiced { voicedMs += frameMs }
         } else {
-            preRoll.append(contentsOf: samples)
-            preRollFrames.append((timestampMs, samples.count))
             let keep = max(1, (configuration.preRollMs + configuration.bargeInSpeechMs + 100) / max(1, frameMs))
-            if preRollFrames.count > keep {
-                let drop = preRollFrames.count - keep
-                let dropSamples = preRollFrames[..<drop].reduce(0) { $0 + $1.count }
-                preRollFrames.removeFirst(drop)
-                preRoll.removeFirst(dropSamples)
-            }
+            preRoll.append(samples, timestampMs: timestampMs, keep: keep)
         }
         if case .stop(let stopOnset) = decision, !bargeInRaised {
             bargeInRaised = true
