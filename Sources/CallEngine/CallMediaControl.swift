@@ -1,7 +1,7 @@
 // CallEngine: what a call's media pipeline (on the media clock) needs to know of its `CallSession` — whether
 // a model reply is being fetched, whether what plays may be cut — and the audio of a `record` step, captured
-// by the pipeline frame by frame. One lock, taken once per frame by the pipeline and on state changes by the
-// session; nothing else is shared between the two.
+// by the pipeline frame by frame. One lock, taken by the session on state changes and by the pipeline only
+// while a `record` step captures; otherwise the pipeline reads the state's few flags from one atomic.
 import Audio
 public import Flows
 import Synchronization
@@ -63,6 +63,19 @@ public final class CallMediaControl: Sendable {
     }
 
     private let shared = Mutex(Shared())
+    /// `Shared`'s flags, stored under the lock on every change and read without it by the pipeline.
+    private let flags = Atomic<UInt8>(Flag.interruptible)
+
+    private enum Flag {
+        static let modelBusy: UInt8 = 1
+        static let interruptible: UInt8 = 2
+        static let recording: UInt8 = 4
+
+        static func of(_ state: Shared) -> UInt8 {
+            (state.modelBusy ? modelBusy : 0) | (state.interruptible ? interruptible : 0)
+                | (state.recording != nil ? recording : 0)
+        }
+    }
 
     public init() {}
 
@@ -72,6 +85,7 @@ public final class CallMediaControl: Sendable {
         shared.withLock { state in
             state.modelBusy = modelBusy
             state.interruptible = interruptible
+            flags.store(Flag.of(state), ordering: .releasing)
         }
     }
 
@@ -84,6 +98,7 @@ public final class CallMediaControl: Sendable {
                 id: state.nextRecordingID, config: config, startMs: startMs,
                 vad: VoiceActivityDetector(configuration: .init(endSilenceMs: max(100, config.silenceTimeoutMs))),
                 lastSpeechEndMs: startMs)
+            flags.store(Flag.of(state), ordering: .releasing)
         }
     }
 
@@ -96,7 +111,10 @@ public final class CallMediaControl: Sendable {
     /// Ends the capture and hands over its audio.
     func takeRecording() -> RecordingState? {
         shared.withLock { state in
-            defer { state.recording = nil }
+            defer {
+                state.recording = nil
+                flags.store(Flag.of(state), ordering: .releasing)
+            }
             return state.recording
         }
     }
@@ -104,9 +122,15 @@ public final class CallMediaControl: Sendable {
     // MARK: Pipeline side
 
     /// Called by the pipeline once per caller frame: the session's state, and the frame captured when a
-    /// `record` step runs (its end by silence or length reported once).
+    /// `record` step runs (its end by silence or length reported once). Lock-free unless a step records.
     public func frame(_ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, timestampMs: Int) -> FrameView {
-        shared.withLock { state in
+        let f = flags.load(ordering: .acquiring)
+        if f & Flag.recording == 0 {
+            return FrameView(
+                modelBusy: f & Flag.modelBusy != 0, interruptible: f & Flag.interruptible != 0, recording: false,
+                recordingEnded: nil)
+        }
+        return shared.withLock { state in
             var view = FrameView(
                 modelBusy: state.modelBusy, interruptible: state.interruptible, recording: false, recordingEnded: nil)
             guard state.recording != nil else { return view }
