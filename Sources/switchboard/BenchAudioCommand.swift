@@ -4,11 +4,12 @@
 import ArgumentParser
 import Audio
 import COpus
+import CallEngine
 import Foundation
 
 struct BenchAudioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audio", abstract: "Audio codecs, resampler, DTMF, VAD per 20 ms frame.")
+        commandName: "audio", abstract: "Audio codecs, resampler, DTMF, VAD, the caller pipeline per 20 ms frame.")
 
     @Option(help: "Seconds of audio per measurement round.") var seconds = 2
     @Option(help: "Rounds per stage (the fastest round is reported, which filters out other load).") var rounds = 15
@@ -159,6 +160,37 @@ struct AudioBench {
             let pcm = UnsafeBufferPointer(rebasing: o[0..<160])
             return vad2.process(pcm, sampleRate: 8000, timestampMs: i * 20).count
                 + dtmf2.process(pcm, timestampMs: i * 20).count
+        }
+        measureCallerPath(frame8: frame8)
+    }
+
+    /// The flow receive path's DSP per frame (issue 13): the voicing analysis behind barge-in, the turn
+    /// detector (VAD + barge-in + turns) and the whole caller pipeline a listening call runs (in-band DTMF, the
+    /// session handshake, turns), on the speech-like signal and on digital silence (a caller's pause).
+    private mutating func measureCallerPath(frame8: (Int) -> UnsafeBufferPointer<Int16>) {
+        measure("voicing analysis 8k (speech)") { i in
+            VoicingAnalysis.analyse(frame8(i), sampleRate: 8000, skipPeriodicityBelowDB: -40).pitchLag
+        }
+        var turns = TurnDetector()
+        measure("turn detector 8k (vad+barge-in+turns)") { i in
+            turns.process(frame8(i), sampleRate: 8000, timestampMs: i * 20, botSpeaking: false, interruptible: true)
+                .count
+        }
+        var caller = CallerAudioPipeline(
+            configuration: .init(sampleRate: 8000, inbandDTMF: true), control: CallMediaControl())
+        var events = 0
+        measure("caller pipeline 8k (dtmf+vad+turns)") { i in
+            caller.process(frame8(i), timestampMs: i * 20, botPlaying: false) { _ in events += 1 }
+            return events
+        }
+        let silence = [Int16](repeating: 0, count: 160)
+        var quiet = CallerAudioPipeline(
+            configuration: .init(sampleRate: 8000, inbandDTMF: true), control: CallMediaControl())
+        silence.withUnsafeBufferPointer { zero in
+            measure("caller pipeline 8k, digital silence") { i in
+                quiet.process(zero, timestampMs: i * 20, botPlaying: false) { _ in events += 1 }
+                return events
+            }
         }
     }
 
