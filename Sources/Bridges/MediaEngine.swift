@@ -188,8 +188,7 @@ public final class MediaEngine: @unchecked Sendable {
             opened[ObjectIdentifier(session)] = socket
             throw error
         }
-        var best = 0
-        for p in 1..<phaseCount where phases[p].count < phases[best].count { best = p }
+        let best = Self.phase(forNewCallAmong: phases.map(\.count), callsPerPhase: callsPerPhase)
         session.phase = best
         phases[best].append(Slot(session: session, fd: socket.fd, writer: socket.writer))
         liveCount += 1
@@ -251,6 +250,43 @@ public final class MediaEngine: @unchecked Sendable {
     }
 
     static func nowNanos() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
+
+    /// Calls a phase takes before the next one opens: as many as the loop serves in ~0.5 ms (measured per call,
+    /// `callWorkNanos`), 4 to 40. A release build serves a call in ~6–15 µs, so a phase takes 40 and sends its last
+    /// packet ≤ 0.5 ms after its first; a debug build (~80 µs a call) takes 6. Fewer open phases are fewer
+    /// wake-ups, each ~30 µs of CPU on this VM (`deploy/bench-floor.sh 1`).
+    var callsPerPhase: Int { Int(min(40, max(4, 500_000 / max(callWorkNanos, 1)))) }
+    /// Smoothed loop time per call served (ns); starts at a release build's figure.
+    private var callWorkNanos = 10_000.0
+
+    /// The phase a new call is pinned to, given the calls each phase has: the first phase in spread order
+    /// (0, n/2, n/4, 3n/4, …: open phases stay far apart) that has fewer than `callsPerPhase` calls; when all
+    /// are that full, the least loaded one. So 30 calls wake the loop 50 times a second instead of 500, and
+    /// 400 calls fill all ten phases evenly.
+    static func phase(forNewCallAmong counts: [Int], callsPerPhase: Int = 40) -> Int {
+        for p in spreadOrder(counts.count) where counts[p] < callsPerPhase { return p }
+        var best = 0
+        for p in counts.indices where counts[p] < counts[best] { best = p }
+        return best
+    }
+
+    /// 0..<n in bit-reversed-like spread order: each next phase is the one farthest from those already taken.
+    static func spreadOrder(_ n: Int) -> [Int] {
+        guard n > 1 else { return n == 1 ? [0] : [] }
+        var order = [0]
+        var taken = Set([0])
+        while order.count < n {
+            var best = -1
+            var bestDistance = -1
+            for p in 0..<n where !taken.contains(p) {
+                let distance = order.map { min(abs(p - $0), n - abs(p - $0)) }.min() ?? n
+                if distance > bestDistance { (best, bestDistance) = (p, distance) }
+            }
+            order.append(best)
+            taken.insert(best)
+        }
+        return order
+    }
 
     private func startClockIfNeeded() {
         guard !running else { return }
@@ -322,7 +358,10 @@ public final class MediaEngine: @unchecked Sendable {
             }
             if session.isEnded { anyEnded = true }
         }
-        tickStats.totalWorkMicroseconds += (NIODeadline.now() - start).nanoseconds / 1000
+        let work = (NIODeadline.now() - start).nanoseconds
+        tickStats.totalWorkMicroseconds += work / 1000
+        // What one call costs the loop (receive, tick, send), smoothed over slots: it sizes the phases.
+        callWorkNanos += (Double(work) / Double(max(i, 1)) - callWorkNanos) / 64
         if anyEnded {
             let before = phases[phase].count
             phases[phase].removeAll { $0.session.isEnded }
