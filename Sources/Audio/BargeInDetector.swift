@@ -54,6 +54,12 @@ public struct BargeInDetector: Sendable {
     private var previousLag = 0
     private var previousRate = 0
     private var stopped = false
+    /// While the bot is silent a frame is only asked whether it is periodic (the search stops at the first
+    /// lag that is); the pitch of a periodic one matters only if the bot speaks on the next frame, which then
+    /// finds it from these samples.
+    private var lagPending = false
+    private var pendingSamples: [Int16] = []
+    private var pendingRate = 0
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -63,11 +69,11 @@ public struct BargeInDetector: Sendable {
     /// One caller frame. `botSpeaking`: bot audio that may be interrupted is playing now; `botLevelDB`: the level
     /// of the bot audio being played (for the echo check), when known.
     public mutating func process(_ frame: PCMFrame, botSpeaking: Bool, botLevelDB: Double? = nil) -> Decision {
-        let skip = configuration.minLevelDBFS
-        let analysis = VoicingAnalysis.analyse(frame.samples, sampleRate: frame.sampleRate, skipPeriodicityBelowDB: skip)
-        return process(
-            analysis, atMs: frame.timestampMs, durationMs: Int(frame.durationMs.rounded()), botSpeaking: botSpeaking,
-            botLevelDB: botLevelDB)
+        frame.samples.withUnsafeBufferPointer {
+            process(
+                $0, sampleRate: frame.sampleRate, atMs: frame.timestampMs,
+                durationMs: Int(frame.durationMs.rounded()), botSpeaking: botSpeaking, botLevelDB: botLevelDB)
+        }
     }
 
     /// The same for samples whose first one is at `atMs` (the media pipeline's per-tick call, no frame value).
@@ -75,14 +81,40 @@ public struct BargeInDetector: Sendable {
         _ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, atMs: Int, durationMs: Int, botSpeaking: Bool,
         botLevelDB: Double? = nil
     ) -> Decision {
-        let analysis = VoicingAnalysis.analyse(
-            samples, sampleRate: sampleRate, skipPeriodicityBelowDB: configuration.minLevelDBFS)
-        return process(analysis, atMs: atMs, durationMs: durationMs, botSpeaking: botSpeaking, botLevelDB: botLevelDB)
+        let skip = configuration.minLevelDBFS
+        guard botSpeaking else {
+            let analysis = VoicingAnalysis.analyse(
+                samples, sampleRate: sampleRate, skipPeriodicityBelowDB: skip,
+                enoughPeriodicity: configuration.minPeriodicity)
+            let decision = decide(analysis, atMs: atMs, durationMs: durationMs, botSpeaking: false, botLevelDB: botLevelDB)
+            lagPending = previousLag > 0
+            if lagPending {
+                pendingSamples.removeAll(keepingCapacity: true)
+                pendingSamples.append(contentsOf: samples)
+                pendingRate = sampleRate
+            }
+            return decision
+        }
+        if lagPending {
+            // The previous frame was periodic: its pitch, found in full.
+            previousLag = VoicingAnalysis.analyse(pendingSamples, sampleRate: pendingRate, skipPeriodicityBelowDB: skip)
+                .pitchLag
+            lagPending = false
+        }
+        let analysis = VoicingAnalysis.analyse(samples, sampleRate: sampleRate, skipPeriodicityBelowDB: skip)
+        return decide(analysis, atMs: atMs, durationMs: durationMs, botSpeaking: true, botLevelDB: botLevelDB)
     }
 
     /// The same from a frame's features (when the pipeline has analysed it already).
     public mutating func process(
         _ analysis: VoicingAnalysis, atMs: Int, durationMs: Int, botSpeaking: Bool, botLevelDB: Double? = nil
+    ) -> Decision {
+        lagPending = false
+        return decide(analysis, atMs: atMs, durationMs: durationMs, botSpeaking: botSpeaking, botLevelDB: botLevelDB)
+    }
+
+    private mutating func decide(
+        _ analysis: VoicingAnalysis, atMs: Int, durationMs: Int, botSpeaking: Bool, botLevelDB: Double?
     ) -> Decision {
         let c = configuration
         let periodic = analysis.levelDB >= c.minLevelDBFS && analysis.periodicity >= c.minPeriodicity
@@ -121,6 +153,7 @@ public struct BargeInDetector: Sendable {
     public mutating func reset() {
         endBurst()
         previousLag = 0
+        lagPending = false
     }
 
     private mutating func endBurst() {

@@ -38,9 +38,12 @@ public struct VoicingAnalysis: Sendable, Equatable {
         }
     }
 
-    /// The same for a frame in place (the media pipeline's frame buffer).
+    /// The same for a frame in place (the media pipeline's frame buffer). `enoughPeriodicity`: stop the search
+    /// at the first lag that reaches it (the periodicity is then at least that, its lag not necessarily the best:
+    /// for a caller that only needs to know whether the frame is that periodic).
     public static func analyse(
-        _ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, skipPeriodicityBelowDB: Double = -60
+        _ samples: UnsafeBufferPointer<Int16>, sampleRate: Int, skipPeriodicityBelowDB: Double = -60,
+        enoughPeriodicity: Double = .infinity
     ) -> VoicingAnalysis {
         let level = levelDB(samples)
         let factor = max(1, sampleRate / 8000)
@@ -61,7 +64,8 @@ public struct VoicingAnalysis: Sendable, Equatable {
                 decimate(samples, factor: factor, count: count, into: x)
                 for index in 0..<count { y[index] = Float(x[index]) }
                 (y + count).initialize(repeating: 0, count: Self.lanes)
-                return bestPitch(x, y, count: count, minLag: minLag, maxLag: maxLag, sums: x + count)
+                return bestPitch(
+                    x, y, count: count, minLag: minLag, maxLag: maxLag, sums: x + count, enough: enoughPeriodicity)
             }
         }
         return VoicingAnalysis(levelDB: level, periodicity: best, pitchLag: bestLag, analysedRate: rate)
@@ -106,7 +110,7 @@ public struct VoicingAnalysis: Sendable, Equatable {
     @inline(__always)
     private static func bestPitch(
         _ x: UnsafeMutablePointer<Double>, _ single: UnsafeMutablePointer<Float>, count: Int, minLag: Int,
-        maxLag: Int, sums: UnsafeMutablePointer<Double>
+        maxLag: Int, sums: UnsafeMutablePointer<Double>, enough: Double
     ) -> (Double, Int) {
         // prefix[n] = x[0..<n]², suffix[n] = x[n..<count]² (the two running sums in one loop).
         let prefix = sums
@@ -170,6 +174,7 @@ public struct VoicingAnalysis: Sendable, Equatable {
                 if r > best {
                     best = r
                     bestLag = lag
+                    if best >= enough { return (best, bestLag) }
                 }
             }
             lag0 += lags
