@@ -57,7 +57,9 @@ public final class CallMediaSession: @unchecked Sendable {
     @exclusivity(unchecked) public internal(set) var media: NegotiatedMedia?
     @exclusivity(unchecked) public private(set) var statistics = Statistics()
     /// Where media is sent: the latched source of inbound packets, else the SDP address.
-    @exclusivity(unchecked) public private(set) var remoteAddress: SocketAddress?
+    @exclusivity(unchecked) public private(set) var remoteAddress: SocketAddress? {
+        didSet { directWriter?.setDestination(remoteAddress) }
+    }
 
     let rtpChannel: any Channel
     let rtcpChannel: (any Channel)?
@@ -218,7 +220,8 @@ public final class CallMediaSession: @unchecked Sendable {
         rtcpChannel?.close(promise: nil)
     }
 
-    func receiveRTP(_ buffer: ByteBuffer, from source: SocketAddress, nowNanos: UInt64) {
+    /// `fromRemote`: the media loop already compared the datagram's raw source with `remoteAddress` (nil: compare here).
+    func receiveRTP(_ buffer: ByteBuffer, from source: SocketAddress, nowNanos: UInt64, fromRemote: Bool? = nil) {
         guard isActive, let media else { return }
         let parsed: Result<RTPHeader, RTPError> = buffer.withUnsafeReadableBytes { raw in
             do throws(RTPError) { return .success(try RTPHeader.parse(raw)) } catch { return .failure(error) }
@@ -233,7 +236,7 @@ public final class CallMediaSession: @unchecked Sendable {
         // Compared once per packet (a SocketAddress comparison is a call and a retain).
         var fromLatchedSource = false
         if latched, let remote = remoteAddress {
-            fromLatchedSource = remote == source
+            fromLatchedSource = fromRemote ?? (remote == source)
         }
         if latched, remoteAddress != nil, !fromLatchedSource {
             // Another source: ignore it unless the latched one went quiet for a second (re-INVITE, NAT rebind).
@@ -475,7 +478,8 @@ public final class CallMediaSession: @unchecked Sendable {
         if discardsOutput { return }
         let bytes = UnsafeRawBufferPointer(rebasing: packet[0..<length])
         if let directWriter {
-            directWriter.send(bytes, to: remote)
+            // The writer holds `remoteAddress` (the only address RTP goes to) as a raw sockaddr.
+            if !directWriter.sendToDestination(bytes) { directWriter.send(bytes, to: remote) }
         } else {
             var buffer = rtpChannel.allocator.buffer(capacity: length)
             buffer.writeBytes(bytes)

@@ -153,6 +153,46 @@ final class RTPDirectWriter: ChannelOutboundHandler, @unchecked Sendable {  // c
         if sent < 0 { failures += 1 }
     }
 
+    /// The session's peer (its latched or SDP address) as a raw sockaddr, set when it changes, so the per-packet
+    /// send and the receive-side source check do not go through `SocketAddress` (an enum holding a String: a
+    /// retain and a switch per use).
+    private var destination = sockaddr_storage()
+    private(set) var destinationLength: socklen_t = 0
+
+    func setDestination(_ remote: SocketAddress?) {
+        destinationLength = 0
+        guard let remote else { return }
+        remote.withSockAddr { address, length in
+            guard length <= MemoryLayout<sockaddr_storage>.size else { return }
+            withUnsafeMutableBytes(of: &destination) {
+                $0.copyMemory(from: UnsafeRawBufferPointer(start: address, count: length))
+            }
+            destinationLength = socklen_t(length)
+        }
+    }
+
+    /// Sends one datagram to the destination now; false when there is none (nothing sent).
+    @discardableResult
+    func sendToDestination(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard destinationLength > 0 else { return false }
+        let length = destinationLength
+        let sent = withUnsafePointer(to: &destination) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), $0, length)
+            }
+        }
+        if sent < 0 { failures += 1 }
+        return true
+    }
+
+    /// Whether a received datagram's raw source is the destination (family, port and address).
+    func isDestination(_ raw: UnsafePointer<sockaddr_storage>) -> Bool {
+        guard destinationLength > 0 else { return false }
+        return withUnsafePointer(to: &destination) { known in
+            RTPSocketCalls.sameAddress(raw, known, knownLength: Int(destinationLength))
+        }
+    }
+
     func flush(context: ChannelHandlerContext) {}
 }
 
@@ -188,23 +228,21 @@ enum RTPSocketCalls {
         return fd
     }
 
-    /// Whether a raw source address is `known` (family, port and address), so the latched peer's
-    /// `SocketAddress` can be reused instead of building one per packet.
-    static func matches(_ raw: UnsafePointer<sockaddr_storage>, _ known: SocketAddress?) -> Bool {
-        guard let known else { return false }
-        return known.withSockAddr { address, length in
-            let r = UnsafeRawPointer(raw)
-            let k = UnsafeRawPointer(address)
-            // sockaddr_in: family, port, address = the first 8 bytes; sockaddr_in6: family and port (4 bytes),
-            // then the address at offset 8 (16 bytes).
-            switch Int32(raw.pointee.ss_family) {
-            case AF_INET where length >= 8:
-                return memcmp(r, k, 8) == 0
-            case AF_INET6 where length >= 24:
-                return memcmp(r, k, 4) == 0 && memcmp(r + 8, k + 8, 16) == 0
-            default:
-                return false
-            }
+    /// Whether two raw socket addresses are the same family, port and address (`known` is `knownLength` long).
+    static func sameAddress(
+        _ raw: UnsafePointer<sockaddr_storage>, _ known: UnsafePointer<sockaddr_storage>, knownLength: Int
+    ) -> Bool {
+        let r = UnsafeRawPointer(raw)
+        let k = UnsafeRawPointer(known)
+        // sockaddr_in: family, port, address = the first 8 bytes; sockaddr_in6: family and port (4 bytes),
+        // then the address at offset 8 (16 bytes).
+        switch Int32(raw.pointee.ss_family) {
+        case AF_INET where knownLength >= 8:
+            return memcmp(r, k, 8) == 0
+        case AF_INET6 where knownLength >= 24:
+            return memcmp(r, k, 4) == 0 && memcmp(r + 8, k + 8, 16) == 0
+        default:
+            return false
         }
     }
 

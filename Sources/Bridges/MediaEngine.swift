@@ -348,7 +348,7 @@ public final class MediaEngine: @unchecked Sendable {
         var i = 0
         while i < phases[phase].count {
             let session = phases[phase][i].session
-            receive(fd: phases[phase][i].fd, session, nowNanos: now)
+            receive(fd: phases[phase][i].fd, writer: phases[phase][i].writer, session, nowNanos: now)
             i += 1
             if session.tick(nowNanos: now, onTime: lateness < Self.catchUpLatenessMicroseconds) {
                 session.flush()
@@ -371,13 +371,13 @@ public final class MediaEngine: @unchecked Sendable {
 
     /// Hands every datagram waiting on the call's RTP socket to the session, with its kernel arrival time. The
     /// latched peer's `SocketAddress` is reused when the packet comes from it (no allocation per packet).
-    private func receive(fd: CInt, _ session: CallMediaSession, nowNanos: UInt64) {
+    private func receive(fd: CInt, writer: RTPDirectWriter, _ session: CallMediaSession, nowNanos: UInt64) {
         reader.drain(fd: fd, nowNanos: nowNanos) { buffer, source, arrival in
-            let known = session.remoteAddress
-            if RTPSocketCalls.matches(source, known), let known {
-                session.receiveRTP(buffer, from: known, nowNanos: arrival)
+            // The writer keeps the session's remote address raw: one memcmp, no SocketAddress per packet.
+            if writer.isDestination(source), let known = session.remoteAddress {
+                session.receiveRTP(buffer, from: known, nowNanos: arrival, fromRemote: true)
             } else if let address = RTPSocketCalls.address(source) {
-                session.receiveRTP(buffer, from: address, nowNanos: arrival)
+                session.receiveRTP(buffer, from: address, nowNanos: arrival, fromRemote: false)
             }
         }
     }
