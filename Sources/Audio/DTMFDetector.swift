@@ -42,13 +42,11 @@ public struct DTMFDetector: Sendable {
     public let configuration: Configuration
     private let blockSize: Int
     private let hop: Int
-    /// The filter bank, reset, that each block starts from.
-    private let bank: Goertzel8
-    /// The samples (as Float) from the start of the next block on: block k starts at `k * hop`.
-    private var pending: [Float] = []
-    private var pendingCount = 0
-    /// The start time of each block that begins within `pending` (the time of its first sample), in order.
-    private var blockStarts: [Int] = []
+    /// Two block accumulators; the second starts half a block after the first.
+    private var goertzel: (Goertzel8, Goertzel8)
+    private var energy: (Float, Float) = (0, 0)
+    private var blockStartMs: (Int, Int) = (0, 0)
+    private var samplesSeen = 0
     /// The candidate of the latest hits, how many agreed in a row, and when the first of them started.
     private var candidate: Int = -1
     private var run = 0
@@ -57,8 +55,6 @@ public struct DTMFDetector: Sendable {
     private var current: Int = -1
     private var misses = 0
     private let minPower: Float
-    /// A block whose summed squares are below this cannot hold a digit (see `powers(block:)`).
-    private let gateEnergy: Float
     private let normalTwist: Float
     private let reverseTwist: Float
     private let relativePeak: Float
@@ -69,13 +65,10 @@ public struct DTMFDetector: Sendable {
         self.configuration = configuration
         blockSize = 2 * max(8, (51 * sampleRate + 4000) / 8000)
         hop = blockSize / 2
-        bank = Goertzel8(frequencies: DTMF.rowFrequencies + DTMF.columnFrequencies, sampleRate: sampleRate)
+        let g = Goertzel8(frequencies: DTMF.rowFrequencies + DTMF.columnFrequencies, sampleRate: sampleRate)
+        goertzel = (g, g)
         let a = ToneGenerator.amplitude(dBm0: configuration.minLevelDBm0)
         minPower = Float(a * a / 2)
-        // A frequency's normalised power is at most twice the block's mean square (Cauchy-Schwarz: |X(f)|² ≤
-        // N · Σx²), so a block with Σx² < N · minPower / 2 has no tone at the minimum level; half of that again
-        // is the margin for rounding.
-        gateEnergy = minPower * Float(blockSize) / 4
         normalTwist = Float(pow10(configuration.normalTwistDB))
         reverseTwist = Float(pow10(configuration.reverseTwistDB))
         relativePeak = Float(pow10(configuration.relativePeakDB))
@@ -87,108 +80,35 @@ public struct DTMFDetector: Sendable {
         frame.samples.withUnsafeBufferPointer { process($0, timestampMs: frame.timestampMs) }
     }
 
-    /// Feeds samples whose first one is at `timestampMs`. No allocation unless a digit is found (the block
-    /// buffers are reused). Blocks are analysed once complete, quiet ones (no tone can reach the minimum level)
-    /// without running the filters, the rest two at a time.
+    /// Feeds samples whose first one is at `timestampMs`. No allocation unless a digit is found.
     public mutating func process(_ samples: UnsafeBufferPointer<Int16>, timestampMs: Int) -> [DTMFDigit] {
-        guard !samples.isEmpty else { return [] }
-        // The blocks that start within these samples, stamped with their first sample's time.
-        var start = blockStarts.count * hop
-        while start < pendingCount + samples.count {
-            blockStarts.append(timestampMs + (start - pendingCount) * 1000 / sampleRate)
-            start += hop
-        }
-        let needed = pendingCount + samples.count
-        if pending.count < needed { pending.append(contentsOf: repeatElement(0, count: needed - pending.count)) }
-        let base = pendingCount
-        pending.withUnsafeMutableBufferPointer { buffer in
-            for i in 0..<samples.count { buffer[base + i] = Float(samples[i]) }
-        }
-        pendingCount = needed
-        let complete = pendingCount >= blockSize ? (pendingCount - blockSize) / hop + 1 : 0
-        guard complete > 0 else { return [] }
         var found: [DTMFDigit] = []
-        var results = (-1, -1)
-        var block = 0
-        while block < complete {
-            let pair = block + 1 < complete
-            pending.withUnsafeBufferPointer { buffer in
-                results = classify(buffer, block: block, pair: pair)
+        for (i, s) in samples.enumerated() {
+            let x = Float(s)
+            if goertzel.0.count == 0 { blockStartMs.0 = timestampMs + i * 1000 / sampleRate }
+            goertzel.0.feed(x)
+            energy.0 += x * x
+            if samplesSeen >= hop {
+                if goertzel.1.count == 0 { blockStartMs.1 = timestampMs + i * 1000 / sampleRate }
+                goertzel.1.feed(x)
+                energy.1 += x * x
+            } else {
+                samplesSeen += 1
             }
-            if let d = hit(results.0, startMs: blockStarts[block]) { found.append(d) }
-            if pair, let d = hit(results.1, startMs: blockStarts[block + 1]) { found.append(d) }
-            block += pair ? 2 : 1
+            if goertzel.0.count == blockSize {
+                let c = classify(goertzel.0.powers(), meanSquare: energy.0 / Float(blockSize))
+                goertzel.0.reset()
+                energy.0 = 0
+                if let d = hit(c, startMs: blockStartMs.0) { found.append(d) }
+            }
+            if goertzel.1.count == blockSize {
+                let c = classify(goertzel.1.powers(), meanSquare: energy.1 / Float(blockSize))
+                goertzel.1.reset()
+                energy.1 = 0
+                if let d = hit(c, startMs: blockStartMs.1) { found.append(d) }
+            }
         }
-        // Keep the samples from the next block's start on.
-        let consumed = complete * hop
-        pendingCount -= consumed
-        pending.withUnsafeMutableBufferPointer { buffer in
-            guard let p = buffer.baseAddress else { return }
-            p.update(from: p + consumed, count: pendingCount)
-        }
-        blockStarts.removeFirst(complete)
         return found
-    }
-
-    /// The results (digit index or -1) of block `block` and, when `pair`, of the one after it.
-    private func classify(_ buffer: UnsafeBufferPointer<Float>, block: Int, pair: Bool) -> (Int, Int) {
-        let first = block * hop
-        let second = first + hop
-        let loud = (loudEnough(buffer, at: first), pair && loudEnough(buffer, at: second))
-        var a = bank
-        var b = bank
-        var energy: (Float, Float) = (0, 0)
-        switch loud {
-        case (false, false):
-            return (-1, -1)
-        case (true, true):
-            // Two independent filter chains in one loop (the processor overlaps their latencies).
-            for i in 0..<blockSize {
-                let x = buffer[first + i]
-                let y = buffer[second + i]
-                a.feed(x)
-                b.feed(y)
-                energy.0 += x * x
-                energy.1 += y * y
-            }
-        case (true, false):
-            for i in 0..<blockSize {
-                let x = buffer[first + i]
-                a.feed(x)
-                energy.0 += x * x
-            }
-        case (false, true):
-            for i in 0..<blockSize {
-                let y = buffer[second + i]
-                b.feed(y)
-                energy.1 += y * y
-            }
-        }
-        let n = Float(blockSize)
-        return (
-            loud.0 ? classify(a.powers(), meanSquare: energy.0 / n) : -1,
-            loud.1 ? classify(b.powers(), meanSquare: energy.1 / n) : -1
-        )
-    }
-
-    /// Whether the block at `start` carries enough energy to hold a tone at the minimum level (four partial
-    /// sums: this only gates, the exact energy is summed with the filters).
-    private func loudEnough(_ buffer: UnsafeBufferPointer<Float>, at start: Int) -> Bool {
-        var e: (Float, Float, Float, Float) = (0, 0, 0, 0)
-        var i = start
-        let end = start + blockSize
-        while i + 4 <= end {
-            e.0 += buffer[i] * buffer[i]
-            e.1 += buffer[i + 1] * buffer[i + 1]
-            e.2 += buffer[i + 2] * buffer[i + 2]
-            e.3 += buffer[i + 3] * buffer[i + 3]
-            i += 4
-        }
-        while i < end {
-            e.0 += buffer[i] * buffer[i]
-            i += 1
-        }
-        return (e.0 + e.1) + (e.2 + e.3) >= gateEnergy
     }
 
     /// One block's result (a digit index or -1): confirms a new press or releases the held one.
