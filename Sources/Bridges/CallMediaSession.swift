@@ -112,7 +112,7 @@ public final class CallMediaSession: @unchecked Sendable {
     /// Loss of the currently locked stream, and of streams before an SSRC re-lock.
     @exclusivity(unchecked) var streamLost: UInt64 = 0
     @exclusivity(unchecked) var lostBeforeRelock: UInt64 = 0
-    /// The shared clock's phase (0..<40, 0.5 ms apart) this call is paced on; set by the engine.
+    /// The shared clock's phase (one of 10, 2 ms apart) this call is paced on; set by the engine.
     @exclusivity(unchecked) var phase = 0
     @exclusivity(unchecked) public private(set) var isActive = false
     @exclusivity(unchecked) public private(set) var isEnded = false
