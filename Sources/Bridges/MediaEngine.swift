@@ -78,6 +78,8 @@ public final class MediaEngine: @unchecked Sendable {
     public static let defaultPhaseCount = 10
     let phaseCount: Int
     let phaseLength: TimeAmount
+    /// The phases in the order new calls open them (`spreadOrder(phaseCount)`).
+    private let spread: [Int]
     /// A slot served later than this (µs) is not on time: its calls drain no extra frames after a burst.
     static let catchUpLatenessMicroseconds: Int64 = 5_000
 
@@ -88,6 +90,7 @@ public final class MediaEngine: @unchecked Sendable {
         phaseCount = configuration.phases
         phaseLength = .nanoseconds(20_000_000 / Int64(configuration.phases))
         phases = [[Slot]](repeating: [], count: configuration.phases)
+        spread = Self.spreadOrder(configuration.phases)
         ports = MediaPortAllocator(range: configuration.portRange)
         reader = RTPSocketReader(allocator: ByteBufferAllocator())
         let priority = configuration.realtimePriority
@@ -188,7 +191,7 @@ public final class MediaEngine: @unchecked Sendable {
             opened[ObjectIdentifier(session)] = socket
             throw error
         }
-        let best = Self.phase(forNewCallAmong: phases.map(\.count), callsPerPhase: callsPerPhase)
+        let best = Self.phase(forNewCallAmong: phases.map(\.count), callsPerPhase: callsPerPhase, order: spread)
         session.phase = best
         phases[best].append(Slot(session: session, fd: socket.fd, writer: socket.writer))
         liveCount += 1
@@ -263,8 +266,9 @@ public final class MediaEngine: @unchecked Sendable {
     /// (0, n/2, n/4, 3n/4, …: open phases stay far apart) that has fewer than `callsPerPhase` calls; when all
     /// are that full, the least loaded one. So 30 calls wake the loop 50 times a second instead of 500, and
     /// 400 calls fill all ten phases evenly.
-    static func phase(forNewCallAmong counts: [Int], callsPerPhase: Int = 40) -> Int {
-        for p in spreadOrder(counts.count) where counts[p] < callsPerPhase { return p }
+    /// `order`: `spreadOrder(counts.count)`, which the engine works out once.
+    static func phase(forNewCallAmong counts: [Int], callsPerPhase: Int = 40, order: [Int]? = nil) -> Int {
+        for p in order ?? spreadOrder(counts.count) where counts[p] < callsPerPhase { return p }
         var best = 0
         for p in counts.indices where counts[p] < counts[best] { best = p }
         return best
